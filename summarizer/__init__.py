@@ -1,0 +1,66 @@
+"""summarizer: news articles into structured briefings in which every value is tied to spans.
+
+The public API is re-exported here; ``__all__`` is sorted and checked by a test.
+"""
+
+from .api import summarize
+from .errors import (
+    ConfigurationError,
+    DecodeError,
+    EmptyTextError,
+    EngineError,
+    FixtureError,
+    InputError,
+    LLMError,
+    NoLLMConfiguredError,
+    SpanError,
+    SummarizerError,
+)
+from .locate import ground, locate
+from .schema import (
+    SCHEMA_VERSION,
+    Briefing,
+    DateValue,
+    Incident,
+    Issue,
+    Meeting,
+    Mention,
+    Participant,
+    Position,
+    Quantity,
+    Quote,
+    Span,
+    ValidationReport,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "Briefing",
+    "ConfigurationError",
+    "DateValue",
+    "DecodeError",
+    "EmptyTextError",
+    "EngineError",
+    "FixtureError",
+    "Incident",
+    "InputError",
+    "Issue",
+    "LLMError",
+    "Meeting",
+    "Mention",
+    "NoLLMConfiguredError",
+    "Participant",
+    "Position",
+    "Quantity",
+    "Quote",
+    "Span",
+    "SpanError",
+    "SummarizerError",
+    "ValidationReport",
+    "__version__",
+    "ground",
+    "locate",
+    "summarize",
+]

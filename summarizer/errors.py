@@ -1,0 +1,136 @@
+"""The exception tree of summarizer.
+
+Every error the library raises on purpose is a :class:`SummarizerError`::
+
+    SummarizerError
+    ├── ConfigurationError          set-up is wrong; fix it before retrying
+    │   └── NoLLMConfiguredError    no endpoint / key / model for the LLM engine
+    ├── InputError                  the caller's input cannot be used as given
+    │   ├── EmptyTextError          empty or whitespace-only article
+    │   ├── DecodeError             a file that is not valid UTF-8 text
+    │   └── SpanError               offsets outside the source or not reproducing their text
+    ├── FixtureError                an on-disk file (fixture, gold, recording) fails to load
+    └── EngineError                 an engine ran and failed (carries context)
+        ├── LLMError                the LLM endpoint or its answer failed
+        │   ├── AuthenticationError 401 / 403: key or permissions
+        │   ├── BadRequestError     400: e.g. context length; retrying will not help
+        │   ├── RateLimitError      429 after the retry budget was spent
+        │   ├── TransportError      5xx, time-outs, dropped connections after retries
+        │   ├── TruncatedOutputError  finish_reason "length"
+        │   └── MalformedOutputError  the answer could not be parsed into the schema
+        └── RulesEngineError        the offline engine failed on an input
+
+Messages say what happened and what to do.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "AuthenticationError",
+    "BadRequestError",
+    "ConfigurationError",
+    "DecodeError",
+    "EmptyTextError",
+    "EngineError",
+    "FixtureError",
+    "InputError",
+    "LLMError",
+    "MalformedOutputError",
+    "NoLLMConfiguredError",
+    "RateLimitError",
+    "RulesEngineError",
+    "SpanError",
+    "SummarizerError",
+    "TransportError",
+    "TruncatedOutputError",
+]
+
+
+class SummarizerError(Exception):
+    """Root of every error raised on purpose by summarizer."""
+
+
+class ConfigurationError(SummarizerError):
+    """The library is set up wrongly (arguments, environment, files)."""
+
+
+class NoLLMConfiguredError(ConfigurationError):
+    """The LLM engine was asked for, but no endpoint or model is configured."""
+
+
+class InputError(SummarizerError, ValueError):
+    """The caller's input cannot be used as given."""
+
+
+class EmptyTextError(InputError):
+    """The article text is empty or only whitespace."""
+
+
+class DecodeError(InputError):
+    """A file is not valid UTF-8 text."""
+
+
+class SpanError(InputError):
+    """A span's offsets lie outside the source or do not reproduce its text."""
+
+
+class FixtureError(SummarizerError):
+    """An on-disk file (fixture, gold briefing, recording, checkpoint) failed to load."""
+
+
+class EngineError(SummarizerError):
+    """An engine ran and failed. Carries what is known of the context."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        article_id: str | None = None,
+        model: str | None = None,
+        attempts: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.article_id = article_id
+        self.model = model
+        self.attempts = attempts
+
+    def __str__(self) -> str:
+        base = super().__str__()
+        ctx = [
+            f"{k}={v}"
+            for k, v in (("article", self.article_id), ("model", self.model), ("attempts", self.attempts))
+            if v is not None
+        ]
+        return f"{base} [{', '.join(ctx)}]" if ctx else base
+
+
+class LLMError(EngineError):
+    """The LLM endpoint or its answer failed."""
+
+
+class AuthenticationError(LLMError):
+    """The endpoint refused the credentials (401/403)."""
+
+
+class BadRequestError(LLMError):
+    """The endpoint rejected the request (400), e.g. context length exceeded."""
+
+
+class RateLimitError(LLMError):
+    """The endpoint kept answering 429 until the retry budget was spent."""
+
+
+class TransportError(LLMError):
+    """5xx answers, time-outs or dropped connections outlasted the retry budget."""
+
+
+class TruncatedOutputError(LLMError):
+    """The model stopped at its token limit (finish_reason "length")."""
+
+
+class MalformedOutputError(LLMError):
+    """The model's answer could not be parsed into the schema."""
+
+
+class RulesEngineError(EngineError):
+    """The offline rules engine failed on an input."""

@@ -1,0 +1,188 @@
+"""Word lists shared by the validator and the offline engine: cues, titles, pronouns, aliases.
+
+Countries come from ``pycountry`` (ISO 3166, maintained upstream); what ISO does
+not carry (short forms such as "U.S.", demonyms, common organisations) is listed
+here once.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+import pycountry
+
+__all__ = [
+    "MONTHS",
+    "PERSON_TITLES",
+    "PRONOUNS",
+    "SPEECH_VERBS",
+    "WEEKDAYS",
+    "alias_keys",
+    "country_names",
+    "demonym_country",
+    "fold_name",
+    "is_country",
+]
+
+# Speech verbs (base forms). "believe", "provide", "address" are left out: they hurt precision.
+SPEECH_VERBS = frozenset(
+    """say tell add urge warn insist note confirm deny pledge declare announce explain state
+    stress claim argue acknowledge admit assert vow promise reply respond ask call appeal
+    recall suggest predict report write tweet comment remark emphasise emphasize caution
+    concede contend maintain reiterate affirm underline""".split()
+)
+
+PRONOUNS = {
+    "he": "m",
+    "him": "m",
+    "his": "m",
+    "she": "f",
+    "her": "f",
+    "they": "p",
+    "them": "p",
+    "their": "p",
+}
+
+PERSON_TITLES = frozenset(
+    """president vice prime minister secretary general gen gen. col col. colonel lieutenant lt lt.
+    major maj maj. captain capt capt. sergeant sgt sgt. commander cmdr admiral adm brigadier marshal
+    spokesman spokeswoman spokesperson chancellor king queen prince princess sheikh emir sultan
+    ambassador envoy senator sen. representative rep. governor gov. mayor chief head director
+    mr mr. mrs mrs. ms ms. dr dr. prof prof. professor judge justice pope cardinal archbishop
+    bishop imam rabbi ayatollah chairman chairwoman chair leader official officer minister""".split()
+)
+
+MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
+    "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
+    "september": 9, "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11, "nov": 11,
+    "december": 12, "dec": 12,
+}  # fmt: skip
+
+WEEKDAYS = {
+    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5,
+    "sunday": 6,
+}  # fmt: skip
+
+# Short forms and names ISO 3166 does not carry, keyed by the ISO alpha-2 code.
+_EXTRA_COUNTRY_ALIASES: dict[str, tuple[str, ...]] = {
+    "US": ("US", "U.S.", "U.S.A.", "USA", "United States", "United States of America", "America"),
+    "GB": ("UK", "U.K.", "Britain", "Great Britain", "United Kingdom", "England"),
+    "RU": ("Russia",),
+    "IR": ("Iran",),
+    "SY": ("Syria",),
+    "KR": ("South Korea",),
+    "KP": ("North Korea",),
+    "TR": ("Turkey", "Turkiye", "Türkiye"),
+    "NL": ("Netherlands", "the Netherlands", "Holland"),
+    "CZ": ("Czech Republic", "Czechia"),
+    "VN": ("Vietnam",),
+    "TW": ("Taiwan",),
+    "BO": ("Bolivia",),
+    "VE": ("Venezuela",),
+    "TZ": ("Tanzania",),
+    "LA": ("Laos",),
+    "MD": ("Moldova",),
+    "PS": ("Palestine", "Palestinian territories"),
+    "CD": ("DR Congo", "DRC", "Democratic Republic of Congo"),
+    "CI": ("Ivory Coast",),
+}
+
+# Demonyms (adjective -> country) for the countries most often named in conflict reporting.
+_DEMONYMS = {
+    "american": "US", "british": "GB", "french": "FR", "german": "DE", "italian": "IT",
+    "spanish": "ES", "dutch": "NL", "belgian": "BE", "danish": "DK", "norwegian": "NO",
+    "canadian": "CA", "australian": "AU", "iraqi": "IQ", "syrian": "SY", "iranian": "IR",
+    "turkish": "TR", "russian": "RU", "ukrainian": "UA", "kurdish": None, "israeli": "IL",
+    "palestinian": "PS", "lebanese": "LB", "jordanian": "JO", "saudi": "SA", "yemeni": "YE",
+    "egyptian": "EG", "libyan": "LY", "afghan": "AF", "pakistani": "PK", "indian": "IN",
+    "chinese": "CN", "japanese": "JP", "polish": "PL", "swedish": "SE", "finnish": "FI",
+    "malian": "ML", "nigerian": "NG", "somali": "SO", "sudanese": "SD", "ethiopian": "ET",
+}  # fmt: skip
+
+# Organisations with short forms.
+_ORG_ALIASES = (
+    ("UN", "U.N.", "United Nations"),
+    ("EU", "E.U.", "European Union"),
+    ("NATO", "North Atlantic Treaty Organization", "North Atlantic Treaty Organisation"),
+    ("ISIL", "ISIS", "Islamic State", "Daesh", "Islamic State of Iraq and the Levant"),
+    ("AU", "African Union"),
+    ("CTS", "Counter-Terrorism Service", "counter-terrorism service"),
+)
+
+
+def fold_name(s: str) -> str:
+    """Name key: NFKD without diacritics, case-folded, dots and quote marks dropped, dashes
+    and whitespace to single spaces. "U.S." -> "us", "François" -> "francois"."""
+    s = unicodedata.normalize("NFKD", s)
+    s = "".join(c for c in s if not unicodedata.combining(c))
+    s = re.sub(r"['’]s\b", "", s.casefold())
+    s = re.sub(r"[.'\"“”‘’]", "", s)
+    s = re.sub(r"[\s\-‐‑‒–—]+", " ", s)
+    return s.strip()
+
+
+@functools.lru_cache(maxsize=1)
+def _alias_groups() -> dict[str, frozenset[str]]:
+    """Folded alias -> the folded aliases of the same entity (itself included)."""
+    groups: list[set[str]] = []
+    for country in pycountry.countries:
+        names = {country.name, getattr(country, "common_name", None), getattr(country, "official_name", None)}
+        names |= set(_EXTRA_COUNTRY_ALIASES.get(country.alpha_2, ()))
+        groups.append({fold_name(n) for n in names if n})
+    groups.extend({fold_name(n) for n in g} for g in _ORG_ALIASES)
+    out: dict[str, frozenset[str]] = {}
+    for g in groups:
+        frozen = frozenset(g)
+        for name in g:
+            out[name] = out.get(name, frozenset()) | frozen
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def _country_keys() -> frozenset[str]:
+    keys: set[str] = set()
+    for country in pycountry.countries:
+        for n in (country.name, getattr(country, "common_name", None), getattr(country, "official_name", None)):
+            if n:
+                keys.add(fold_name(n))
+        keys |= {fold_name(n) for n in _EXTRA_COUNTRY_ALIASES.get(country.alpha_2, ())}
+    return frozenset(keys)
+
+
+def alias_keys(name: str) -> frozenset[str]:
+    """Folded forms under which ``name`` may appear: itself plus known aliases."""
+    key = fold_name(name)
+    keys = set(_alias_groups().get(key, frozenset()))
+    keys.add(key)
+    if key.startswith("the "):
+        keys |= alias_keys(key[4:])
+    return frozenset(keys)
+
+
+def is_country(name: str) -> bool:
+    key = fold_name(name)
+    return key in _country_keys() or (key.startswith("the ") and key[4:] in _country_keys())
+
+
+@functools.lru_cache(maxsize=1)
+def country_names() -> tuple[str, ...]:
+    """Every country name and short form, longest first (for scanning text)."""
+    names: set[str] = set()
+    for country in pycountry.countries:
+        for n in (country.name, getattr(country, "common_name", None)):
+            if n and "," not in n:
+                names.add(n)
+        names |= set(_EXTRA_COUNTRY_ALIASES.get(country.alpha_2, ()))
+    return tuple(sorted(names, key=lambda n: (-len(n), n)))
+
+
+def demonym_country(word: str) -> str | None:
+    """ "Iraqi" -> "Iraq" (the ISO short name), or None."""
+    code = _DEMONYMS.get(fold_name(word))
+    if code is None:
+        return None
+    country = pycountry.countries.get(alpha_2=code)
+    return None if country is None else str(getattr(country, "common_name", country.name))

@@ -1,0 +1,238 @@
+"""The span locator: verbatim evidence strings -> offsets in the source.
+
+Three tiers, first hit wins:
+
+1. exact — the string occurs verbatim;
+2. normalised — it occurs in the normalised view (NFKC and diacritics, quote marks,
+   dashes, whitespace and line breaks, case, thousands separators), mapped back
+   through the offset map;
+3. fuzzy — a source substring within a bounded edit distance (at most
+   ``max(1, 10 %)`` of the normalised length), found around the positions of the
+   query's rarest words, so the cost does not grow with the article's length
+   times the query's.
+
+When a string occurs several times, the occurrence nearest the item's other spans
+(its *anchors*) wins; without anchors, the first. Nothing depends on the order in
+which items are listed. Evidence that cannot be found gets status ``unlocated``
+and no offsets, never a guess.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
+
+from .schema import Briefing, Evidence, MatchStatus, Span
+from .text import SourceText, normalize_query, source_text
+
+__all__ = ["Candidate", "find_candidates", "ground", "iter_evidence", "locate", "locate_group"]
+
+_MAX_OCCURRENCES = 64
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    start: int
+    end: int
+    status: MatchStatus
+
+
+def _as_source(source: str | SourceText) -> SourceText:
+    return source if isinstance(source, SourceText) else source_text(source)
+
+
+def find_candidates(query: str, source: str | SourceText) -> list[Candidate]:
+    """All occurrences of ``query`` at the first tier that finds any (at most 64)."""
+    src = _as_source(source)
+    text = src.text
+    q = query.strip()
+    if not q:
+        return []
+    out: list[Candidate] = []
+    i = text.find(q)
+    while i >= 0 and len(out) < _MAX_OCCURRENCES:
+        out.append(Candidate(i, i + len(q), MatchStatus.EXACT))
+        i = text.find(q, i + 1)
+    if out:
+        return out
+    nq = normalize_query(q)
+    if not nq:
+        return []
+    norm = src.norm
+    i = norm.text.find(nq)
+    while i >= 0 and len(out) < _MAX_OCCURRENCES:
+        a, b = norm.to_original(i, i + len(nq))
+        out.append(Candidate(a, b, MatchStatus.NORMALIZED))
+        i = norm.text.find(nq, i + 1)
+    if out:
+        return out
+    return _fuzzy(nq, src)
+
+
+def _fuzzy(nq: str, src: SourceText) -> list[Candidate]:
+    """Bounded-edit-distance matches, searched around the query's rarest words."""
+    budget = max(1, len(nq) // 10)
+    if len(nq) < 8:
+        return []
+    words = src.word_positions()
+    qwords = [(m.group(), m.start()) for m in re.finditer(r"\w+", nq)]
+    known = [(w, off) for w, off in qwords if w in words and len(w) >= 3]
+    if not known:
+        return []
+    known.sort(key=lambda wo: (len(words[wo[0]]), -len(wo[0])))
+    norm = src.norm.text
+    seen: set[int] = set()
+    found: dict[tuple[int, int], int] = {}
+    for word, offset in known[:3]:
+        for pos in words[word][:_MAX_OCCURRENCES]:
+            guess = pos - offset
+            if any(abs(guess - s) <= budget for s in seen):
+                continue
+            seen.add(guess)
+            lo, hi = max(0, guess - budget), min(len(norm), guess + len(nq) + budget)
+            window = norm[lo:hi]
+            al = fuzz.partial_ratio_alignment(nq, window)
+            if al is None:
+                continue
+            a, b = lo + al.dest_start, lo + al.dest_end
+            a, b = _widen(nq, norm, a, b, budget)
+            dist = Levenshtein.distance(nq, norm[a:b], score_cutoff=budget)
+            if dist <= budget:
+                key = (a, b)
+                found[key] = min(dist, found.get(key, dist))
+    if not found:
+        return []
+    best = min(found.values())
+    out: list[Candidate] = []
+    for a, b in sorted(k for k, d in found.items() if d == best):
+        oa, ob = src.norm.to_original(a, b)
+        out.append(Candidate(oa, ob, MatchStatus.FUZZY))
+    return out
+
+
+def _widen(nq: str, norm: str, a: int, b: int, budget: int) -> tuple[int, int]:
+    """Pick the boundaries near ``[a, b)`` with the smallest edit distance to the query."""
+    best = (Levenshtein.distance(nq, norm[a:b]), a, b)
+    for da in range(-budget, budget + 1):
+        for db in range(-budget, budget + 1):
+            x, y = a + da, b + db
+            if 0 <= x < y <= len(norm):
+                d = Levenshtein.distance(nq, norm[x:y], score_cutoff=best[0])
+                if d < best[0]:
+                    best = (d, x, y)
+    return best[1], best[2]
+
+
+def _nearest(cands: list[Candidate], anchors: list[int]) -> Candidate:
+    if not anchors or len(cands) == 1:
+        return cands[0]
+    return min(cands, key=lambda c: (min(abs(c.start - a) for a in anchors), c.start))
+
+
+def _to_span(c: Candidate, src: SourceText) -> Span:
+    return Span(start=c.start, end=c.end, text=src.text[c.start : c.end], status=c.status)
+
+
+def locate(query: str, source: str | SourceText, *, anchors: Iterable[int] = ()) -> Span:
+    """Find one evidence string; prefer the occurrence nearest ``anchors`` (offsets)."""
+    src = _as_source(source)
+    cands = find_candidates(query, src)
+    if not cands:
+        return Span.unlocated(query)
+    return _to_span(_nearest(cands, list(anchors)), src)
+
+
+def locate_group(queries: list[str], source: str | SourceText) -> list[Span]:
+    """Locate the evidence strings of one item together.
+
+    Strings found once anchor the item; each string found several times takes the
+    occurrence nearest those anchors (or nearest the other strings' occurrences when
+    none is unique). The result is independent of the order of ``queries``.
+    """
+    src = _as_source(source)
+    found = [find_candidates(q, src) for q in queries]
+    anchors = [c[0].start for c in found if len(c) == 1]
+    if not anchors:
+        # No unique string: anchor on the pair of occurrences that lie closest together.
+        anchors = _closest_pair_anchor(found)
+    out: list[Span] = []
+    for q, cands in zip(queries, found, strict=True):
+        out.append(_to_span(_nearest(cands, anchors), src) if cands else Span.unlocated(q))
+    return out
+
+
+def _closest_pair_anchor(found: list[list[Candidate]]) -> list[int]:
+    multi = [c for c in found if c]
+    if len(multi) < 2:
+        return []
+    best: tuple[int, int] | None = None
+    for i, ci in enumerate(multi):
+        for cj in multi[i + 1 :]:
+            for a in ci:
+                for b in cj:
+                    d = abs(a.start - b.start)
+                    if best is None or d < best[0]:
+                        best = (d, min(a.start, b.start))
+    return [] if best is None else [best[1]]
+
+
+# --------------------------------------------------------------------------- briefings
+
+
+def iter_evidence(node: Any, path: str = "") -> Iterator[tuple[str, Evidence]]:
+    """Every evidence-bearing value below ``node`` with its path (``quotes[2].speaker``)."""
+    if isinstance(node, Evidence):
+        yield path, node
+    if isinstance(node, BaseModel):
+        for name in type(node).model_fields:
+            if name in ("validation", "provenance"):
+                continue
+            child = getattr(node, name)
+            sub = f"{path}.{name}" if path else name
+            if isinstance(child, list):
+                for i, item in enumerate(child):
+                    if isinstance(item, BaseModel):
+                        yield from iter_evidence(item, f"{sub}[{i}]")
+            elif isinstance(child, BaseModel) and not isinstance(child, Span):
+                yield from iter_evidence(child, sub)
+
+
+def ground(briefing: Briefing, source: str) -> Briefing:
+    """A copy of ``briefing`` whose unlocated spans are located in ``source`` where possible.
+
+    Spans that already carry offsets are kept as they are (the validator checks
+    them). The spans of one top-level item are located together, so a string that
+    occurs several times resolves to the occurrence nearest the item's other spans.
+    """
+    src = source_text(source)
+    data = briefing.model_dump(mode="python")
+    groups = [("source", briefing.source), *briefing.items()]
+    for prefix, item in groups:
+        slots: list[tuple[str, int]] = []
+        queries: list[str] = []
+        for path, ev in iter_evidence(item, prefix):
+            for k, span in enumerate(ev.spans):
+                if not span.located:
+                    slots.append((path, k))
+                    queries.append(span.text)
+        if not queries:
+            continue
+        for (path, k), span in zip(slots, locate_group(queries, src), strict=True):
+            _set_span(data, path, k, span)
+    return Briefing.model_validate(data)
+
+
+_PATH_RE = re.compile(r"([A-Za-z_]+)|\[(\d+)\]")
+
+
+def _set_span(data: dict[str, Any], path: str, k: int, span: Span) -> None:
+    node: Any = data
+    for name, idx in _PATH_RE.findall(path):
+        node = node[name] if name else node[int(idx)]
+    node["spans"][k] = span.model_dump(mode="python")

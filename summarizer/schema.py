@@ -1,0 +1,563 @@
+"""The data model of a briefing: every value a user might act on carries its spans.
+
+A *span* is a half-open ``[start, end)`` pair of offsets into the exact string the
+caller passed, the text found there, and how it was found (its match status). An
+evidence-bearing value (:class:`Mention`, :class:`Quantity`, :class:`DateValue`)
+holds the typed value plus one or more spans that support it. Engines may emit
+spans that only carry ``text`` (status ``unlocated``); :func:`summarizer.locate.ground`
+finds them in the source and fills the offsets.
+
+This module imports nothing of ours; ``schemas/briefing.schema.json`` is generated
+from it (``python -m summarizer.schema``) and a test fails when the file drifts.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import re
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+SCHEMA_VERSION = "1.0"
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "ActorKind",
+    "Briefing",
+    "Coverage",
+    "CoverageItem",
+    "DatePrecision",
+    "DateValue",
+    "DroppedItem",
+    "EventType",
+    "Evidence",
+    "Incident",
+    "IncidentSubType",
+    "Issue",
+    "Location",
+    "LocationKind",
+    "MatchStatus",
+    "Meeting",
+    "Mention",
+    "Participant",
+    "ParticipantRole",
+    "Position",
+    "PositionStatus",
+    "Provenance",
+    "Quantity",
+    "QuantityQualifier",
+    "Quote",
+    "QuoteKind",
+    "Severity",
+    "SourceInfo",
+    "Span",
+    "SummaryPoint",
+    "TokenUsage",
+    "ValidationReport",
+]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", use_enum_values=False)
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --------------------------------------------------------------------------- spans
+
+
+class MatchStatus(StrEnum):
+    """How a span was found in the source."""
+
+    EXACT = "exact"  # the evidence string occurs verbatim
+    NORMALIZED = "normalized"  # equal after NFKC, quote marks, dashes, whitespace, case, digit commas
+    FUZZY = "fuzzy"  # within a bounded edit distance of a source substring
+    UNLOCATED = "unlocated"  # not found: no offsets, never a guessed one
+
+
+class Span(_Frozen):
+    """A half-open ``[start, end)`` slice of the source string, with the text found there.
+
+    ``start`` / ``end`` are ``None`` exactly when ``status`` is ``unlocated``; then
+    ``text`` is the evidence string as the engine gave it.
+    """
+
+    start: int | None = Field(default=None, ge=0)
+    end: int | None = Field(default=None, ge=0)
+    text: str
+    status: MatchStatus = MatchStatus.UNLOCATED
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Span:
+        located = self.start is not None and self.end is not None
+        if (self.start is None) != (self.end is None):
+            raise ValueError("span: start and end must both be set or both be null")
+        if located and self.status is MatchStatus.UNLOCATED:
+            raise ValueError("span: an unlocated span has no offsets")
+        if not located and self.status is not MatchStatus.UNLOCATED:
+            raise ValueError(f"span: status {self.status.value!r} needs start and end")
+        if located and self.start is not None and self.end is not None and self.start > self.end:
+            raise ValueError(f"span: start {self.start} is after end {self.end}")
+        return self
+
+    @property
+    def located(self) -> bool:
+        return self.start is not None
+
+    @classmethod
+    def unlocated(cls, text: str) -> Span:
+        return cls(text=text)
+
+
+class Evidence(_Model):
+    """Base of every evidence-bearing value: the spans of the source that support it."""
+
+    spans: list[Span] = Field(default_factory=list)
+
+
+class Mention(Evidence):
+    """A name, place, organisation, phrase or verbatim text, with its spans."""
+
+    value: str = Field(min_length=1)
+
+
+class QuantityQualifier(StrEnum):
+    EXACT = "exact"  # "14 killed"
+    APPROXIMATE = "approximate"  # "about 20", "some 300"
+    RANGE = "range"  # "five or six", "two to three", "5-6"
+    AT_LEAST = "at_least"  # "at least 14"
+    MORE_THAN = "more_than"  # "more than 14", "over 14"
+    AT_MOST = "at_most"  # "up to 14", "at most 14"
+    LESS_THAN = "less_than"  # "fewer than 14", "under 14"
+    VAGUE = "vague"  # "dozens", "hundreds of families": a conservative lower bound
+
+
+class Quantity(Evidence):
+    """A counted or measured value as the source states it.
+
+    ``low`` / ``high`` bound it (``None`` when open), ``best`` is the single
+    estimate where the source gives one. "five or six kilometer" is
+    ``low=5, high=6, best=None, qualifier=range, unit="km"``; "hundreds of families"
+    is ``low=100, qualifier=vague``; "at least 14" is ``low=14, qualifier=at_least``.
+    """
+
+    low: float | None = None
+    high: float | None = None
+    best: float | None = None
+    qualifier: QuantityQualifier = QuantityQualifier.EXACT
+    unit: str | None = None
+
+    @model_validator(mode="after")
+    def _bounds(self) -> Quantity:
+        if self.low is None and self.high is None and self.best is None:
+            raise ValueError("quantity: give at least one of low, high, best")
+        if self.low is not None and self.high is not None and self.low > self.high:
+            raise ValueError(f"quantity: low {self.low} is above high {self.high}")
+        return self
+
+
+class DatePrecision(StrEnum):
+    DAY = "day"
+    MONTH = "month"
+    YEAR = "year"
+
+
+class DateValue(Evidence):
+    """A date as the source states it, resolved against the article date where needed."""
+
+    date: _dt.date
+    precision: DatePrecision = DatePrecision.DAY
+
+
+# --------------------------------------------------------------------------- items
+
+
+class ActorKind(StrEnum):
+    PERSON = "person"
+    COUNTRY = "country"
+    ORGANISATION = "organisation"
+    ARMED_GROUP = "armed_group"
+    OTHER = "other"
+
+
+class ParticipantRole(StrEnum):
+    HOST = "host"
+    CHAIR = "chair"
+    ATTENDEE = "attendee"
+    GUEST = "guest"
+    MEDIATOR = "mediator"
+    UNKNOWN = "unknown"
+
+
+class Participant(_Model):
+    """One party to a meeting: a person, a country or an organisation."""
+
+    name: Mention
+    kind: ActorKind = ActorKind.OTHER
+    title: Mention | None = None
+    represents: Mention | None = None
+    role: ParticipantRole = ParticipantRole.ATTENDEE
+
+
+class Meeting(_Model):
+    """A consultation (meet, host, talks, summit, conference) and all its parties."""
+
+    cue: Mention
+    location: Mention | None = None
+    date: DateValue | None = None
+    topic: Mention | None = None
+    participants: list[Participant] = Field(default_factory=list)
+
+
+class QuoteKind(StrEnum):
+    DIRECT = "direct"  # verbatim, inside quotation marks
+    INDIRECT = "indirect"  # reported speech: "he said NATO would expand ..."
+
+
+class Quote(_Model):
+    """Something a source said. A direct quote's ``text`` is verbatim source text."""
+
+    text: Mention
+    kind: QuoteKind = QuoteKind.DIRECT
+    speaker: Mention
+    speaker_kind: ActorKind = ActorKind.PERSON
+    speaker_title: Mention | None = None
+    cue: Mention | None = None
+    addressee: Mention | None = None
+
+
+class PositionStatus(StrEnum):
+    ADVANCING = "advancing"
+    HOLDING = "holding"
+    CONTESTED = "contested"
+    WITHDRAWN = "withdrawn"
+    CAPTURED = "captured"
+    PREPARING = "preparing"
+    UNKNOWN = "unknown"
+
+
+class Position(_Model):
+    """A front-line position: who, where, toward what, how far, and in what state."""
+
+    force: Mention
+    location: Mention | None = None
+    objective: Mention | None = None
+    distance: Quantity | None = None
+    direction: Mention | None = None
+    status: PositionStatus = PositionStatus.UNKNOWN
+    status_cue: Mention | None = None
+    as_of: DateValue | None = None
+    claimed_by: Mention | None = None
+
+
+class EventType(StrEnum):
+    """ACLED-like event types."""
+
+    BATTLES = "battles"
+    EXPLOSIONS_REMOTE_VIOLENCE = "explosions_remote_violence"
+    VIOLENCE_AGAINST_CIVILIANS = "violence_against_civilians"
+    PROTESTS = "protests"
+    RIOTS = "riots"
+    STRATEGIC_DEVELOPMENTS = "strategic_developments"
+
+
+class IncidentSubType(StrEnum):
+    ARMED_CLASH = "armed_clash"
+    GOVERNMENT_REGAINS_TERRITORY = "government_regains_territory"
+    NON_STATE_ACTOR_OVERTAKES_TERRITORY = "non_state_actor_overtakes_territory"
+    AIR_STRIKE = "air_strike"
+    SUICIDE_BOMB = "suicide_bomb"
+    SHELLING = "shelling"
+    REMOTE_EXPLOSIVE = "remote_explosive"
+    ATTACK = "attack"
+    ABDUCTION = "abduction"
+    DISPLACEMENT = "displacement"
+    PROTEST = "protest"
+    RIOT = "riot"
+    OTHER = "other"
+
+
+class Incident(_Model):
+    """A violent or strategic event, coded ACLED-like, with its counts as quantities."""
+
+    event_type: EventType
+    sub_type: IncidentSubType = IncidentSubType.OTHER
+    cue: Mention
+    location: Mention | None = None
+    date: DateValue | None = None
+    actors: list[Mention] = Field(default_factory=list)
+    count: Quantity | None = None
+    fatalities: Quantity | None = None
+    injured: Quantity | None = None
+    affected: Quantity | None = None
+    reported_by: Mention | None = None
+
+
+class LocationKind(StrEnum):
+    CITY = "city"
+    TOWN = "town"
+    REGION = "region"
+    COUNTRY = "country"
+    OTHER = "other"
+
+
+class Location(_Model):
+    name: Mention
+    kind: LocationKind = LocationKind.OTHER
+
+
+class SummaryPoint(Evidence):
+    """A summary bullet in the engine's words, with the spans it rests on."""
+
+    text: str = Field(min_length=1)
+
+
+# --------------------------------------------------------------------------- report
+
+
+class Severity(StrEnum):
+    ERROR = "error"  # the value is not supported by the source
+    WARNING = "warning"  # plausible but not proven (e.g. no cue for an enum choice)
+    INFO = "info"  # a note (e.g. speaker resolved through a pronoun)
+
+
+class Issue(_Frozen):
+    """One finding of the validator, about one field."""
+
+    code: str
+    severity: Severity
+    path: str
+    message: str
+    start: int | None = None
+    end: int | None = None
+
+
+class CoverageItem(_Frozen):
+    """Something the source contains that the briefing does not cover."""
+
+    kind: Literal["quote", "figure", "date"]
+    start: int
+    end: int
+    text: str
+
+
+class Coverage(_Frozen):
+    found: int = 0
+    covered: int = 0
+    missing: tuple[CoverageItem, ...] = ()
+
+    @property
+    def rate(self) -> float:
+        return 1.0 if self.found == 0 else self.covered / self.found
+
+
+class ValidationReport(_Frozen):
+    """What the validator found. Frozen; the briefing it describes is never changed."""
+
+    source_sha256: str
+    issues: tuple[Issue, ...] = ()
+    fields_checked: int = 0
+    fields_verified: int = 0
+    coverage: Coverage | None = None
+
+    @property
+    def grounding_rate(self) -> float:
+        """Share of checked fields that passed every error-level check."""
+        return 1.0 if self.fields_checked == 0 else self.fields_verified / self.fields_checked
+
+    @property
+    def errors(self) -> tuple[Issue, ...]:
+        return tuple(i for i in self.issues if i.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> tuple[Issue, ...]:
+        return tuple(i for i in self.issues if i.severity is Severity.WARNING)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def for_path(self, prefix: str) -> tuple[Issue, ...]:
+        """Issues whose path is ``prefix`` or lies below it."""
+        return tuple(i for i in self.issues if i.path == prefix or i.path.startswith((prefix + ".", prefix + "[")))
+
+
+# --------------------------------------------------------------------------- briefing
+
+
+class SourceInfo(_Model):
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    length: int = Field(ge=0, description="length of the source in characters (code points)")
+    title: Mention | None = None
+    dateline: Mention | None = None
+    article_date: _dt.date | None = None
+
+
+class TokenUsage(_Model):
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    total_tokens: int = 0
+
+
+class DroppedItem(_Frozen):
+    """An item removed because it could not be verified, and why."""
+
+    path: str
+    reason: str
+
+
+class Provenance(_Model):
+    engine: Literal["llm", "rules", "gold"]
+    model: str | None = None
+    endpoint_host: str | None = None
+    prompt_id: str | None = None
+    schema_version: str = SCHEMA_VERSION
+    created_at: _dt.datetime | None = None
+    attempts: int = 0
+    reasks: int = 0
+    usage: TokenUsage = Field(default_factory=TokenUsage)
+    cached: bool = False
+    dropped: list[DroppedItem] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+
+
+_PATH_TOKEN = re.compile(r"([A-Za-z_]+)|\[(\d+)\]")
+
+_ITEM_LISTS = ("meetings", "quotes", "front_lines", "incidents", "locations", "summary")
+
+
+class Briefing(_Model):
+    """A structured briefing of one article. Every value carries spans of the source."""
+
+    schema_version: str = SCHEMA_VERSION
+    source: SourceInfo
+    meetings: list[Meeting] = Field(default_factory=list)
+    quotes: list[Quote] = Field(default_factory=list)
+    front_lines: list[Position] = Field(default_factory=list)
+    incidents: list[Incident] = Field(default_factory=list)
+    locations: list[Location] = Field(default_factory=list)
+    summary: list[SummaryPoint] = Field(default_factory=list)
+    provenance: Provenance | None = None
+    validation: ValidationReport | None = None
+
+    def verified(self, report: ValidationReport | None = None) -> Briefing:
+        """A copy that keeps only what passed validation.
+
+        An error on a required field drops its item (a quote, an incident, a
+        participant); an error on an optional field clears that field. The
+        dropped paths are listed in ``provenance.dropped``. ``self`` is unchanged.
+        """
+        report = report if report is not None else self.validation
+        if report is None:
+            raise ValueError("verified(): no validation report; run summarizer.validate first")
+        data = self.model_dump(mode="python")
+        dropped: list[DroppedItem] = []
+        removals: dict[tuple[Any, ...], str] = {}
+        for issue in report.errors:
+            target = _removal_target(self, issue.path)
+            if target is not None and target not in removals:
+                removals[target] = f"{issue.code}: {issue.message}"
+        # Remove list elements from the highest index down so indices stay valid.
+        for target in sorted(removals, key=_removal_order, reverse=True):
+            _apply_removal(data, target)
+            dropped.append(DroppedItem(path=_format_path(target), reason=removals[target]))
+        out = Briefing.model_validate(data)
+        prov = out.provenance or Provenance(engine="gold")
+        if out.provenance is not None or dropped:
+            prov = prov.model_copy(update={"dropped": [*prov.dropped, *sorted(dropped, key=lambda d: d.path)]})
+            out = out.model_copy(update={"provenance": prov})
+        return out.model_copy(update={"validation": report})
+
+    def items(self) -> list[tuple[str, BaseModel]]:
+        """Every top-level item with its path, e.g. ``("quotes[2]", Quote(...))``."""
+        out: list[tuple[str, BaseModel]] = []
+        for name in _ITEM_LISTS:
+            for i, item in enumerate(getattr(self, name)):
+                out.append((f"{name}[{i}]", item))
+        return out
+
+
+def _parse_path(path: str) -> list[str | int]:
+    return [name if name else int(idx) for name, idx in _PATH_TOKEN.findall(path)]
+
+
+def _removal_target(briefing: Briefing, path: str) -> tuple[Any, ...] | None:
+    """Decide what to remove for an error at ``path``: an optional field or a list element."""
+    parts = _parse_path(path)
+    if not parts or parts[0] not in _ITEM_LISTS:
+        return None  # e.g. "source.title": handled as a field below
+    node: Any = briefing
+    last_list_elem: tuple[Any, ...] | None = None
+    for depth, part in enumerate(parts):
+        if isinstance(part, int):
+            last_list_elem = tuple(parts[: depth + 1])
+            node = node[part]
+            continue
+        field = type(node).model_fields.get(part) if isinstance(node, BaseModel) else None
+        if field is None:
+            break
+        if depth > 0 and not field.is_required() and field.default is None:
+            # An optional field (e.g. quotes[0].addressee): clear it, keep the item.
+            return (*parts[:depth], part, None)
+        node = getattr(node, part)
+        if depth > 0 and isinstance(node, list) and part == "spans":
+            break
+    return last_list_elem
+
+
+def _removal_order(target: tuple[Any, ...]) -> tuple[Any, ...]:
+    return tuple((0, p) if isinstance(p, str) else (1, p) for p in target if p is not None)
+
+
+def _apply_removal(data: dict[str, Any], target: tuple[Any, ...]) -> None:
+    node: Any = data
+    if target[-1] is None:  # clear an optional field
+        *head, name, _ = target
+        for p in head:
+            node = node[p]
+        node[name] = None
+        return
+    *head, index = target
+    for p in head:
+        node = node[p]
+    del node[index]
+
+
+def _format_path(target: tuple[Any, ...]) -> str:
+    out = ""
+    for p in target:
+        if p is None:
+            continue
+        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else p)
+    return out
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of :class:`Briefing`, as exported to ``schemas/``."""
+    schema = Briefing.model_json_schema()
+    schema["$id"] = f"https://summarizer.invalid/schemas/briefing-{SCHEMA_VERSION}.schema.json"
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema
+
+
+def json_schema_text() -> str:
+    return json.dumps(json_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def write_json_schema(directory: Path) -> Path:
+    path = directory / "briefing.schema.json"
+    path.write_text(json_schema_text(), encoding="utf-8")
+    return path
+
+
+if __name__ == "__main__":  # python -m summarizer.schema [DIR]
+    import sys
+
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent.parent / "schemas"
+    print(write_json_schema(target))

@@ -1,0 +1,377 @@
+"""The source text: a normalised view with an offset map, sentences, paragraphs, quotations.
+
+Everything here is pure and linear in the length of the text. Offsets are always
+indices into the exact string the caller passed (Python code points).
+
+Normalisation (:func:`normalize`) folds what varies between a model's copy of a
+passage and the source: Unicode compatibility forms (NFKC) and diacritics, curly
+vs straight quotation marks, dashes, runs of whitespace and line breaks, case, and
+thousands separators between digits ("1,200" -> "1200"). Each character of the
+normalised string remembers the index of the original character it came from, so
+a match in the normalised view maps back to original offsets exactly.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+__all__ = [
+    "DOUBLE_CLOSE",
+    "DOUBLE_OPEN",
+    "Normalized",
+    "QuoteRegion",
+    "SourceText",
+    "fold_marks",
+    "normalize",
+    "normalize_query",
+    "source_text",
+]
+
+DOUBLE_OPEN = "“„‟«"
+DOUBLE_CLOSE = "”»"
+SINGLE_OPEN = "‘‚‛‹"
+SINGLE_CLOSE = "’›"
+
+_MARKS = {
+    **{c: '"' for c in "“”„‟″«»〝〞＂"},
+    **{c: "'" for c in "‘’‚‛′‹›＇`´"},
+    **{c: "-" for c in "‐‑‒–—―−﹘﹣－"},
+}
+_SPACE_LIKE = "\t\n\r\x0b\x0c\u00a0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u2028\u2029\u202f\u205f\u3000"
+_MARK_TABLE = str.maketrans({**_MARKS, **{c: " " for c in _SPACE_LIKE}})
+_ASCII_LOWER = str.maketrans({chr(c): chr(c + 32) for c in range(65, 91)})
+_DELETE_RE = re.compile(r"(?<= ) +|(?<=\d),(?=\d{3}(?!\d))")
+
+
+def fold_marks(s: str) -> str:
+    """Quote marks and dashes to ASCII, whitespace runs to one space; case kept.
+
+    The comparison used for verbatim quotes: punctuation typography may differ,
+    words and case may not.
+    """
+    return " ".join(unicodedata.normalize("NFC", s).translate(_MARK_TABLE).split())
+
+
+@functools.lru_cache(maxsize=4096)
+def _fold_char(c: str) -> str:
+    """The normalised form of one non-ASCII character (possibly empty or longer)."""
+    if c in _MARKS:
+        return _MARKS[c]
+    if c in _SPACE_LIKE:
+        return " "
+    out = unicodedata.normalize("NFKD", c)
+    out = "".join(ch for ch in out if not unicodedata.combining(ch))
+    out = unicodedata.normalize("NFKC", out).translate(_MARK_TABLE).lower()
+    if unicodedata.category(c) in ("Cf", "Cc"):  # zero-width and control characters vanish
+        return ""
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Normalized:
+    """A normalised string and, for each of its characters, the original index."""
+
+    text: str
+    starts: Sequence[int]
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map a half-open range of the normalised text to the original string."""
+        if end <= start:
+            pos = self.starts[start] if start < len(self.starts) else (self.starts[-1] + 1 if self.starts else 0)
+            return pos, pos
+        return self.starts[start], self.starts[end - 1] + 1
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def normalize(text: str) -> Normalized:
+    """Normalise ``text`` for matching, keeping a map back to original offsets. O(n)."""
+    # Stage 1: per-character folding. ASCII maps 1:1 (case, whitespace); non-ASCII may expand.
+    parts: list[str] = []
+    starts: list[int] = []
+    pos = 0
+    for m in _NON_ASCII.finditer(text):
+        i = m.start()
+        if i > pos:
+            parts.append(text[pos:i])
+            starts.extend(range(pos, i))
+        folded = _fold_char(text[i])
+        parts.append(folded)
+        starts.extend([i] * len(folded))
+        pos = i + 1
+    if pos < len(text):
+        parts.append(text[pos:])
+        starts.extend(range(pos, len(text)))
+    stage1 = "".join(parts).translate(_MARK_TABLE).translate(_ASCII_LOWER)
+    # Stage 2: drop repeated spaces and thousands separators between digits.
+    out_parts: list[str] = []
+    out_starts: list[int] = []
+    pos = 0
+    for m in _DELETE_RE.finditer(stage1):
+        a, b = m.start(), m.end()
+        if a > pos:
+            out_parts.append(stage1[pos:a])
+            out_starts.extend(starts[pos:a])
+        pos = b
+    if pos < len(stage1):
+        out_parts.append(stage1[pos:])
+        out_starts.extend(starts[pos:])
+    return Normalized("".join(out_parts), out_starts)
+
+
+def normalize_query(query: str) -> str:
+    """The normalised form of an evidence string (stripped)."""
+    return normalize(query).text.strip()
+
+
+# --------------------------------------------------------------------------- sentences
+
+_ABBREVIATIONS = frozenset(
+    """jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun
+    mr mrs ms dr prof gen col lt maj capt sgt cpl pvt adm brig cmdr cdr gov sen rep rev st mt ft
+    no nos vs etc inc ltd co corp jr sr pres dept est approx fig al""".split()
+)
+_SENT_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
+_PARA_BREAK = re.compile(r"\n[ \t\u00a0]*\n\s*")
+_LINE_BREAK = re.compile(r"\n\s*")
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteRegion:
+    """A quotation: from its opening mark to its closing mark (or paragraph end when unclosed).
+
+    ``pieces`` are the content ranges, one per paragraph for a quote that runs
+    over several paragraphs and reopens with a mark. ``nested`` marks a single-quoted
+    quotation inside a double-quoted one.
+    """
+
+    start: int
+    end: int
+    pieces: tuple[tuple[int, int], ...]
+    closed: bool = True
+    nested: bool = False
+
+    @property
+    def inner_start(self) -> int:
+        return self.pieces[0][0]
+
+    @property
+    def inner_end(self) -> int:
+        return self.pieces[-1][1]
+
+    def contains(self, start: int, end: int) -> bool:
+        return self.start <= start and end <= self.end
+
+
+@dataclass(slots=True)
+class SourceText:
+    """The caller's string plus lazily computed views of it."""
+
+    text: str
+    _norm: Normalized | None = field(default=None, repr=False)
+    _sentences: list[tuple[int, int]] | None = field(default=None, repr=False)
+    _sentence_starts: list[int] | None = field(default=None, repr=False)
+    _paragraphs: list[tuple[int, int]] | None = field(default=None, repr=False)
+    _quotes: list[QuoteRegion] | None = field(default=None, repr=False)
+    _words: dict[str, list[int]] | None = field(default=None, repr=False)
+
+    @property
+    def norm(self) -> Normalized:
+        if self._norm is None:
+            self._norm = normalize(self.text)
+        return self._norm
+
+    # -- paragraphs -------------------------------------------------------------
+    @property
+    def paragraphs(self) -> list[tuple[int, int]]:
+        """Paragraph ranges: blocks separated by blank lines (lines, if there are none)."""
+        if self._paragraphs is None:
+            splitter = _PARA_BREAK if _PARA_BREAK.search(self.text) else _LINE_BREAK
+            self._paragraphs = _blocks(self.text, splitter)
+        return self._paragraphs
+
+    def paragraph_index(self, offset: int) -> int:
+        starts = [p[0] for p in self.paragraphs]
+        return max(0, bisect.bisect_right(starts, offset) - 1)
+
+    # -- sentences --------------------------------------------------------------
+    @property
+    def sentences(self) -> list[tuple[int, int]]:
+        if self._sentences is None:
+            self._sentences = _split_sentences(self.text, self.paragraphs)
+            self._sentence_starts = [s for s, _ in self._sentences]
+        return self._sentences
+
+    def sentence_index(self, offset: int) -> int:
+        """Index of the sentence containing (or nearest before) ``offset``."""
+        _ = self.sentences
+        assert self._sentence_starts is not None
+        return max(0, bisect.bisect_right(self._sentence_starts, offset) - 1)
+
+    def sentence_window(self, start: int, end: int, radius: int = 1) -> tuple[int, int]:
+        """The range covering the sentences of ``[start, end)`` plus ``radius`` on each side."""
+        sents = self.sentences
+        if not sents:
+            return 0, len(self.text)
+        first = max(0, self.sentence_index(start) - radius)
+        last = min(len(sents) - 1, self.sentence_index(max(start, end - 1)) + radius)
+        return sents[first][0], sents[last][1]
+
+    # -- quotations -------------------------------------------------------------
+    @property
+    def quotes(self) -> list[QuoteRegion]:
+        if self._quotes is None:
+            self._quotes = _pair_quotes(self.text, self.paragraphs)
+        return self._quotes
+
+    def enclosing_quote(self, start: int, end: int, *, nested: bool = False) -> QuoteRegion | None:
+        """The double-quoted region (or single-quoted, with ``nested``) containing the range."""
+        for q in self.quotes:
+            if q.nested == nested and q.contains(start, end):
+                return q
+        return None
+
+    # -- word index (for the fuzzy tier of the locator) ------------------------------
+    def word_positions(self) -> dict[str, list[int]]:
+        """Normalised word -> positions in the normalised text."""
+        if self._words is None:
+            index: dict[str, list[int]] = {}
+            for m in re.finditer(r"\w+", self.norm.text):
+                index.setdefault(m.group(), []).append(m.start())
+            self._words = index
+        return self._words
+
+
+@functools.lru_cache(maxsize=16)
+def source_text(text: str) -> SourceText:
+    """The (cached) :class:`SourceText` of a string."""
+    return SourceText(text)
+
+
+def _blocks(text: str, splitter: re.Pattern[str]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for m in splitter.finditer(text):
+        _add_block(text, pos, m.start(), out)
+        pos = m.end()
+    _add_block(text, pos, len(text), out)
+    return out
+
+
+def _add_block(text: str, a: int, b: int, out: list[tuple[int, int]]) -> None:
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    if b > a:
+        out.append((a, b))
+
+
+def _split_sentences(text: str, paragraphs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for pa, pb in paragraphs:
+        start = pa
+        for m in _SENT_END.finditer(text, pa, pb):
+            if _is_abbreviation(text, m.start()):
+                continue
+            end = m.end()
+            out.append((start, end))
+            start = end
+            while start < pb and text[start].isspace():
+                start += 1
+        if start < pb:
+            out.append((start, pb))
+    return out
+
+
+def _is_abbreviation(text: str, dot: int) -> bool:
+    if text[dot] != ".":
+        return False
+    j = dot
+    while j > 0 and (text[j - 1].isalpha()):
+        j -= 1
+    word = text[j:dot]
+    if not word:
+        return False
+    if len(word) == 1 and word.isupper():  # initials and "U.S."
+        return True
+    return word.lower() in _ABBREVIATIONS
+
+
+def _pair_quotes(text: str, paragraphs: list[tuple[int, int]]) -> list[QuoteRegion]:
+    """Pair double quotation marks, paragraph by paragraph, with continuation over paragraphs.
+
+    Curly marks are directional. A straight ``"`` opens when it follows the start,
+    a space or an opening bracket, and closes otherwise. A quotation left open at
+    the end of a paragraph continues when the next paragraph opens with a mark
+    (the newspaper convention); otherwise it ends, unclosed, with its paragraph.
+    Single-quoted quotations nested inside a double-quoted one are added as nested.
+    """
+    regions: list[QuoteRegion] = []
+    carry: tuple[int, list[tuple[int, int]]] | None = None  # (open index, pieces so far)
+    for p_index, (pa, pb) in enumerate(paragraphs):
+        open_at: int | None = None
+        pieces: list[tuple[int, int]] = []
+        if carry is not None:
+            if text[pa] in DOUBLE_OPEN or text[pa] == '"':
+                open_at, pieces = carry[0], carry[1]
+                content_start = pa + 1
+            else:
+                q_open, q_pieces = carry
+                regions.append(QuoteRegion(q_open, q_pieces[-1][1], tuple(q_pieces), closed=False))
+            carry = None
+        i = pa if open_at is None else pa + 1
+        while i < pb:
+            c = text[i]
+            if c in DOUBLE_OPEN or (c == '"' and open_at is None and _opens(text, i, pa)):
+                if open_at is None:
+                    open_at, pieces, content_start = i, [], i + 1
+            elif (c in DOUBLE_CLOSE or c == '"') and open_at is not None:
+                pieces.append((content_start, i))
+                regions.append(QuoteRegion(open_at, i + 1, tuple(pieces)))
+                open_at = None
+            i += 1
+        if open_at is not None:
+            pieces.append((content_start, pb))
+            nxt = paragraphs[p_index + 1][0] if p_index + 1 < len(paragraphs) else None
+            if nxt is not None and (text[nxt] in DOUBLE_OPEN or text[nxt] == '"'):
+                carry = (open_at, pieces)
+            else:
+                regions.append(QuoteRegion(open_at, pb, tuple(pieces), closed=False))
+    regions.sort(key=lambda r: r.start)
+    nested: list[QuoteRegion] = []
+    for r in regions:
+        for a, b in r.pieces:
+            nested.extend(_single_quotes(text, a, b))
+    return sorted(regions + nested, key=lambda r: (r.start, r.nested))
+
+
+def _opens(text: str, i: int, para_start: int) -> bool:
+    prev = text[i - 1] if i > para_start else " "
+    nxt = text[i + 1] if i + 1 < len(text) else " "
+    return (prev.isspace() or prev in "([{-—–/") and not nxt.isspace()
+
+
+def _single_quotes(text: str, a: int, b: int) -> list[QuoteRegion]:
+    out: list[QuoteRegion] = []
+    open_at: int | None = None
+    for i in range(a, b):
+        c = text[i]
+        prev = text[i - 1] if i > a else " "
+        nxt = text[i + 1] if i + 1 < b else " "
+        opens = c in SINGLE_OPEN or (c == "'" and (prev.isspace() or prev in '"“(') and not nxt.isspace())
+        if opens and open_at is None:
+            open_at = i
+            continue
+        if c in SINGLE_CLOSE or c == "'":
+            is_apostrophe = prev.isalpha() and nxt.isalpha()
+            if open_at is not None and not is_apostrophe and not nxt.isalnum():
+                out.append(QuoteRegion(open_at, i + 1, ((open_at + 1, i),), nested=True))
+                open_at = None
+    return out
