@@ -14,6 +14,7 @@ from it (``python -m summarizer.schema``) and a test fails when the file drifts.
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
 import json
 import re
 from enum import StrEnum
@@ -397,6 +398,11 @@ class SourceInfo(_Model):
     title: Mention | None = None
     dateline: Mention | None = None
     article_date: _dt.date | None = None
+
+    @classmethod
+    def of(cls, text: str, *, article_date: _dt.date | None = None) -> SourceInfo:
+        """The source metadata of ``text`` (sha256 of its UTF-8 bytes, length in code points)."""
+        return cls(sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(), length=len(text), article_date=article_date)
 
 
 class TokenUsage(_Model):

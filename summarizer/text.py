@@ -19,6 +19,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 __all__ = [
     "DOUBLE_CLOSE",
@@ -180,6 +181,7 @@ class SourceText:
     _paragraphs: list[tuple[int, int]] | None = field(default=None, repr=False)
     _quotes: list[QuoteRegion] | None = field(default=None, repr=False)
     _words: dict[str, list[int]] | None = field(default=None, repr=False)
+    memo: dict[str, Any] = field(default_factory=dict, repr=False)  # derived views owned by other modules
 
     @property
     def norm(self) -> Normalized:

@@ -1,0 +1,141 @@
+"""Person mentions in a source: the antecedents that pronoun and title speakers resolve to.
+
+A person mention is a capitalised name of one to four tokens (with Arabic and
+European particles such as "al-", "bin", "van") that is led by a title
+("French President Francois Hollande", "Col. John Dorrian"), or is a two-token
+name that is neither a place, an organisation nor a group ("Jens Stoltenberg").
+Once a full name is known, later mentions of its surname ("Hollande said") are
+mentions of the same person. Pure and linear in the text; cached per source.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .lexicon import PERSON_TITLES, PRONOUNS, demonym_country, fold_name, is_country
+from .text import SourceText
+
+__all__ = ["PersonMention", "antecedent", "person_mentions", "pronoun_at"]
+
+_PARTICLE = r"(?:(?:al|el|ad|ash|as|az|at|an|abu|bin|ibn|ben|van|von|der|de|da|di|du|la|le)[-\s])"
+_NAME_TOKEN = r"(?:[A-Z][a-zà-ÿ'’]+(?:-[A-Z][a-zà-ÿ'’]+)*|[A-Z]\.)(?![\w-])"
+_GAP = r"(?:[ \t]+|[ \t]*\n[ \t]*)"  # spaces, or one line break (hard-wrapped text), never a blank line
+_NAME_RE = re.compile(rf"\b{_NAME_TOKEN}(?:{_GAP}{_PARTICLE}?{_NAME_TOKEN}){{0,4}}")
+
+# Capitalised words that start a sequence but are not names.
+_NOT_NAME = frozenset(
+    """the a an in on at as by for from to of and but or if when while after before since meanwhile
+    however speaking according this that these those there their its his her our we they he she it
+    i you sunni shiite shia kurdish kurds arab arabs christian muslim jewish western eastern northern
+    southern islamic humanitarian federal iraqi forces state government ministry monday tuesday wednesday
+    thursday friday saturday sunday january february march april may june july august september october
+    november december jan feb mar apr jun jul aug sep sept oct nov dec""".split()
+)
+_ORG_WORDS = frozenset(
+    """agency press news times post service services ministry council union party army forces force
+    front brigade brigades militia movement organization organisation group committee coalition
+    university institute bank company corporation command office department agency reuters afp ap
+    district province city town region county street square palace hotel airport base camp ministers
+    defense defence foreign affairs security national international nations united republic""".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PersonMention:
+    start: int
+    end: int
+    name: str  # the full name this mention refers to (surname mentions carry the full name)
+
+
+def _is_title(word: str) -> bool:
+    low = fold_name(word)
+    return low in PERSON_TITLES or (low.endswith("s") and low[:-1] in PERSON_TITLES)
+
+
+def _clean(tokens: list[str]) -> tuple[int, int, bool]:
+    """Cut a capitalised run down to its name: drop leading titles, demonyms, countries and function
+    words, and stop at the first month, weekday or function word. Returns (first, end, title seen)."""
+    i, titled = 0, False
+    while i < len(tokens):
+        t = tokens[i]
+        if _is_title(t):
+            titled = True
+        elif not (fold_name(t) in _NOT_NAME or demonym_country(t) or is_country(t)):
+            break
+        i += 1
+    j = i
+    while j < len(tokens) and fold_name(tokens[j]) not in _NOT_NAME and not _is_title(tokens[j]):
+        j += 1
+    return i, j, titled
+
+
+def _titled(text: str, start: int) -> bool:
+    """Whether the words just before ``start`` end in a person title ("President", "spokesman,")."""
+    before = text[max(0, start - 40) : start]
+    words = re.findall(r"[A-Za-z.]+", before)
+    return bool(words) and _is_title(words[-1])
+
+
+def person_mentions(src: SourceText) -> list[PersonMention]:
+    """Person mentions in order of position (cached on the SourceText)."""
+    cached = src.memo.get("person_mentions")
+    if cached is not None:
+        return list(cached)
+    text = src.text
+    found: list[PersonMention] = []
+    for m in _NAME_RE.finditer(text):
+        tokens = [(t.start(), t.group()) for t in re.finditer(r"\S+", m.group())]
+        first, end, title_seen = _clean([t for _, t in tokens])
+        if first >= end:
+            continue
+        kept = [t for _, t in tokens[first:end]]
+        name_start = m.start() + tokens[first][0]
+        name_end = m.start() + tokens[end - 1][0] + len(kept[-1])
+        name = " ".join(kept)
+        if {fold_name(t) for t in kept} & _ORG_WORDS or is_country(name):
+            continue
+        titled = title_seen or _titled(text, name_start)
+        preceded_by_the = text[max(0, name_start - 4) : name_start].lower() == "the "
+        initials = any(len(t) == 2 and t[1] == "." for t in kept)
+        if titled or (len(kept) >= 2 and not preceded_by_the and not initials):
+            found.append(PersonMention(name_start, name_end, name))
+    found = _with_surnames(text, found)
+    src.memo["person_mentions"] = tuple(found)
+    return found
+
+
+def _with_surnames(text: str, full: list[PersonMention]) -> list[PersonMention]:
+    """Add later surname-only mentions of people already named in full."""
+    by_surname: dict[str, str] = {}
+    for p in full:
+        parts = p.name.split()
+        if len(parts) >= 2:
+            by_surname.setdefault(parts[-1], p.name)
+    extra: list[PersonMention] = []
+    covered = [(p.start, p.end) for p in full]
+    for surname, name in by_surname.items():
+        for m in re.finditer(rf"\b{re.escape(surname)}\b", text):
+            if any(a <= m.start() < b for a, b in covered):
+                continue
+            extra.append(PersonMention(m.start(), m.end(), name))
+    return sorted(full + extra, key=lambda p: p.start)
+
+
+_PRONOUN_RE = re.compile(r"\b(" + "|".join(PRONOUNS) + r")\b", re.IGNORECASE)
+
+
+def pronoun_at(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    """Personal pronouns in ``text[start:end]`` as (start, end, word)."""
+    return [(m.start(), m.end(), m.group()) for m in _PRONOUN_RE.finditer(text, start, end)]
+
+
+def antecedent(src: SourceText, offset: int) -> PersonMention | None:
+    """The nearest person mention that ends before ``offset``."""
+    best: PersonMention | None = None
+    for p in person_mentions(src):
+        if p.end <= offset:
+            best = p
+        else:
+            break
+    return best

@@ -1,0 +1,560 @@
+"""The deterministic validator: each field of a briefing checked against its spans of the source.
+
+``validate(briefing, source)`` is pure: no network, no model, and the briefing is
+never changed. It returns a frozen :class:`~summarizer.schema.ValidationReport`
+whose issues name the field (``quotes[2].speaker``), a code, a severity and a
+short message. Error codes:
+
+============================  =====================================================
+``no_evidence``               a value with no span
+``unlocated``                 an evidence string that was not found in the source
+``span_text_mismatch``        ``source[start:end]`` is not the span's text
+``source_mismatch``           the briefing was made from another text (sha256)
+``value_not_in_span``         a name, place or phrase its span does not contain
+``quote_not_verbatim``        a direct quote that differs from the source's words
+``not_in_quotation_marks``    a "direct quote" that is not inside quotation marks
+``speaker_not_near``          the speaker is not named near the quote
+``speaker_mismatch``          the pronoun near the quote refers to someone else
+``cue_not_near``              the cue ("said", "told AFP") is not beside the quote
+``quantity_mismatch``         low / high / best differ from the numbers in the span
+``date_mismatch``             the date differs from what the span says
+``far_from_item``             a date or figure taken from another part of the article
+============================  =====================================================
+
+Warnings: ``fuzzy_match``, ``qualifier_mismatch``, ``unit_not_in_span``,
+``enum_without_cue``, ``date_unresolved``, ``related_far``; info: ``speaker_via_pronoun``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from .errors import InputError, SpanError
+from .lexicon import PERSON_TITLES, SPEECH_VERBS, fold_name
+from .locate import iter_evidence
+from .mentions import antecedent, person_mentions, pronoun_at
+from .parse import (
+    ParsedQuantity,
+    canonical_unit,
+    name_supported,
+    parse_dates,
+    parse_quantities,
+    phrase_supported,
+)
+from .schema import (
+    Briefing,
+    DateValue,
+    Evidence,
+    Incident,
+    IncidentSubType,
+    Issue,
+    MatchStatus,
+    Meeting,
+    Mention,
+    Position,
+    PositionStatus,
+    Quantity,
+    Quote,
+    QuoteKind,
+    Severity,
+    Span,
+    SummaryPoint,
+    ValidationReport,
+)
+from .text import SourceText, fold_marks, source_text
+
+__all__ = ["validate"]
+
+ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
+
+# Fields whose value is a name (person, place, organisation, country).
+_NAME_FIELDS = frozenset(
+    {"name", "represents", "location", "speaker", "actors", "objective", "claimed_by", "reported_by", "addressee"}
+)
+# Cue words per enum choice: a choice with none of its cues near the item gets a warning.
+_SUBTYPE_CUES: dict[IncidentSubType, str] = {
+    IncidentSubType.ARMED_CLASH: r"clash|battl|fight|firefight|gun|exchange of fire|combat",
+    IncidentSubType.GOVERNMENT_REGAINS_TERRITORY: r"retook|retake|recaptur|regain|liberat|clear",
+    IncidentSubType.NON_STATE_ACTOR_OVERTAKES_TERRITORY: r"seiz|captur|overr|took|overran|fell",
+    IncidentSubType.AIR_STRIKE: r"air ?strike|air raid|air attack|bomb|drone|warplane|jet|strike",
+    IncidentSubType.SUICIDE_BOMB: r"suicide",
+    IncidentSubType.SHELLING: r"shell|artillery|mortar|rocket|missile",
+    IncidentSubType.REMOTE_EXPLOSIVE: r"\bied|roadside|explosive|bomb|blast|mine|device",
+    IncidentSubType.ATTACK: r"attack|assault|raid|ambush|struck|strike|shot|killed",
+    IncidentSubType.ABDUCTION: r"abduct|kidnap|seiz|hostage|captive",
+    IncidentSubType.DISPLACEMENT: r"displac|flee|fled|leave|left|expel|evacuat|forced|moving out",
+    IncidentSubType.PROTEST: r"protest|demonstrat|rall|march",
+    IncidentSubType.RIOT: r"riot|loot|unrest",
+}
+_STATUS_CUES: dict[PositionStatus, str] = {
+    PositionStatus.ADVANCING: r"advanc|push|gain|closer|progress|moving|offensive|within",
+    PositionStatus.HOLDING: r"hold|held|dug|defend|maintain|remain",
+    PositionStatus.CONTESTED: r"contest|fight|battl|clash|ongoing|struggl",
+    PositionStatus.WITHDRAWN: r"withdr|retreat|pull|fell back|abandon",
+    PositionStatus.CAPTURED: r"captur|took|retook|seiz|control|liberat|clear|entered",
+    PositionStatus.PREPARING: r"prepar|mass|gather|ready|poised|build",
+}
+_SPEECH_RE = re.compile(
+    r"\b(?:" + "|".join(sorted(SPEECH_VERBS, key=len, reverse=True)) + r")(?:s|es|ed|d|ing)?\b|\b(?:told|said|says)\b"
+    r"|according to",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class _Run:
+    """Mutable state of one validation run (local to validate())."""
+
+    src: SourceText
+    briefing: Briefing
+    issues: list[Issue] = field(default_factory=list)
+
+    def add(self, code: str, severity: Severity, path: str, message: str, span: Span | None = None) -> None:
+        start = span.start if span is not None else None
+        end = span.end if span is not None else None
+        self.issues.append(Issue(code=code, severity=severity, path=path, message=message, start=start, end=end))
+
+
+def validate(briefing: Briefing, source: str) -> ValidationReport:
+    """Check every field of ``briefing`` against ``source``; return a frozen report.
+
+    Raises :class:`~summarizer.errors.InputError` when the arguments are of the wrong
+    type and :class:`~summarizer.errors.SpanError` when a span's offsets lie outside
+    the source (the briefing was made from another text). Everything else is
+    reported as issues.
+    """
+    if not isinstance(briefing, Briefing):
+        raise InputError(
+            f"validate() takes a Briefing, got {type(briefing).__name__}; load JSON with Briefing.model_validate_json"
+        )
+    if not isinstance(source, str):
+        raise InputError(
+            f"validate() takes the source text as str, got {type(source).__name__}; decode bytes as UTF-8 first"
+        )
+    src = source_text(source)
+    run = _Run(src, briefing)
+    digest = hashlib.sha256(source.encode("utf-8")).hexdigest()
+    if briefing.source.sha256 != digest:
+        run.add("source_mismatch", ERROR, "source.sha256", "the briefing was made from another text (sha256 differs)")
+
+    evidence = list(iter_evidence(briefing.source, "source"))
+    for prefix, item in briefing.items():
+        evidence.extend(iter_evidence(item, prefix))
+    for path, ev in evidence:
+        _check_spans(run, path, ev)
+
+    for path, ev in evidence:
+        _check_value(run, path, ev)
+    for i, quote in enumerate(briefing.quotes):
+        _check_quote(run, f"quotes[{i}]", quote)
+    for i, incident in enumerate(briefing.incidents):
+        _check_incident(run, f"incidents[{i}]", incident)
+    for i, position in enumerate(briefing.front_lines):
+        _check_position(run, f"front_lines[{i}]", position)
+    for i, meeting in enumerate(briefing.meetings):
+        _check_related(run, f"meetings[{i}]", meeting.cue, _meeting_fields(meeting, i))
+
+    error_paths = {i.path for i in run.issues if i.severity is ERROR}
+    verified = sum(1 for path, _ in evidence if not _has_error(path, error_paths))
+    issues = tuple(sorted(run.issues, key=lambda i: (_path_key(i.path), i.severity.value, i.code)))
+    return ValidationReport(source_sha256=digest, issues=issues, fields_checked=len(evidence), fields_verified=verified)
+
+
+def _has_error(path: str, error_paths: set[str]) -> bool:
+    return any(p == path or p.startswith((path + ".", path + "[")) for p in error_paths)
+
+
+def _path_key(path: str) -> tuple[object, ...]:
+    return tuple(int(t) if t.isdigit() else t for t in re.findall(r"[A-Za-z_]+|\d+", path))
+
+
+# --------------------------------------------------------------------------- spans
+
+
+def _located(ev: Evidence) -> list[Span]:
+    return [s for s in ev.spans if s.located]
+
+
+def _check_spans(run: _Run, path: str, ev: Evidence) -> None:
+    text = run.src.text
+    if not ev.spans:
+        run.add("no_evidence", ERROR, path, "no span supports this value")
+        return
+    for k, span in enumerate(ev.spans):
+        if not span.located:
+            run.add("unlocated", ERROR, path, f"evidence {_short(span.text)} was not found in the source")
+            continue
+        assert span.start is not None and span.end is not None
+        if span.end > len(text):
+            raise SpanError(
+                f"{path}.spans[{k}] ends at {span.end} but the source has {len(text)} characters: "
+                "validate the briefing against the text it was made from"
+            )
+        if text[span.start : span.end] != span.text:
+            run.add(
+                "span_text_mismatch",
+                ERROR,
+                path,
+                f"source[{span.start}:{span.end}] is {_short(text[span.start : span.end])}, not {_short(span.text)}",
+                span,
+            )
+        elif span.status is MatchStatus.FUZZY:
+            run.add("fuzzy_match", WARNING, path, f"evidence matched only approximately: {_short(span.text)}", span)
+
+
+def _good(run: _Run, ev: Evidence) -> list[Span]:
+    """Located spans whose offsets reproduce their text."""
+    text = run.src.text
+    return [s for s in _located(ev) if text[s.start : s.end] == s.text]
+
+
+# --------------------------------------------------------------------------- values
+
+
+def _field_name(path: str) -> str:
+    return re.sub(r"\[\d+\]$", "", path.rsplit(".", 1)[-1])
+
+
+def _check_value(run: _Run, path: str, ev: Evidence) -> None:
+    spans = _good(run, ev)
+    if not spans:
+        return
+    if isinstance(ev, Quantity):
+        _check_quantity(run, path, ev, spans)
+    elif isinstance(ev, DateValue):
+        _check_date(run, path, ev, spans)
+    elif isinstance(ev, SummaryPoint):
+        _check_summary(run, path, ev, spans)
+    elif isinstance(ev, Mention):
+        name = _field_name(path)
+        if (name == "text" and path.startswith("quotes[")) or (name == "speaker"):
+            return  # checked with the quote
+        check = name_supported if name in _NAME_FIELDS else phrase_supported
+        if not any(check(ev.value, s.text) or phrase_supported(ev.value, s.text) for s in spans):
+            run.add(
+                "value_not_in_span",
+                ERROR,
+                path,
+                f"{_short(ev.value)} is not supported by {_short(spans[0].text)}",
+                spans[0],
+            )
+
+
+def _close(a: float, b: float) -> bool:
+    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
+
+
+def _quantity_matches(q: Quantity, p: ParsedQuantity) -> bool:
+    for name in ("low", "high", "best"):
+        given = getattr(q, name)
+        if given is None:
+            continue
+        parsed = getattr(p, name)
+        if parsed is not None and _close(given, parsed):
+            continue
+        if name == "best" and p.low is not None and p.high is not None and p.low <= given <= p.high:
+            continue  # a best estimate inside a stated range
+        if name in ("low", "high") and p.best is not None and _close(given, p.best) and p.qualifier == "approximate":
+            continue  # "about 20" typed as low=high=20
+        return False
+    return True
+
+
+def _describe(p: ParsedQuantity) -> str:
+    def f(x: float | None) -> str:
+        return "?" if x is None else (str(int(x)) if float(x).is_integer() else str(x))
+
+    if p.qualifier == "range":
+        body = f"{f(p.low)}-{f(p.high)}"
+    elif p.low is not None and p.low == p.high:
+        body = f(p.low)
+    else:
+        body = f"low={f(p.low)} high={f(p.high)} best={f(p.best)}"
+    return f"{body} ({p.qualifier}{', ' + p.unit if p.unit else ''})"
+
+
+def _check_quantity(run: _Run, path: str, q: Quantity, spans: list[Span]) -> None:
+    parsed = [p for s in spans for p in parse_quantities(s.text)]
+    matching = [p for p in parsed if _quantity_matches(q, p)]
+    if not matching:
+        said = ", ".join(_describe(p) for p in parsed) or "no number"
+        run.add(
+            "quantity_mismatch",
+            ERROR,
+            path,
+            f"the span {_short(spans[0].text)} says {said}; the value says low={q.low} high={q.high} best={q.best}",
+            spans[0],
+        )
+        return
+    best = matching[0]
+    if q.qualifier.value != best.qualifier and not (q.qualifier.value == "exact" and best.qualifier == "exact"):
+        run.add(
+            "qualifier_mismatch",
+            WARNING,
+            path,
+            f"the span reads as {best.qualifier}, the value says {q.qualifier.value}",
+            spans[0],
+        )
+    if q.unit:
+        unit = canonical_unit(q.unit)
+        if best.unit is not None and best.unit != unit:
+            run.add(
+                "quantity_mismatch", ERROR, path, f"the span's unit is {best.unit}, the value's is {unit}", spans[0]
+            )
+        elif best.unit is None and not any(fold_name(q.unit) in fold_name(s.text) for s in spans):
+            run.add("unit_not_in_span", WARNING, path, f"unit {q.unit!r} does not appear in the span", spans[0])
+
+
+def _check_date(run: _Run, path: str, d: DateValue, spans: list[Span]) -> None:
+    article_date = run.briefing.source.article_date
+    parsed = [p for s in spans for p in parse_dates(s.text, article_date)]
+    if not parsed:
+        run.add("date_mismatch", ERROR, path, f"no date in the span {_short(spans[0].text)}", spans[0])
+        return
+    for p in parsed:
+        if p.date is None:
+            continue
+        same = p.date == d.date if p.year_stated else (p.date.month, p.date.day) == (d.date.month, d.date.day)
+        if p.precision == "month":
+            same = (p.date.year, p.date.month) == (d.date.year, d.date.month) or (
+                not p.year_stated and p.date.month == d.date.month
+            )
+        if p.precision == "year":
+            same = p.date.year == d.date.year
+        if same:
+            if p.precision != d.precision.value:
+                run.add(
+                    "date_mismatch", ERROR, path, f"the span gives a {p.precision}, the value a {d.precision.value}"
+                )
+            return
+    if all(p.date is None for p in parsed):
+        run.add("date_unresolved", WARNING, path, "a relative date with no article date to resolve it", spans[0])
+        return
+    said = ", ".join(f"{p.text!r} = {p.date}" for p in parsed if p.date is not None)
+    run.add("date_mismatch", ERROR, path, f"the span says {said}; the value says {d.date.isoformat()}", spans[0])
+
+
+def _numbers(p: ParsedQuantity) -> set[float]:
+    return {x for x in (p.low, p.high, p.best) if x is not None}
+
+
+def _check_summary(run: _Run, path: str, point: SummaryPoint, spans: list[Span]) -> None:
+    """A summary is in the engine's words; every number it states must be in its spans."""
+    stated = parse_quantities(point.text)
+    supported = [p for s in spans for p in parse_quantities(s.text)]
+    for p in stated:
+        if not any(_numbers(p) <= _numbers(q) for q in supported):
+            run.add("quantity_mismatch", ERROR, path, f"the summary states {p.text!r}, which its spans do not")
+
+
+# --------------------------------------------------------------------------- quotes
+
+
+def _strip_marks(s: str) -> str:
+    return " ".join(fold_marks(s).replace('"', " ").split()).strip(" '")
+
+
+def _check_quote(run: _Run, path: str, quote: Quote) -> None:
+    spans = _good(run, quote.text)
+    if not spans:
+        return
+    src = run.src
+    joined = " ".join(s.text for s in sorted(spans, key=lambda s: s.start or 0))
+    if quote.kind is QuoteKind.DIRECT:
+        if _strip_marks(quote.text.value) != _strip_marks(joined):
+            run.add(
+                "quote_not_verbatim",
+                ERROR,
+                f"{path}.text",
+                f"the quote differs from the source's words {_short(joined)}",
+                spans[0],
+            )
+        for s in spans:
+            assert s.start is not None and s.end is not None
+            if src.enclosing_quote(s.start, s.end) is None:
+                run.add(
+                    "not_in_quotation_marks",
+                    ERROR,
+                    f"{path}.text",
+                    "a direct quote must lie inside quotation marks of the source",
+                    s,
+                )
+    elif not phrase_supported(quote.text.value, joined):
+        run.add("value_not_in_span", ERROR, f"{path}.text", f"the paraphrase is not supported by {_short(joined)}")
+    start = min(s.start for s in spans if s.start is not None)
+    end = max(s.end for s in spans if s.end is not None)
+    win = src.sentence_window(start, end, radius=1)
+    _check_speaker(run, path, quote, win, start)
+    if quote.cue is not None:
+        cue_spans = _good(run, quote.cue)
+        if cue_spans and not any(_within(s, win) for s in cue_spans):
+            run.add(
+                "cue_not_near", ERROR, f"{path}.cue", "the cue is not in the quote's sentence or the next", cue_spans[0]
+            )
+        elif cue_spans and not any(_SPEECH_RE.search(s.text) for s in cue_spans):
+            run.add("enum_without_cue", WARNING, f"{path}.cue", f"{_short(cue_spans[0].text)} has no speech verb")
+
+
+def _within(span: Span, win: tuple[int, int]) -> bool:
+    return span.start is not None and span.end is not None and win[0] <= span.start and span.end <= win[1]
+
+
+def _named_in(value: str, text: str, a: int, b: int) -> bool:
+    """Whether a name (or a part of it, or an alias) occurs in ``text[a:b]``."""
+    window = text[a:b]
+    if name_supported(value, window):
+        return True
+    parts = [t for t in re.findall(r"[\w'’-]+", value) if len(t) >= 3 and t[0].isupper()]
+    parts = [t for t in parts if fold_name(t) not in PERSON_TITLES]
+    return any(re.search(rf"\b{re.escape(t)}\b", window) for t in parts)
+
+
+def _check_speaker(run: _Run, path: str, quote: Quote, win: tuple[int, int], quote_start: int) -> None:
+    src = run.src
+    speaker = quote.speaker.value
+    spath = f"{path}.speaker"
+    spans = _good(run, quote.speaker)
+    for s in spans:
+        is_ref = _is_reference(s.text)
+        if not is_ref and not name_supported(speaker, s.text) and not phrase_supported(speaker, s.text):
+            run.add("value_not_in_span", ERROR, spath, f"{_short(s.text)} does not name {speaker!r}", s)
+            return
+    if _named_in(speaker, src.text, *win):
+        return
+    # Not named nearby: a pronoun or a title beside the quote must refer back to the speaker,
+    # searched first in the quote's own sentences, then one sentence either side.
+    q_end = max(s.end for s in _good(run, quote.text) if s.end is not None)
+    for radius in (0, 1):
+        a, b = src.sentence_window(quote_start, q_end, radius=radius)
+        refs = _subject_refs(src, a, b)
+        refs += [
+            (s.start, s.end, s.text)
+            for s in spans
+            if s.start is not None and s.end is not None and _within(s, (a, b)) and _is_reference(s.text)
+        ]
+        if refs:
+            break
+    if not refs:
+        others = sorted({p.name for p in person_mentions(src) if win[0] <= p.start < win[1]})
+        if others:
+            run.add(
+                "speaker_mismatch", ERROR, spath, f"the quote's sentences name {', '.join(others)}, not {speaker!r}"
+            )
+        else:
+            run.add("speaker_not_near", ERROR, spath, f"{speaker!r} is not named in or beside the quote's sentence")
+        return
+    ref = min(refs, key=lambda r: abs(r[0] - quote_start))
+    who = antecedent(src, ref[0])
+    if who is not None and (name_supported(speaker, who.name) or name_supported(who.name, speaker)):
+        run.add("speaker_via_pronoun", INFO, spath, f"{ref[2]!r} at {ref[0]} refers to {who.name!r}")
+        return
+    named = f"refers to {who.name!r}" if who else "has no person before it"
+    run.add("speaker_mismatch", ERROR, spath, f"{ref[2]!r} at {ref[0]} {named}, not {speaker!r}")
+
+
+def _subject_refs(src: SourceText, a: int, b: int) -> list[tuple[int, int, str]]:
+    """Subject pronouns (he, she, they) in ``[a, b)`` that are not inside a quotation."""
+    return [
+        r
+        for r in pronoun_at(src.text, a, b)
+        if r[2].lower() in ("he", "she", "they") and src.enclosing_quote(r[0], r[1]) is None
+    ]
+
+
+def _is_reference(s: str) -> bool:
+    words = fold_name(s).split()
+    if not words:
+        return False
+    return (len(words) == 1 and words[0] in {"he", "she", "they", "him", "her", "them"}) or (
+        words[-1] in PERSON_TITLES and len(words) <= 3
+    )
+
+
+# --------------------------------------------------------------------------- related fields
+
+
+def _check_incident(run: _Run, path: str, inc: Incident) -> None:
+    cues = _good(run, inc.cue)
+    if cues:
+        pattern = _SUBTYPE_CUES.get(inc.sub_type)
+        win = run.src.sentence_window(cues[0].start or 0, cues[0].end or 0, radius=0)
+        context = run.src.text[win[0] : win[1]]
+        if pattern and not re.search(pattern, context, re.IGNORECASE):
+            run.add(
+                "enum_without_cue", WARNING, f"{path}.sub_type", f"no cue for {inc.sub_type.value!r} near the incident"
+            )
+    fields: list[tuple[str, Evidence | None]] = [
+        ("location", inc.location),
+        ("date", inc.date),
+        ("count", inc.count),
+        ("fatalities", inc.fatalities),
+        ("injured", inc.injured),
+        ("affected", inc.affected),
+        ("reported_by", inc.reported_by),
+        *((f"actors[{k}]", a) for k, a in enumerate(inc.actors)),
+    ]
+    _check_related(run, path, inc.cue, fields)
+
+
+def _check_position(run: _Run, path: str, pos: Position) -> None:
+    anchor_ev = pos.status_cue or pos.force
+    anchors = _good(run, anchor_ev)
+    if anchors and pos.status is not PositionStatus.UNKNOWN:
+        pattern = _STATUS_CUES.get(pos.status)
+        win = run.src.sentence_window(anchors[0].start or 0, anchors[0].end or 0, radius=0)
+        if pattern and not re.search(pattern, run.src.text[win[0] : win[1]], re.IGNORECASE):
+            run.add("enum_without_cue", WARNING, f"{path}.status", f"no cue for {pos.status.value!r} near the position")
+    fields: list[tuple[str, Evidence | None]] = [
+        ("force", pos.force),
+        ("location", pos.location),
+        ("objective", pos.objective),
+        ("distance", pos.distance),
+        ("direction", pos.direction),
+        ("as_of", pos.as_of),
+        ("claimed_by", pos.claimed_by),
+    ]
+    _check_related(run, path, anchor_ev, fields)
+
+
+def _meeting_fields(meeting: Meeting, i: int) -> Iterable[tuple[str, Evidence | None]]:
+    yield "location", meeting.location
+    yield "date", meeting.date
+    yield "topic", meeting.topic
+
+
+def _check_related(run: _Run, path: str, anchor: Evidence, fields: Iterable[tuple[str, Evidence | None]]) -> None:
+    """Fields of one item should come from around the item's anchor span (±1 paragraph).
+
+    A date or a figure from elsewhere in the article is an error (it is what users
+    act on); a name from elsewhere is a warning.
+    """
+    anchors = _good(run, anchor)
+    if not anchors:
+        return
+    src = run.src
+    para = src.paragraph_index(anchors[0].start or 0)
+    for name, ev in fields:
+        if ev is None or ev is anchor:
+            continue
+        spans = _good(run, ev)
+        if not spans:
+            continue
+        if any(abs(src.paragraph_index(s.start or 0) - para) <= 1 for s in spans):
+            continue
+        severe = isinstance(ev, DateValue | Quantity)
+        run.add(
+            "far_from_item" if severe else "related_far",
+            ERROR if severe else WARNING,
+            f"{path}.{name}",
+            "taken from another part of the article than the item itself",
+            spans[0],
+        )
+
+
+def _short(s: str, n: int = 60) -> str:
+    s = " ".join(s.split())
+    return repr(s if len(s) <= n else s[: n - 1] + "…")
