@@ -1,0 +1,153 @@
+"""The span locator: exact, normalised and fuzzy tiers, nearest occurrence, planted-span oracles."""
+
+from __future__ import annotations
+
+import re
+import string
+
+from _build import isil_text, m
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from summarizer.locate import find_candidates, ground, locate, locate_group
+from summarizer.schema import Briefing, MatchStatus, Quote, SourceInfo, Span
+
+TEXT = isil_text()
+
+
+def test_exact_match_gives_exact_offsets() -> None:
+    span = locate("Jens Stoltenberg", TEXT)
+    assert span.status is MatchStatus.EXACT
+    assert TEXT[span.start : span.end] == "Jens Stoltenberg" == span.text
+
+
+def test_quote_with_other_marks_is_found() -> None:
+    span = locate('"Fighting is ongoing in Rutba, which is still contested,"', TEXT)
+    assert span.status is MatchStatus.NORMALIZED
+    assert span.text == "“Fighting is ongoing in Rutba, which is still contested,”"
+
+
+def test_span_across_a_line_break() -> None:
+    text = "He said the army had advanced to within five or six\nkilometers of the city."
+    span = locate("within five or six kilometers", text)
+    assert span.status is MatchStatus.NORMALIZED
+    assert span.text == "within five or six\nkilometers"
+
+
+def test_thousands_separator_is_folded_both_ways() -> None:
+    text = "Officials said 1,200 families fled, and 3400 more were expected."
+    a = locate("1200 families", text)
+    b = locate("3,400 more", text)
+    assert (a.text, b.text) == ("1,200 families", "3400 more")
+
+
+def test_case_dashes_and_diacritics_are_folded() -> None:
+    text = "President François Hollande spoke — briefly — in Paris."
+    span = locate("francois hollande spoke - briefly", text)
+    assert span.text == "François Hollande spoke — briefly"
+
+
+def test_fuzzy_match_within_bounded_distance() -> None:
+    span = locate("We must already anticipate the consequence of the fall of Mosul", TEXT)
+    assert span.status is MatchStatus.FUZZY
+    assert span.text == "We must already anticipate the consequences of the fall of Mosul"
+
+
+def test_fuzzy_does_not_accept_a_paraphrase() -> None:
+    span = locate("We have to prepare now for what happens after Mosul falls", TEXT)
+    assert span.status is MatchStatus.UNLOCATED and span.start is None
+
+
+def test_unlocatable_evidence_gets_no_offsets() -> None:
+    span = locate("a sentence that appears nowhere in the article", TEXT)
+    assert span == Span(text="a sentence that appears nowhere in the article")
+
+
+def test_nearest_occurrence_to_the_items_other_spans_wins() -> None:
+    # "he said" occurs many times; grouped with the Stoltenberg quote it must resolve beside it.
+    quote = "Because when our neighbors are more stable, we are more secure,"
+    spans = locate_group(["he said", quote], TEXT)
+    assert spans[0].start is not None and spans[1].end is not None
+    assert 0 < spans[0].start - spans[1].end < 5
+
+
+def test_grouping_does_not_depend_on_order() -> None:
+    q = "Because when our neighbors are more stable, we are more secure,"
+    a = locate_group(["he said", q, "Mosul"], TEXT)
+    b = locate_group(["Mosul", "he said", q], TEXT)
+    assert {s.model_dump_json() for s in a} == {s.model_dump_json() for s in b}
+
+
+def test_ground_locates_each_item_independently_of_list_order() -> None:
+    q1 = Quote(text=m("Because when our neighbors are more stable"), speaker=m("Stoltenberg", "he"))
+    q2 = Quote(text=m("We must now coordinate with forces on other fronts"), speaker=m("al-Assadi", "he"))
+    src = SourceInfo.of(TEXT)
+    a = ground(Briefing(source=src, quotes=[q1, q2]), TEXT)
+    b = ground(Briefing(source=src, quotes=[q2, q1]), TEXT)
+    assert a.quotes[0] == b.quotes[1] and a.quotes[1] == b.quotes[0]
+    assert a.quotes[1].speaker.spans[0].start != a.quotes[0].speaker.spans[0].start
+
+
+def test_ground_keeps_spans_that_already_have_offsets() -> None:
+    fixed = Span(start=0, end=4, text=TEXT[:4], status=MatchStatus.EXACT)
+    q = Quote(text=m("x").model_copy(update={"spans": [fixed]}), speaker=m("Hollande"))
+    out = ground(Briefing(source=SourceInfo.of(TEXT), quotes=[q]), TEXT)
+    assert out.quotes[0].text.spans[0] == fixed
+
+
+def test_candidates_are_capped() -> None:
+    assert len(find_candidates("a", "a" * 1000)) == 64
+
+
+# --------------------------------------------------------------------------- planted-span oracles
+
+WORDS = st.text(alphabet=string.ascii_lowercase, min_size=2, max_size=9)
+FILLER = st.lists(WORDS, min_size=0, max_size=40).map(" ".join)
+PLANT = st.sampled_from(
+    [
+        "“We will not retreat,” the general said",
+        "Jawwad al-Tulaibawi",
+        "at least 1,200 people",
+        "five or six kilometers",
+        "U.S.-led coalition",
+        "Kirkuk on Oct. 24",
+    ]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(before=FILLER, plant=PLANT, after=FILLER)
+def test_planted_span_is_found_at_its_offsets(before: str, plant: str, after: str) -> None:
+    text = f"{before} {plant} {after}"
+    start = len(before) + 1
+    span = locate(plant, text)
+    assert (span.start, span.end, span.status) == (start, start + len(plant), MatchStatus.EXACT)
+
+
+def _vary(plant: str) -> str:
+    return re.sub(r"(?<=\d),(?=\d)", "", plant.replace("“", '"').replace("”", '"')).upper()
+
+
+@settings(max_examples=150, deadline=None)
+@given(before=FILLER, plant=PLANT, after=FILLER, breaker=st.sampled_from([" ", "\n", "  ", "\n\t"]))
+def test_planted_span_is_found_through_normalisation(before: str, plant: str, after: str, breaker: str) -> None:
+    planted = plant.replace(" ", breaker, 1)
+    text = f"{before} {planted} {after}"
+    start = len(before) + 1
+    span = locate(_vary(plant), text)
+    assert span.status in (MatchStatus.EXACT, MatchStatus.NORMALIZED)
+    assert (span.start, span.end) == (start, start + len(planted))
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    parts=st.lists(FILLER, min_size=3, max_size=3),
+    plants=st.lists(PLANT, min_size=2, max_size=2, unique=True),
+    data=st.data(),
+)
+def test_planted_items_located_in_any_order(parts: list[str], plants: list[str], data: st.DataObject) -> None:
+    text = f"{parts[0]} {plants[0]} {parts[1]} {plants[1]} {parts[2]}"
+    expected = {p: text.index(p) for p in plants}
+    order = data.draw(st.permutations(plants))
+    spans = locate_group(list(order), text)
+    assert {s.text: s.start for s in spans} == expected

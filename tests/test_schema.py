@@ -1,0 +1,60 @@
+"""The schema contract: JSON Schema without drift, span invariants, keeping verified items."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from summarizer.schema import Briefing, Quantity, SourceInfo, Span, json_schema_text
+
+SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"
+
+
+def test_committed_json_schema_matches_the_models() -> None:
+    committed = (SCHEMAS / "briefing.schema.json").read_text(encoding="utf-8")
+    assert committed == json_schema_text(), "schema drift: run `python -m summarizer.schema` and commit schemas/"
+
+
+def test_schema_is_valid_json_with_span_definition() -> None:
+    schema = json.loads(json_schema_text())
+    assert set(schema["$defs"]["Span"]["properties"]) == {"start", "end", "text", "status"}
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"start": 3, "text": "x", "status": "exact"},
+        {"text": "x", "status": "exact"},
+        {"start": 1, "end": 2, "text": "x", "status": "unlocated"},
+        {"start": 5, "end": 2, "text": "x", "status": "exact"},
+        {"start": -1, "end": 2, "text": "x", "status": "exact"},
+    ],
+)
+def test_inconsistent_spans_are_rejected(kwargs: dict[str, object]) -> None:
+    with pytest.raises(ValidationError):
+        Span.model_validate(kwargs)
+
+
+def test_quantity_needs_a_number_and_ordered_bounds() -> None:
+    with pytest.raises(ValidationError, match="at least one"):
+        Quantity(spans=[])
+    with pytest.raises(ValidationError, match="above high"):
+        Quantity(low=6, high=5)
+
+
+def test_briefing_round_trips_through_json() -> None:
+    b = Briefing(source=SourceInfo.of("text"))
+    assert Briefing.model_validate_json(b.model_dump_json()) == b
+
+
+def test_unknown_fields_are_rejected() -> None:
+    with pytest.raises(ValidationError, match="Extra inputs"):
+        Briefing.model_validate({"source": SourceInfo.of("t").model_dump(), "quotez": []})
+
+
+def test_verified_needs_a_report() -> None:
+    with pytest.raises(ValueError, match="no validation report"):
+        Briefing(source=SourceInfo.of("t")).verified()

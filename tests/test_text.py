@@ -1,0 +1,88 @@
+"""Normalisation with an offset map, sentences, paragraphs and quotation-mark pairing."""
+
+from __future__ import annotations
+
+from _build import isil_text
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from summarizer.text import SourceText, fold_marks, normalize
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=200))
+def test_offset_map_points_into_the_original(text: str) -> None:
+    norm = normalize(text)
+    assert len(norm.starts) == len(norm.text)
+    assert list(norm.starts) == sorted(norm.starts)
+    assert all(0 <= i < len(text) for i in norm.starts)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(codec="ascii", exclude_characters="\x00"), max_size=100))
+def test_ascii_letters_map_to_themselves(text: str) -> None:
+    norm = normalize(text)
+    for ch, i in zip(norm.text, norm.starts, strict=True):
+        if ch.isalnum():
+            assert text[i].lower() == ch
+
+
+def test_folds_marks_dashes_space_case_and_digit_commas() -> None:
+    norm = normalize("“Hello”  —\n World: 1,200 and 3,40")
+    assert norm.text == '"hello" - world: 1200 and 3,40'
+    a = norm.text.index("1200")
+    assert norm.to_original(a, a + 4) == (19, 24)
+
+
+def test_expanding_characters_keep_the_map() -> None:
+    norm = normalize("ﬁnal … Ōsaka")
+    assert norm.text == "final ... osaka"
+    assert norm.to_original(0, 5) == (0, 4)
+
+
+def test_fold_marks_keeps_case_and_words() -> None:
+    assert fold_marks("“It’s  over,”\nhe said") == '"It\'s over," he said'
+
+
+def test_paragraphs_and_sentences_of_the_fixture() -> None:
+    src = SourceText(isil_text())
+    assert len(src.paragraphs) == 26
+    texts = [src.text[a:b] for a, b in src.sentences]
+    assert "“The recapture is not an end in itself." in texts
+    # "Oct." and "U.S." do not end sentences.
+    assert any(t.startswith("The defense ministers of the United States") and t.endswith("city.") for t in texts)
+
+
+def test_hard_wrapped_text_uses_lines_only_without_blank_lines() -> None:
+    src = SourceText("First line of a paragraph\ncontinues here.\n\nSecond paragraph.")
+    assert len(src.paragraphs) == 2
+    src2 = SourceText("One.\nTwo.\nThree.")
+    assert len(src2.paragraphs) == 3
+
+
+def test_quotes_are_paired_curly_and_straight() -> None:
+    src = SourceText("He said \"we stay\" and she said “we go.” Then 'fine' came.")
+    regions = [src.text[q.start : q.end] for q in src.quotes if not q.nested]
+    assert regions == ['"we stay"', "“we go.”"]
+
+
+def test_quote_over_paragraphs_reopens_with_a_mark() -> None:
+    text = "“We will fight on,\n\n“and we will win,” he said.\n\nNext."
+    src = SourceText(text)
+    [q] = [q for q in src.quotes if not q.nested]
+    assert (q.start, q.end, q.closed) == (0, text.index("” he") + 1, True)
+    assert len(q.pieces) == 2
+    assert src.enclosing_quote(text.index("fight"), text.index("win") + 3) is q
+
+
+def test_unclosed_quote_ends_with_its_paragraph() -> None:
+    text = "He said “this never closes.\n\nA new paragraph."
+    [q] = SourceText(text).quotes
+    assert not q.closed and q.end == text.index("\n")
+
+
+def test_nested_single_quotes_and_apostrophes() -> None:
+    text = "“They called it ‘the last stand’ in Iraq’s north,” he said."
+    src = SourceText(text)
+    nested = [text[q.start : q.end] for q in src.quotes if q.nested]
+    assert nested == ["‘the last stand’"]
