@@ -1,0 +1,51 @@
+"""Cue words: the inflected forms of the speech verbs in :data:`summarizer.lexicon.SPEECH_VERBS`."""
+
+from __future__ import annotations
+
+import functools
+
+from ...lexicon import SPEECH_VERBS
+
+__all__ = ["INDIRECT_CUES", "REPORT_CUES", "speech_lemma"]
+
+_IRREGULAR = {
+    "say": ("said", "says", "saying"),
+    "tell": ("told", "tells", "telling"),
+    "write": ("wrote", "writes", "writing", "written"),
+    "admit": ("admitted", "admits", "admitting"),
+    "underline": ("underlined", "underlines", "underlining"),
+}
+
+# Cues that introduce reported speech ("he said NATO would ...", "she warned that ...").
+INDIRECT_CUES = frozenset(
+    """say tell add warn insist note confirm deny pledge declare announce explain state stress claim argue
+    acknowledge admit assert vow promise predict reiterate affirm emphasise emphasize concede contend
+    maintain caution""".split()
+)
+# Cues whose subject is usually a news outlet relaying what someone else said.
+REPORT_CUES = frozenset({"report"})
+
+
+def _forms(lemma: str) -> tuple[str, ...]:
+    if lemma in _IRREGULAR:
+        return (lemma, *_IRREGULAR[lemma])
+    if lemma.endswith("e"):
+        return (lemma, lemma + "s", lemma + "d", lemma[:-1] + "ing")
+    if lemma.endswith("y") and lemma[-2] not in "aeiou":
+        return (lemma, lemma[:-1] + "ies", lemma[:-1] + "ied", lemma + "ing")
+    return (lemma, lemma + "s", lemma + "ed", lemma + "ing")
+
+
+@functools.lru_cache(maxsize=1)
+def _form_table() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for lemma in SPEECH_VERBS:
+        for form in _forms(lemma):
+            table.setdefault(form, lemma)
+    return table
+
+
+def speech_lemma(word: str) -> str | None:
+    """The speech verb ``word`` is a form of ("told" -> "tell"), or None."""
+    return _form_table().get(word.lower())
+
