@@ -113,6 +113,7 @@ _ORG_ALIASES = (
 )
 
 
+@functools.lru_cache(maxsize=65536)
 def fold_name(s: str) -> str:
     """Name key: NFKD without diacritics, case-folded, dots and quote marks dropped, dashes
     and whitespace to single spaces. "U.S." -> "us", "François" -> "francois"."""
@@ -152,6 +153,7 @@ def _country_keys() -> frozenset[str]:
     return frozenset(keys)
 
 
+@functools.lru_cache(maxsize=16384)
 def alias_keys(name: str) -> frozenset[str]:
     """Folded forms under which ``name`` may appear: itself plus known aliases."""
     key = fold_name(name)
@@ -162,6 +164,7 @@ def alias_keys(name: str) -> frozenset[str]:
     return frozenset(keys)
 
 
+@functools.lru_cache(maxsize=16384)
 def is_country(name: str) -> bool:
     key = fold_name(name)
     return key in _country_keys() or (key.startswith("the ") and key[4:] in _country_keys())
@@ -179,6 +182,7 @@ def country_names() -> tuple[str, ...]:
     return tuple(sorted(names, key=lambda n: (-len(n), n)))
 
 
+@functools.lru_cache(maxsize=4096)
 def demonym_country(word: str) -> str | None:
     """ "Iraqi" -> "Iraq" (the ISO short name), or None."""
     code = _DEMONYMS.get(fold_name(word))

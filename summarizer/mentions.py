@@ -10,6 +10,7 @@ mentions of the same person. Pure and linear in the text; cached per source.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -79,9 +80,9 @@ def _titled(text: str, start: int) -> bool:
 
 def person_mentions(src: SourceText) -> list[PersonMention]:
     """Person mentions in order of position (cached on the SourceText)."""
-    cached = src.memo.get("person_mentions")
+    cached: list[PersonMention] | None = src.memo.get("person_mentions")
     if cached is not None:
-        return list(cached)
+        return cached
     text = src.text
     found: list[PersonMention] = []
     for m in _NAME_RE.finditer(text):
@@ -101,7 +102,7 @@ def person_mentions(src: SourceText) -> list[PersonMention]:
         if titled or (len(kept) >= 2 and not preceded_by_the and not initials):
             found.append(PersonMention(name_start, name_end, name))
     found = _with_surnames(text, found)
-    src.memo["person_mentions"] = tuple(found)
+    src.memo["person_mentions"] = found
     return found
 
 
@@ -113,12 +114,16 @@ def _with_surnames(text: str, full: list[PersonMention]) -> list[PersonMention]:
         if len(parts) >= 2:
             by_surname.setdefault(parts[-1], p.name)
     extra: list[PersonMention] = []
-    covered = [(p.start, p.end) for p in full]
-    for surname, name in by_surname.items():
-        for m in re.finditer(rf"\b{re.escape(surname)}\b", text):
-            if any(a <= m.start() < b for a, b in covered):
-                continue
-            extra.append(PersonMention(m.start(), m.end(), name))
+    if not by_surname:
+        return full
+    covered = sorted((p.start, p.end) for p in full)
+    starts = [a for a, _ in covered]
+    pattern = re.compile(r"\b(?:" + "|".join(re.escape(s) for s in sorted(by_surname, key=len, reverse=True)) + r")\b")
+    for m in pattern.finditer(text):
+        k = bisect.bisect_right(starts, m.start()) - 1
+        if k >= 0 and covered[k][0] <= m.start() < covered[k][1]:
+            continue
+        extra.append(PersonMention(m.start(), m.end(), by_surname[m.group()]))
     return sorted(full + extra, key=lambda p: p.start)
 
 
@@ -132,10 +137,10 @@ def pronoun_at(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
 
 def antecedent(src: SourceText, offset: int) -> PersonMention | None:
     """The nearest person mention that ends before ``offset``."""
-    best: PersonMention | None = None
-    for p in person_mentions(src):
-        if p.end <= offset:
-            best = p
-        else:
-            break
-    return best
+    mentions = person_mentions(src)
+    ends = src.memo.get("person_mention_ends")
+    if ends is None:
+        ends = src.memo["person_mention_ends"] = [p.end for p in mentions]
+    # Mentions are ordered by start and do not overlap, so their ends are ordered too.
+    k = bisect.bisect_right(ends, offset) - 1
+    return mentions[k] if k >= 0 else None

@@ -328,9 +328,9 @@ def _pair_quotes(text: str, paragraphs: list[tuple[int, int]]) -> list[QuoteRegi
                 q_open, q_pieces = carry
                 regions.append(QuoteRegion(q_open, q_pieces[-1][1], tuple(q_pieces), closed=False))
             carry = None
-        i = pa if open_at is None else pa + 1
-        while i < pb:
-            c = text[i]
+        first = pa if open_at is None else pa + 1
+        for mark in _DOUBLE_MARK.finditer(text, first, pb):
+            i, c = mark.start(), mark.group()
             if c in DOUBLE_OPEN or (c == '"' and open_at is None and _opens(text, i, pa)):
                 if open_at is None:
                     open_at, pieces, content_start = i, [], i + 1
@@ -338,7 +338,6 @@ def _pair_quotes(text: str, paragraphs: list[tuple[int, int]]) -> list[QuoteRegi
                 pieces.append((content_start, i))
                 regions.append(QuoteRegion(open_at, i + 1, tuple(pieces)))
                 open_at = None
-            i += 1
         if open_at is not None:
             pieces.append((content_start, pb))
             nxt = paragraphs[p_index + 1][0] if p_index + 1 < len(paragraphs) else None
@@ -352,6 +351,9 @@ def _pair_quotes(text: str, paragraphs: list[tuple[int, int]]) -> list[QuoteRegi
         for a, b in r.pieces:
             nested.extend(_single_quotes(text, a, b))
     return sorted(regions + nested, key=lambda r: (r.start, r.nested))
+
+
+_DOUBLE_MARK = re.compile(f'[{DOUBLE_OPEN}{DOUBLE_CLOSE}"]')
 
 
 def _opens(text: str, i: int, para_start: int) -> bool:

@@ -33,7 +33,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .errors import InputError, SpanError
+from .errors import EmptyTextError, InputError, SpanError
 from .lexicon import PERSON_TITLES, SPEECH_VERBS, fold_name
 from .locate import iter_evidence
 from .mentions import antecedent, person_mentions, pronoun_at
@@ -135,6 +135,8 @@ def validate(briefing: Briefing, source: str) -> ValidationReport:
         raise InputError(
             f"validate() takes the source text as str, got {type(source).__name__}; decode bytes as UTF-8 first"
         )
+    if not source.strip():
+        raise EmptyTextError("the source text is empty: validate a briefing against the article it was made from")
     src = source_text(source)
     run = _Run(src, briefing)
     digest = hashlib.sha256(source.encode("utf-8")).hexdigest()
@@ -427,10 +429,11 @@ def _check_speaker(run: _Run, path: str, quote: Quote, win: tuple[int, int], quo
         return
     # Not named nearby: a pronoun or a title beside the quote must refer back to the speaker,
     # searched first in the quote's own sentences, then one sentence either side.
-    q_end = max(s.end for s in _good(run, quote.text) if s.end is not None)
+    text_spans = [(s.start, s.end) for s in _good(run, quote.text) if s.start is not None and s.end is not None]
+    q_end = max(e for _, e in text_spans)
     for radius in (0, 1):
         a, b = src.sentence_window(quote_start, q_end, radius=radius)
-        refs = _subject_refs(src, a, b)
+        refs = [r for r in _subject_refs(src, a, b) if not any(_overlaps(r, t) for t in text_spans)]
         refs += [
             (s.start, s.end, s.text)
             for s in spans
@@ -454,6 +457,10 @@ def _check_speaker(run: _Run, path: str, quote: Quote, win: tuple[int, int], quo
         return
     named = f"refers to {who.name!r}" if who else "has no person before it"
     run.add("speaker_mismatch", ERROR, spath, f"{ref[2]!r} at {ref[0]} {named}, not {speaker!r}")
+
+
+def _overlaps(r: tuple[int, int, str], span: tuple[int, int]) -> bool:
+    return r[0] < span[1] and span[0] < r[1]
 
 
 def _subject_refs(src: SourceText, a: int, b: int) -> list[tuple[int, int, str]]:

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from _build import ISIL_DATE, build, date, isil_text, m, qty
 
-from summarizer.errors import InputError, SpanError
+from summarizer.errors import EmptyTextError, InputError, SpanError
 from summarizer.schema import Briefing, Incident, Meeting, Participant, Position, Quote, Span
 from summarizer.validate import validate
 
@@ -288,6 +288,8 @@ def test_wrong_source_is_reported_and_out_of_range_offsets_raise() -> None:
 def test_bad_argument_types_raise_input_error() -> None:
     with pytest.raises(InputError, match="takes a Briefing"):
         validate({"quotes": []}, TEXT)  # type: ignore[arg-type]
+    with pytest.raises(EmptyTextError, match="source text is empty"):
+        validate(briefing(), "  \n")
     with pytest.raises(InputError, match="decode bytes"):
         validate(briefing(), TEXT.encode())  # type: ignore[arg-type]
 
