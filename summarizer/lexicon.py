@@ -51,7 +51,9 @@ PERSON_TITLES = frozenset(
     spokesman spokeswoman spokesperson chancellor king queen prince princess sheikh emir sultan
     ambassador envoy senator sen. representative rep. governor gov. mayor chief head director
     mr mr. mrs mrs. ms ms. dr dr. prof prof. professor judge justice pope cardinal archbishop
-    bishop imam rabbi ayatollah chairman chairwoman chair leader official officer minister""".split()
+    bishop imam rabbi ayatollah chairman chairwoman chair leader official officer minister commissioner
+    foreign defense defence interior finance assistant deputy acting former senior undersecretary
+    high special premier spokesperson negotiator""".split()
 )
 
 MONTHS = {
@@ -182,11 +184,26 @@ def country_names() -> tuple[str, ...]:
     return tuple(sorted(names, key=lambda n: (-len(n), n)))
 
 
+@functools.lru_cache(maxsize=1)
+def _derived_demonyms() -> dict[str, str]:
+    """Regular demonyms derived from one-word country names: Latvia -> Latvian, Syria -> Syrian."""
+    out: dict[str, str] = {}
+    for country in pycountry.countries:
+        name = str(getattr(country, "common_name", country.name))
+        if " " in name or len(name) < 4:
+            continue
+        stem = name[:-1] if name[-1] in "aeiou" else name
+        for suffix in ("an", "ian", "ese", "ean"):
+            out.setdefault(fold_name(stem + suffix), name)
+    return out
+
+
 @functools.lru_cache(maxsize=4096)
 def demonym_country(word: str) -> str | None:
-    """ "Iraqi" -> "Iraq" (the ISO short name), or None."""
-    code = _DEMONYMS.get(fold_name(word))
-    if code is None:
-        return None
-    country = pycountry.countries.get(alpha_2=code)
-    return None if country is None else str(getattr(country, "common_name", country.name))
+    """ "Iraqi" -> "Iraq", "Latvian" -> "Latvia" (the ISO short name), or None."""
+    key = fold_name(word)
+    if key in _DEMONYMS:
+        code = _DEMONYMS[key]
+        country = pycountry.countries.get(alpha_2=code) if code else None
+        return None if country is None else str(getattr(country, "common_name", country.name))
+    return _derived_demonyms().get(key)

@@ -22,7 +22,7 @@ __all__ = ["PersonMention", "antecedent", "person_mentions", "pronoun_at"]
 _PARTICLE = r"(?:(?:al|el|ad|ash|as|az|at|an|abu|bin|ibn|ben|van|von|der|de|da|di|du|la|le)[-\s])"
 _NAME_TOKEN = r"(?:[A-Z][a-zà-ÿ'’]+(?:-[A-Z][a-zà-ÿ'’]+)*|[A-Z]\.)(?![\w-])"
 _GAP = r"(?:[ \t]+|[ \t]*\n[ \t]*)"  # spaces, or one line break (hard-wrapped text), never a blank line
-_NAME_RE = re.compile(rf"\b{_NAME_TOKEN}(?:{_GAP}{_PARTICLE}?{_NAME_TOKEN}){{0,4}}")
+_NAME_RE = re.compile(rf"\b{_NAME_TOKEN}(?:{_GAP}{_PARTICLE}?{_NAME_TOKEN}){{0,7}}")
 
 # Capitalised words that start a sequence but are not names.
 _NOT_NAME = frozenset(
@@ -31,14 +31,20 @@ _NOT_NAME = frozenset(
     i you sunni shiite shia kurdish kurds arab arabs christian muslim jewish western eastern northern
     southern islamic humanitarian federal iraqi forces state government ministry monday tuesday wednesday
     thursday friday saturday sunday january february march april may june july august september october
-    november december jan feb mar apr jun jul aug sep sept oct nov dec""".split()
+    november december jan feb mar apr jun jul aug sep sept oct nov dec then later now also still yet earlier
+    today yesterday tomorrow tonight here where what why how who whom which with without during under over
+    about against between among through despite although though because so both each every all some many
+    most several other another such no not only even just instead last next first second new asked
+    officials residents witnesses critics analysts diplomats sources police troops soldiers rebels""".split()
 )
 _ORG_WORDS = frozenset(
     """agency press news times post service services ministry council union party army forces force
     front brigade brigades militia movement organization organisation group committee coalition
     university institute bank company corporation command office department agency reuters afp ap
     district province city town region county street square palace hotel airport base camp ministers
-    defense defence foreign affairs security national international nations united republic""".split()
+    defense defence foreign affairs security national international nations united republic castle hall house
+    building bridge river sea island port harbour harbor center centre stadium mosque church hospital school
+    market road highway valley mountain mountains lake gulf strait bay desert plain hills""".split()
 )
 
 
@@ -54,21 +60,25 @@ def _is_title(word: str) -> bool:
     return low in PERSON_TITLES or (low.endswith("s") and low[:-1] in PERSON_TITLES)
 
 
+def _leads_name(token: str) -> bool:
+    """A word that may stand before a name without being part of it ("The", "Latvian", "France")."""
+    return fold_name(token) in _NOT_NAME or demonym_country(token) is not None or is_country(token)
+
+
 def _clean(tokens: list[str]) -> tuple[int, int, bool]:
-    """Cut a capitalised run down to its name: drop leading titles, demonyms, countries and function
-    words, and stop at the first month, weekday or function word. Returns (first, end, title seen)."""
-    i, titled = 0, False
-    while i < len(tokens):
-        t = tokens[i]
-        if _is_title(t):
-            titled = True
-        elif not (fold_name(t) in _NOT_NAME or demonym_country(t) or is_country(t)):
-            break
+    """Cut a capitalised run down to its name: what follows the last title word, less leading
+    demonyms, countries and function words, up to the first month, weekday or function word.
+    Returns (first, end, title seen)."""
+    titles = [k for k, t in enumerate(tokens) if _is_title(t)]
+    i = titles[-1] + 1 if titles else 0
+    while i < len(tokens) and (
+        fold_name(tokens[i]) in _NOT_NAME or demonym_country(tokens[i]) or is_country(tokens[i])
+    ):
         i += 1
     j = i
     while j < len(tokens) and fold_name(tokens[j]) not in _NOT_NAME and not _is_title(tokens[j]):
         j += 1
-    return i, j, titled
+    return i, j, bool(titles)
 
 
 def _titled(text: str, start: int) -> bool:
@@ -106,8 +116,19 @@ def person_mentions(src: SourceText) -> list[PersonMention]:
     return found
 
 
+def _expand(p: PersonMention, names: list[str]) -> PersonMention:
+    """A partial name ("De Graaf") takes the full name it ends ("Pieter de Graaf")."""
+    key = " " + fold_name(p.name)
+    for name in names:
+        if len(name) > len(p.name) and (" " + fold_name(name)).endswith(key):
+            return PersonMention(p.start, p.end, name)
+    return p
+
+
 def _with_surnames(text: str, full: list[PersonMention]) -> list[PersonMention]:
     """Add later surname-only mentions of people already named in full."""
+    longer = sorted({p.name for p in full}, key=len, reverse=True)
+    full = [_expand(p, longer) for p in full]
     by_surname: dict[str, str] = {}
     for p in full:
         parts = p.name.split()

@@ -1,0 +1,61 @@
+"""Person mentions: the antecedents of pronoun speakers."""
+
+from __future__ import annotations
+
+import pytest
+from _build import isil_text
+
+from summarizer.lexicon import demonym_country
+from summarizer.mentions import antecedent, person_mentions
+from summarizer.text import SourceText
+
+
+def names(text: str) -> list[tuple[str, str]]:
+    src = SourceText(text)
+    return [(p.name, text[p.start : p.end]) for p in person_mentions(src)]
+
+
+def test_people_of_the_first_fixture() -> None:
+    found = {name for name, _ in names(isil_text())}
+    assert found == {
+        "Francois Hollande",
+        "Abdelghani al-Assadi",
+        "Jawwad al-Tulaibawi",
+        "Jens Stoltenberg",
+        "John Dorrian",
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Latvian Foreign Minister Ilze Berzina hosted the talks.", [("Ilze Berzina", "Ilze Berzina")]),
+        ("It was attended by Commissioner Pieter de Graaf.", [("Pieter de Graaf", "Pieter de Graaf")]),
+        ("said Col. John Dorrian, a spokesman", [("John Dorrian", "John Dorrian")]),
+        (
+            "Danish Foreign Minister Mette Lund Holm spoke. Later Holm left.",
+            [("Mette Lund Holm", "Mette Lund Holm"), ("Mette Lund Holm", "Holm")],
+        ),
+        ("The talks at Riga Castle ended. The Associated Press reported.", []),
+        ("Iraqi Kurds and Sunni Arab politicians opposed it in Kurdish-controlled Kirkuk.", []),
+        ("Officials met on Oct. 25 in Paris.", []),
+    ],
+)
+def test_person_mentions(text: str, expected: list[tuple[str, str]]) -> None:
+    assert names(text) == expected
+
+
+def test_antecedent_is_the_nearest_earlier_person() -> None:
+    text = "Jens Stoltenberg spoke first. Then John Dorrian spoke, and he said it was over."
+    src = SourceText(text)
+    who = antecedent(src, text.index("he said"))
+    assert who is not None and who.name == "John Dorrian"
+    assert antecedent(src, 3) is None
+
+
+@pytest.mark.parametrize(
+    ("word", "country"),
+    [("Iraqi", "Iraq"), ("Latvian", "Latvia"), ("Estonian", "Estonia"), ("Syrian", "Syria"), ("Danish", "Denmark")],
+)
+def test_demonyms(word: str, country: str) -> None:
+    assert demonym_country(word) == country
