@@ -78,7 +78,8 @@ _NAME_FIELDS = frozenset(
 # Cue words per enum choice: a choice with none of its cues near the item gets a warning.
 _SUBTYPE_CUES: dict[IncidentSubType, str] = {
     IncidentSubType.ARMED_CLASH: r"clash|battl|fight|firefight|gun|exchange of fire|combat",
-    IncidentSubType.GOVERNMENT_REGAINS_TERRITORY: r"retook|retake|recaptur|regain|liberat|clear",
+    IncidentSubType.GOVERNMENT_REGAINS_TERRITORY: r"retook|retake|recaptur|regain|liberat|clear|captur|took|taken|seiz"
+    r"|entered",
     IncidentSubType.NON_STATE_ACTOR_OVERTAKES_TERRITORY: r"seiz|captur|overr|took|overran|fell",
     IncidentSubType.AIR_STRIKE: r"air ?strike|air raid|air attack|bomb|drone|warplane|jet|strike",
     IncidentSubType.SUICIDE_BOMB: r"suicide",
@@ -95,12 +96,29 @@ _STATUS_CUES: dict[PositionStatus, str] = {
     PositionStatus.HOLDING: r"hold|held|dug|defend|maintain|remain",
     PositionStatus.CONTESTED: r"contest|fight|battl|clash|ongoing|struggl",
     PositionStatus.WITHDRAWN: r"withdr|retreat|pull|fell back|abandon",
-    PositionStatus.CAPTURED: r"captur|took|retook|seiz|control|liberat|clear|entered",
+    PositionStatus.CAPTURED: r"captur|took|taken|retook|seiz|control|liberat|clear|entered|fell",
     PositionStatus.PREPARING: r"prepar|mass|gather|ready|poised|build",
 }
+
+
+def _inflections(verb: str) -> set[str]:
+    forms = {verb, verb + "s", verb + "ed", verb + "ing"}
+    if verb.endswith("e"):
+        forms |= {verb + "d", verb[:-1] + "ing"}
+    if verb.endswith("y"):
+        forms |= {verb[:-1] + "ied", verb[:-1] + "ies"}
+    if verb.endswith(("sh", "ch", "ss", "x")):
+        forms.add(verb + "es")
+    return forms
+
+
+_IRREGULAR_SPEECH = ("said", "says", "told", "wrote", "written", "spoke", "spoken", "according to")
 _SPEECH_RE = re.compile(
-    r"\b(?:" + "|".join(sorted(SPEECH_VERBS, key=len, reverse=True)) + r")(?:s|es|ed|d|ing)?\b|\b(?:told|said|says)\b"
-    r"|according to",
+    r"\b(?:"
+    + "|".join(
+        sorted({f for v in SPEECH_VERBS for f in _inflections(v)} | set(_IRREGULAR_SPEECH), key=len, reverse=True)
+    )
+    + r")\b",
     re.IGNORECASE,
 )
 
