@@ -32,6 +32,8 @@ from .schema import (
     Span,
     ValidationReport,
 )
+from .text import read_article
+from .validate import validate
 
 __version__ = "0.1.0"
 
@@ -62,5 +64,7 @@ __all__ = [
     "__version__",
     "ground",
     "locate",
+    "read_article",
     "summarize",
+    "validate",
 ]

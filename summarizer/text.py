@@ -19,7 +19,10 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+
+from .errors import DecodeError, EmptyTextError
 
 __all__ = [
     "DOUBLE_CLOSE",
@@ -30,6 +33,7 @@ __all__ = [
     "fold_marks",
     "normalize",
     "normalize_query",
+    "read_article",
     "source_text",
 ]
 
@@ -379,3 +383,28 @@ def _single_quotes(text: str, a: int, b: int) -> list[QuoteRegion]:
                 out.append(QuoteRegion(open_at, i + 1, ((open_at + 1, i),), nested=True))
                 open_at = None
     return out
+
+
+def read_article(path: str | Path) -> str:
+    """Read an article file as UTF-8 text (a leading byte-order mark is dropped).
+
+    Offsets in briefings of the article index into the string returned here.
+    Raises :class:`~summarizer.errors.DecodeError` for a binary or non-UTF-8 file and
+    :class:`~summarizer.errors.EmptyTextError` for an empty one, naming the file.
+    """
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise DecodeError(f"{p}: cannot read the file ({exc.strerror or exc}); check the path") from exc
+    if b"\x00" in data[:8192]:
+        raise DecodeError(f"{p}: looks like a binary file (NUL bytes), not an article; pass a UTF-8 text file")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DecodeError(
+            f"{p}: not valid UTF-8 at byte {exc.start}; re-encode it, e.g. `iconv -f latin1 -t utf-8 {p.name}`"
+        ) from exc
+    if not text.strip():
+        raise EmptyTextError(f"{p}: the file is empty or only whitespace; nothing to brief")
+    return text

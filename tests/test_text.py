@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from _build import isil_text
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from summarizer.text import SourceText, fold_marks, normalize
+from summarizer.errors import DecodeError, EmptyTextError
+from summarizer.text import SourceText, fold_marks, normalize, read_article
 
 
 @settings(max_examples=300, deadline=None)
@@ -86,3 +90,30 @@ def test_nested_single_quotes_and_apostrophes() -> None:
     src = SourceText(text)
     nested = [text[q.start : q.end] for q in src.quotes if q.nested]
     assert nested == ["‘the last stand’"]
+
+
+def test_read_article_decodes_utf8_and_drops_a_bom(tmp_path: Path) -> None:
+    f = tmp_path / "a.txt"
+    f.write_bytes("\ufeff“Hi,” he said.".encode())
+    assert read_article(f) == "“Hi,” he said."
+
+
+@pytest.mark.parametrize(
+    ("content", "error", "message"),
+    [
+        ("café".encode("latin-1"), DecodeError, "not valid UTF-8 at byte 3"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", DecodeError, "binary file"),
+        (b"  \n ", EmptyTextError, "empty"),
+    ],
+)
+def test_read_article_rejects_bad_files_clearly(tmp_path: Path, content: bytes, error: type, message: str) -> None:
+    f = tmp_path / "bad.txt"
+    f.write_bytes(content)
+    with pytest.raises(error, match=message) as info:
+        read_article(f)
+    assert "bad.txt" in str(info.value)
+
+
+def test_read_article_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(DecodeError, match="cannot read"):
+        read_article(tmp_path / "nope.txt")
