@@ -48,4 +48,3 @@ def _form_table() -> dict[str, str]:
 def speech_lemma(word: str) -> str | None:
     """The speech verb ``word`` is a form of ("told" -> "tell"), or None."""
     return _form_table().get(word.lower())
-

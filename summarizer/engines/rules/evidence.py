@@ -63,7 +63,9 @@ def to_date(text: str, base: int, pd: ParsedDate, article_date: dt.date | None) 
     """A :class:`DateValue`, or None when the date cannot be resolved without guessing a year."""
     if pd.date is None or (not pd.year_stated and article_date is None):
         return None
-    return DateValue(date=pd.date, precision=DatePrecision(pd.precision), spans=[span(text, base + pd.start, base + pd.end)])
+    return DateValue(
+        date=pd.date, precision=DatePrecision(pd.precision), spans=[span(text, base + pd.start, base + pd.end)]
+    )
 
 
 def dates_in(text: str, start: int, end: int, article_date: dt.date | None) -> list[tuple[int, DateValue]]:

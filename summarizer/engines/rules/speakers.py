@@ -17,11 +17,11 @@ from ...schema import ActorKind
 from .doc import Doc, Word
 from .names import MEDIA, Name, is_title_word, names_in
 
-__all__ = ["Speaker", "speaker_after", "speaker_before"]
+__all__ = ["SKIPPABLE", "Speaker", "speaker_after", "speaker_before"]
 
 _PRONOUNS = frozenset({"he", "she"})
 _APPOSITION_LEAD = frozenset("a an the their his her its our".split())
-_SKIPPABLE = frozenset(
+SKIPPABLE = frozenset(
     """also later then further again previously once reportedly earlier recently separately quickly
     has had have would will was is were are had been later on""".split()
 )
@@ -98,7 +98,7 @@ def _named(doc: Doc, chunk: list[Word], *, at_end: bool) -> Name | None:
 def speaker_before(doc: Doc, start: int, cue_start: int) -> Speaker | None:
     """The subject of a cue at ``cue_start``, named within ``[start, cue_start)``."""
     words = doc.words(start, cue_start)
-    while words and words[-1].text.lower() in _SKIPPABLE:
+    while words and words[-1].text.lower() in SKIPPABLE:
         words.pop()
     chunks = [c for c in _chunks(words)]
     while chunks and not chunks[-1]:

@@ -1,0 +1,144 @@
+"""Places: the dateline, and the places an article names with their spans.
+
+A place is a country from the ISO 3166 gazetteer, or a capitalised name that the
+text itself marks as a place: after a preposition of place ("in Mosul", "near
+Rutba", "Iraq’s Kirkuk"), or before a place noun ("Anbar province", "the Tal Afar
+district"), or after one ("the town of Bartalla", "a remote western town, Rutba").
+Names of people, organisations and armed groups, demonyms and months are never places.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ...lexicon import demonym_country, fold_name, is_country
+from ...schema import ActorKind, Location, LocationKind, Mention
+from .doc import Doc
+from .evidence import mention, span
+from .names import Name, names_in
+
+__all__ = ["find_dateline", "find_locations", "place_at", "places_in"]
+
+_STRONG_PREPOSITIONS = frozenset("in near outside around into toward towards inside across".split())
+_PLACE_NOUNS = {
+    "province": LocationKind.REGION, "district": LocationKind.REGION, "region": LocationKind.REGION,
+    "governorate": LocationKind.REGION, "state": LocationKind.REGION, "county": LocationKind.REGION,
+    "city": LocationKind.CITY, "capital": LocationKind.CITY, "town": LocationKind.TOWN,
+    "village": LocationKind.TOWN, "neighbourhood": LocationKind.OTHER, "neighborhood": LocationKind.OTHER,
+    "area": LocationKind.OTHER, "camp": LocationKind.OTHER,
+}  # fmt: skip
+_ADJECTIVES = frozenset(
+    """western eastern northern southern central sunni shiite shia kurdish christian muslim jewish arab islamic
+    jihadist humanitarian federal western""".split()
+)
+_DATELINE = re.compile(
+    r"(?P<place>[A-Z][A-Z'’.\- ]{1,40}?|[A-Z][a-z]+(?: [A-Z][a-z]+){0,2})"
+    r"(?:, (?P<extra>[A-Z][A-Za-z.]+(?: [A-Z][a-z]+)?))?"
+    r"(?:,? (?P<date>[A-Z][a-z]{2,8}\.? \d{1,2}(?:, \d{4})?))?"
+    r"(?P<agency> ?\((?:AFP|Reuters|AP|UPI|dpa|Xinhua|Anadolu|[A-Z][A-Za-z ]{1,30})\))?"
+    r" ?[-—–]{1,2} "
+)
+
+
+def _is_place_name(doc: Doc, name: Name) -> bool:
+    if name.kind not in (ActorKind.OTHER, ActorKind.COUNTRY) or name.title is not None:
+        return False
+    words = name.text.split()
+    if len(words) == 1 and (demonym_country(name.text) or fold_name(name.text) in _ADJECTIVES):
+        return False
+    if any(fold_name(w) in _ADJECTIVES for w in words):
+        return False
+    return doc.person_at(name.start, name.end) is None
+
+
+def _kind_after(doc: Doc, name: Name) -> LocationKind | None:
+    m = re.match(r"\s+([a-z]+)\b", doc.text[name.end : name.end + 20])
+    return _PLACE_NOUNS.get(m.group(1)) if m else None
+
+
+def _kind_before(doc: Doc, name: Name) -> LocationKind | None:
+    before = doc.text[max(0, name.start - 30) : name.start]
+    m = re.search(r"\b(town|city|village|province|district|capital|region)(?: of|,)\s+$", before)
+    return _PLACE_NOUNS.get(m.group(1)) if m else None
+
+
+def _preposition(doc: Doc, name: Name) -> str | None:
+    before = doc.text[max(0, name.start - 40) : name.start]
+    m = re.search(r"\b([a-z]+)\s+(?:the\s+)?(?:(?:[A-Z][\w]*)['’]s\s+)?$", before)
+    return m.group(1) if m else None
+
+
+def place_at(doc: Doc, name: Name) -> LocationKind | None:
+    """The kind of place ``name`` is, or None when the text does not mark it as a place."""
+    if not _is_place_name(doc, name):
+        return None
+    if is_country(name.text):
+        return LocationKind.COUNTRY
+    marked = _kind_after(doc, name) or _kind_before(doc, name)
+    if marked is not None:
+        return marked
+    if name.text in _known(doc) or _preposition(doc, name) in _STRONG_PREPOSITIONS:
+        return LocationKind.OTHER
+    return None
+
+
+def _known(doc: Doc) -> frozenset[str]:
+    """Names the text marks as places somewhere with a strong cue (cached on the source)."""
+    cached = doc.src.memo.get("rules.places")
+    if isinstance(cached, frozenset):
+        return cached
+    found: set[str] = set()
+    for name in names_in(doc.text, 0, len(doc.text)):
+        if not _is_place_name(doc, name):
+            continue
+        if _kind_after(doc, name) or _kind_before(doc, name) or _preposition(doc, name) in _STRONG_PREPOSITIONS:
+            found.add(name.text)
+    out = frozenset(found)
+    doc.src.memo["rules.places"] = out
+    return out
+
+
+def places_in(doc: Doc, start: int, end: int) -> list[tuple[Name, LocationKind]]:
+    """Places named in ``[start, end)``, in order."""
+    out: list[tuple[Name, LocationKind]] = []
+    for name in names_in(doc.text, start, end):
+        kind = place_at(doc, name)
+        if kind is not None:
+            out.append((name, kind))
+    return out
+
+
+def find_locations(doc: Doc, *, max_spans: int = 5) -> list[Location]:
+    """Every place the article names, once each, with up to ``max_spans`` spans."""
+    seen: dict[str, tuple[Name, LocationKind, list[Name]]] = {}
+    for name, kind in places_in(doc, 0, len(doc.text)):
+        key = fold_name(name.text)
+        if key not in seen:
+            seen[key] = (name, kind, [name])
+            continue
+        first, best_kind, all_names = seen[key]
+        all_names.append(name)
+        if best_kind is LocationKind.OTHER and kind is not LocationKind.OTHER:
+            seen[key] = (first, kind, all_names)
+    out: list[Location] = []
+    for first, kind, all_names in seen.values():
+        spans = [span(doc.text, n.start, n.end) for n in all_names[:max_spans]]
+        out.append(Location(name=Mention(value=first.text, spans=spans), kind=kind))
+    return out
+
+
+def find_dateline(doc: Doc) -> Mention | None:
+    """The dateline ("BAGHDAD (Reuters) -", "MOSUL, Iraq, Oct. 25 (AFP) -") of the first body paragraph."""
+    paras = doc.src.paragraphs[:3]
+    for a, b in paras:
+        m = _DATELINE.match(doc.text, a, b)
+        if m is None:
+            continue
+        place = m.group("place")
+        if not (m.group("agency") or (place.isupper() and len(place) >= 3)):
+            continue
+        end = m.end("agency") if m.group("agency") else (m.end("date") if m.group("date") else m.end("place"))
+        if m.group("extra") and not m.group("agency") and not m.group("date"):
+            end = m.end("extra")
+        return mention(doc.text, m.start(), end)
+    return None
