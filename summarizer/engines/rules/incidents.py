@@ -102,7 +102,9 @@ _PLACE_LEAD = re.compile(
     r"(?:\b(?:in|near|at|on|outside|around|inside)\s+(?:the\s+)?(?:[\w-]+(?:[’']s)?\s+){0,3}?"
     r"|\b(?:town|city|village|province|district),\s+)$"
 )
-_LEAVE_LEAD = re.compile(r"\b(?:leave|left|flee|fled|from|out\s+of|in|near)\s+(?:the\s+)?(?:[\w-]+(?:[’']s)?\s+){0,2}?$")
+_LEAVE_LEAD = re.compile(
+    r"\b(?:leave|left|flee|fled|from|out\s+of|in|near)\s+(?:the\s+)?(?:[\w-]+(?:[’']s)?\s+){0,2}?$"
+)
 _CLAUSE_BREAK = re.compile(
     r";|,\s+(?:state-run\s+|the\s+)?[\w ]{0,40}?\b(?:reported|said|told)\b|,\s+(?:on\s+the\s+day|while|but|which|who)\b"
 )
@@ -219,7 +221,7 @@ def _count(doc: Doc, sa: int, cue_a: int) -> Quantity | None:
     gap = _COUNT_GAP.search(doc.text, sa, cue_a)
     if gap is None:
         return None
-    for a, b, q in reversed(quantities_in(doc.text, max(sa, gap.start() - 40), gap.start())):
+    for _a, b, q in reversed(quantities_in(doc.text, max(sa, gap.start() - 40), gap.start())):
         if b == gap.start() and q.unit is None:
             return to_quantity(doc.text, max(sa, gap.start() - 40), q)
     return None

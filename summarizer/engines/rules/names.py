@@ -189,7 +189,7 @@ def _runs(text: str, start: int, end: int) -> list[list[_Tok]]:
 
 def _date_word(word: str) -> bool:
     low = word.rstrip(".").lower()
-    return low in MONTHS and low != "may" or low in WEEKDAYS
+    return (low in MONTHS and low != "may") or low in WEEKDAYS
 
 
 def _gap_ok(text: str, a: int, b: int) -> bool:

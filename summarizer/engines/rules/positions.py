@@ -240,10 +240,8 @@ def _force(doc: Doc, sa: int, cue_start: int) -> Mention | None:
             chunks.append([])
         else:
             chunks[-1].append(w)
-    if len(chunks) >= 3 and not chunks[-1]:  # "X, a paramilitary group ..., were preparing": skip the apposition
-        chunk = chunks[-3]
-    else:
-        chunk = chunks[-1]
+    # "X, a paramilitary group ..., were preparing": skip the apposition.
+    chunk = chunks[-3] if len(chunks) >= 3 and not chunks[-1] else chunks[-1]
     # The subject's clause: after the last "but" / "while" / "as" / ";".
     for i in range(len(chunk) - 1, -1, -1):
         if chunk[i].text.lower() in ("but", "while", "as", ";", "and", "when") and i + 1 < len(chunk):

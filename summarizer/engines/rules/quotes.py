@@ -17,7 +17,7 @@ from ...text import QuoteRegion
 from .cues import INDIRECT_CUES, speech_lemma
 from .doc import Doc, Word
 from .evidence import mention, span, trim
-from .names import MEDIA, names_in
+from .names import names_in
 from .speakers import Speaker, speaker_after, speaker_before
 
 __all__ = ["find_quotes"]

@@ -112,7 +112,7 @@ def speaker_before(doc: Doc, start: int, cue_start: int) -> Speaker | None:
         name = _named(doc, chunk, at_end=True)
         if name is not None:
             return _from_name(doc, name, title)
-        if not _is_apposition(chunk) or depth == 0 and len(chunks) == 1:
+        if not _is_apposition(chunk) or (depth == 0 and len(chunks) == 1):
             return None
         lead = 1 if chunk[0].text in ("a", "an", "the") else 0
         if title is None and len(chunk) - lead <= 10:
