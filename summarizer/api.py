@@ -1,19 +1,47 @@
-"""The public face: summarize() picks an engine, grounds and validates its briefing.
+"""The public face: summarize() picks an engine, and every briefing comes back validated.
 
-(Minimal first cut: the rules engine and the LLM engine plug in here.)
+Engine choice (``engine=``):
+
+- ``"auto"`` (default): the LLM engine when one is configured (a key, a base URL or
+  a client), else the offline rules engine, with a one-line notice on stderr;
+- ``"llm"``: the LLM engine, or :class:`~summarizer.errors.NoLLMConfiguredError`
+  saying how to configure one;
+- ``"rules"``: the offline engine.
+
+A configured LLM that fails raises: there is no silent fallback to the rules engine.
+Either engine's briefing is validated against the text; what fails is dropped and
+listed in ``provenance.dropped``, and the report is in ``briefing.validation``.
+
+Batches: :func:`summarize_many` / :func:`asummarize_many` return one result per
+article, in input order: a :class:`~summarizer.schema.Briefing`, or the
+:class:`~summarizer.errors.SummarizerError` that article raised. One bad article
+never aborts the batch.
 """
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import datetime as dt
-from typing import Literal
+import sys
+import threading
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, Literal, TypeVar
 
-from .errors import EmptyTextError, InputError, NoLLMConfiguredError
+from .config import LLMSettings, no_llm_message
+from .errors import EmptyTextError, EngineError, InputError, NoLLMConfiguredError, SummarizerError
 from .schema import Briefing
 
-__all__ = ["Engine", "summarize"]
+__all__ = ["BatchResult", "Engine", "asummarize", "asummarize_many", "summarize", "summarize_many"]
 
 Engine = Literal["auto", "llm", "rules"]
+BatchResult = Briefing | SummarizerError
+T = TypeVar("T")
+
+AUTO_NOTICE = (
+    "summarizer: no LLM configured (OPENAI_API_KEY / OPENAI_BASE_URL); using the offline rules engine "
+    "(engine='rules' or --engine rules silences this)"
+)
 
 
 def _check_text(text: object) -> str:
@@ -26,15 +54,257 @@ def _check_text(text: object) -> str:
 
 def _parse_date(date: dt.date | str | None) -> dt.date | None:
     if date is None or isinstance(date, dt.date):
-        return date
+        return date.date() if isinstance(date, dt.datetime) else date
+    if not isinstance(date, str):
+        raise InputError(f"date must be a datetime.date or an ISO string, got {type(date).__name__}")
     try:
         return dt.date.fromisoformat(date)
     except ValueError as exc:
         raise InputError(f"date {date!r} is not an ISO date (YYYY-MM-DD)") from exc
 
 
-def summarize(text: str, *, engine: Engine = "auto", date: dt.date | str | None = None) -> Briefing:
-    """Brief one article. Placeholder until the engines land."""
-    _check_text(text)
-    _parse_date(date)
-    raise NoLLMConfiguredError(f"engine {engine!r} is not available yet")
+def _settings(settings: LLMSettings | None, model: str | None) -> LLMSettings:
+    base = settings if settings is not None else LLMSettings.from_env()
+    return base.replace(model=model) if model is not None else base
+
+
+def _choose(engine: str, settings: LLMSettings, client: object) -> Literal["llm", "rules"]:
+    configured = client is not None or settings.configured
+    if engine == "rules":
+        return "rules"
+    if engine == "llm":
+        if not configured:
+            raise NoLLMConfiguredError(no_llm_message("neither OPENAI_API_KEY nor OPENAI_BASE_URL is set"))
+        return "llm"
+    if engine == "auto":
+        if configured:
+            return "llm"
+        print(AUTO_NOTICE, file=sys.stderr)
+        return "rules"
+    raise InputError(f"engine must be 'auto', 'llm' or 'rules', got {engine!r}")
+
+
+def _rules(text: str, article_date: dt.date | None) -> Briefing:
+    from .engines.rules import extract
+    from .validate import validate
+
+    briefing = extract(text, article_date=article_date)
+    return briefing.verified(validate(briefing, text))
+
+
+def _llm_engine(settings: LLMSettings, client: object) -> Any:
+    from .engines.llm import LLMEngine
+
+    return LLMEngine(settings, client=client)
+
+
+# --------------------------------------------------------------------------- one article
+
+
+def summarize(
+    text: str,
+    *,
+    engine: Engine = "auto",
+    model: str | None = None,
+    date: dt.date | str | None = None,
+    client: Any = None,
+    settings: LLMSettings | None = None,
+) -> Briefing:
+    """Brief one article.
+
+    ``model`` overrides the configured model; ``date`` is the article's date (resolves
+    "on Tuesday"); ``client`` is an ``openai.OpenAI`` to use as it is (its retries are
+    switched off: the library retries); ``settings`` replaces the environment
+    (:meth:`LLMSettings.from_env`).
+    """
+    text = _check_text(text)
+    article_date = _parse_date(date)
+    resolved = _settings(settings, model)
+    if _choose(engine, resolved, client) == "rules":
+        return _rules(text, article_date)
+    result: Briefing = _llm_engine(resolved, client).run(text, article_date=article_date)
+    return result
+
+
+async def asummarize(
+    text: str,
+    *,
+    engine: Engine = "auto",
+    model: str | None = None,
+    date: dt.date | str | None = None,
+    client: Any = None,
+    settings: LLMSettings | None = None,
+) -> Briefing:
+    """:func:`summarize` for async code; ``client`` may be an ``openai.AsyncOpenAI`` (or a sync one)."""
+    text = _check_text(text)
+    article_date = _parse_date(date)
+    resolved = _settings(settings, model)
+    if _choose(engine, resolved, client) == "rules":
+        return await asyncio.to_thread(_rules, text, article_date)
+    result: Briefing = await _llm_engine(resolved, client).arun(text, article_date=article_date)
+    return result
+
+
+# --------------------------------------------------------------------------- batches
+
+
+def _as_error(exc: BaseException, index: int) -> SummarizerError:
+    if isinstance(exc, SummarizerError):
+        err = exc
+    else:
+        err = EngineError(f"unexpected {type(exc).__name__}: {exc}")
+        err.__cause__ = exc
+    if isinstance(err, EngineError) and err.article_id is None:
+        err.article_id = str(index)
+    return err
+
+
+def _dates(texts: Sequence[str], dates: Sequence[dt.date | str | None] | None) -> list[dt.date | None]:
+    if dates is None:
+        return [None] * len(texts)
+    if len(dates) != len(texts):
+        raise InputError(f"dates has {len(dates)} entries for {len(texts)} texts: give one per text, or none")
+    return [_parse_date(d) for d in dates]
+
+
+def _checked(texts: Sequence[str]) -> list[str | SummarizerError]:
+    out: list[str | SummarizerError] = []
+    for i, t in enumerate(texts):
+        try:
+            out.append(_check_text(t))
+        except SummarizerError as exc:
+            out.append(_as_error(exc, i))
+    return out
+
+
+async def asummarize_many(
+    texts: Sequence[str],
+    *,
+    engine: Engine = "auto",
+    model: str | None = None,
+    dates: Sequence[dt.date | str | None] | None = None,
+    client: Any = None,
+    settings: LLMSettings | None = None,
+    concurrency: int = 8,
+) -> list[BatchResult]:
+    """Brief many articles with at most ``concurrency`` requests in flight; results in input order."""
+    if isinstance(texts, str):
+        raise InputError("summarize_many() takes a sequence of article texts; for one article use summarize()")
+    if concurrency < 1:
+        raise InputError(f"concurrency must be >= 1, got {concurrency}")
+    article_dates = _dates(texts, dates)
+    items = _checked(texts)
+    resolved = _settings(settings, model)
+    if _choose(engine, resolved, client) == "rules":
+        return [
+            it if isinstance(it, SummarizerError) else _try(i, _rules, it, article_dates[i])
+            for i, it in enumerate(items)
+        ]
+    import openai
+
+    if isinstance(client, openai.OpenAI):  # a sync client: threads instead of the event loop
+        return await asyncio.to_thread(_many_threads, items, article_dates, resolved, client, concurrency)
+    from .engines.llm.client import new_async_client
+
+    own = new_async_client(resolved) if client is None else None
+    try:
+        eng = _llm_engine(resolved, client if client is not None else own)
+        sem = asyncio.Semaphore(concurrency)
+
+        async def one(i: int, item: str | SummarizerError) -> BatchResult:
+            if isinstance(item, SummarizerError):
+                return item
+            try:
+                result: Briefing = await eng.arun(item, article_date=article_dates[i], semaphore=sem)
+                return result
+            except Exception as exc:
+                return _as_error(exc, i)
+
+        return list(await asyncio.gather(*(one(i, it) for i, it in enumerate(items))))
+    finally:
+        if own is not None:
+            await own.close()
+
+
+def _try(index: int, fn: Callable[..., Briefing], *args: Any) -> BatchResult:
+    try:
+        return fn(*args)
+    except Exception as exc:
+        return _as_error(exc, index)
+
+
+def _many_threads(
+    items: list[str | SummarizerError],
+    article_dates: list[dt.date | None],
+    settings: LLMSettings,
+    client: Any,
+    concurrency: int,
+) -> list[BatchResult]:
+    eng = _llm_engine(settings, client)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="summarizer") as pool:
+        futures = [
+            None if isinstance(it, SummarizerError) else pool.submit(eng.run, it, article_date=article_dates[i])
+            for i, it in enumerate(items)
+        ]
+        out: list[BatchResult] = []
+        for i, (it, fut) in enumerate(zip(items, futures, strict=True)):
+            if fut is None:
+                assert isinstance(it, SummarizerError)
+                out.append(it)
+                continue
+            try:
+                out.append(fut.result())
+            except Exception as exc:
+                out.append(_as_error(exc, i))
+        return out
+
+
+def summarize_many(
+    texts: Sequence[str],
+    *,
+    engine: Engine = "auto",
+    model: str | None = None,
+    dates: Sequence[dt.date | str | None] | None = None,
+    client: Any = None,
+    settings: LLMSettings | None = None,
+    concurrency: int = 8,
+) -> list[BatchResult]:
+    """Brief many articles concurrently; one result per text, in input order (a Briefing or the error)."""
+    return _run_sync(
+        lambda: asummarize_many(
+            texts,
+            engine=engine,
+            model=model,
+            dates=dates,
+            client=client,
+            settings=settings,
+            concurrency=concurrency,
+        )
+    )
+
+
+def _run_sync(make: Callable[[], Awaitable[T]]) -> T:
+    """Run a coroutine to completion from sync code, also when this thread already runs a loop."""
+
+    async def main() -> T:
+        return await make()
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(main())
+    box: list[T] = []
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        try:
+            box.append(asyncio.run(main()))
+        except BaseException as exc:
+            errors.append(exc)
+
+    t = threading.Thread(target=worker, name="summarizer-batch")
+    t.start()
+    t.join()
+    if errors:
+        raise errors[0]
+    return box[0]

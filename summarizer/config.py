@@ -1,0 +1,217 @@
+"""Settings of the LLM engine: explicit arguments over the environment, read in one place.
+
+The environment is read only by :meth:`LLMSettings.from_env`:
+
+==========================  ============================================================
+``OPENAI_API_KEY``          key for the endpoint (not needed by most local servers)
+``OPENAI_BASE_URL``         an OpenAI-compatible endpoint, e.g. ``http://localhost:11434/v1``
+``SUMMARIZER_MODEL``        the model name the endpoint serves
+``SUMMARIZER_MODE``         instructor mode override: ``tools``, ``json_schema``, ``json``, ``md_json``
+``SUMMARIZER_CACHE_DIR``    where the response cache lives (default: the user's cache directory)
+``SUMMARIZER_NO_CACHE``     ``1`` switches the response cache off
+==========================  ============================================================
+
+Settings are frozen; derive a changed copy with :meth:`LLMSettings.replace`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Literal
+from urllib.parse import urlsplit
+
+from .errors import ConfigurationError, NoLLMConfiguredError
+
+__all__ = [
+    "DEFAULT_OPENAI_MODEL",
+    "OPENAI_HOST",
+    "LLMSettings",
+    "Mode",
+    "ReaskStrategy",
+    "RetryPolicy",
+    "no_llm_message",
+]
+
+OPENAI_HOST = "api.openai.com"
+DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
+OLLAMA_PORT = 11434
+
+ReaskStrategy = Literal["targeted", "full"]
+
+
+class Mode(StrEnum):
+    """How the structured answer is requested (instructor's modes of the same names)."""
+
+    TOOLS = "tools"  # a forced tool call: OpenAI
+    JSON_SCHEMA = "json_schema"  # response_format json_schema: vLLM, llama.cpp server, Ollama >= 0.5
+    JSON = "json"  # response_format json_object, schema in the system message
+    MD_JSON = "md_json"  # schema in the prompt, the answer in a ```json block: any chat model
+
+
+def no_llm_message(missing: str = "no endpoint") -> str:
+    return (
+        f"No LLM configured ({missing}): set OPENAI_API_KEY for OpenAI, or OPENAI_BASE_URL for a local "
+        "OpenAI-compatible server (e.g. http://localhost:11434/v1 for Ollama) together with SUMMARIZER_MODEL, "
+        'or pass client=/settings=; or use the offline engine: engine="rules" (CLI: --engine rules)'
+    )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RetryPolicy:
+    """Transport retries: the only retry layer (the SDK's own retries are switched off).
+
+    429 and 503 wait what ``Retry-After`` asks; 5xx, time-outs and dropped
+    connections back off exponentially (``initial * 2**(n-1)``, capped at
+    ``max_wait``) with up to ``jitter`` of it taken off at random. No attempt
+    starts whose wait would end past ``total`` seconds after the first.
+    ``wait_scale`` multiplies the time actually slept (tests use 0); the computed
+    waits are what provenance reports.
+    """
+
+    attempts: int = 5
+    initial: float = 0.5
+    max_wait: float = 20.0
+    total: float = 120.0
+    jitter: float = 0.5
+    wait_scale: float = 1.0
+
+    def __post_init__(self) -> None:
+        if self.attempts < 1:
+            raise ConfigurationError(f"RetryPolicy.attempts must be >= 1, got {self.attempts}")
+        if min(self.initial, self.max_wait, self.total, self.wait_scale) < 0 or not 0 <= self.jitter <= 1:
+            raise ConfigurationError("RetryPolicy: waits must be >= 0 and jitter within [0, 1]")
+
+
+def _env_flag(value: str | None) -> bool:
+    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LLMSettings:
+    """Everything the LLM engine needs. Build with :meth:`from_env` (arguments win over the environment)."""
+
+    api_key: str | None = field(default=None, repr=False)
+    base_url: str | None = None
+    model: str | None = None
+    mode: Mode | None = None  # None: chosen per endpoint (see :meth:`resolved_mode`)
+    temperature: float = 0.0
+    max_tokens: int = 4096
+    timeout: float = 60.0
+    strict: bool = False  # pydantic strict parsing of the answer; small local models need lax
+    reasks: int = 2  # rounds of re-asks for items that fail validation
+    reask_strategy: ReaskStrategy = "targeted"
+    parse_retries: int = 1  # re-asks for an answer that cannot be parsed at all
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    cache: bool = True
+    cache_dir: Path | None = None
+    prompts_dir: Path | None = None
+    chunk_chars: int = 16_000  # articles longer than this are split (~2,700 words)
+    chunk_overlap: int = 1_200
+    concurrency: int = 8  # chunks of one article in flight at once (async)
+
+    def __post_init__(self) -> None:
+        if self.mode is not None and not isinstance(self.mode, Mode):
+            object.__setattr__(self, "mode", _parse_mode(str(self.mode)))
+        if self.reasks < 0 or self.parse_retries < 0:
+            raise ConfigurationError("reasks and parse_retries must be >= 0")
+        if self.reask_strategy not in ("targeted", "full"):
+            raise ConfigurationError(f"reask_strategy must be 'targeted' or 'full', got {self.reask_strategy!r}")
+        if self.chunk_chars < 2_000 or not 0 <= self.chunk_overlap < self.chunk_chars // 2:
+            raise ConfigurationError("chunk_chars must be >= 2000 and chunk_overlap below half of it")
+        if self.max_tokens < 1 or self.timeout <= 0 or self.concurrency < 1:
+            raise ConfigurationError("max_tokens, timeout and concurrency must be positive")
+
+    # -- construction ----------------------------------------------------------
+    @classmethod
+    def from_env(
+        cls,
+        *,
+        env: Mapping[str, str] | None = None,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        model: str | None = None,
+        mode: Mode | str | None = None,
+        cache_dir: Path | str | None = None,
+        cache: bool | None = None,
+        **options: object,
+    ) -> LLMSettings:
+        """Settings from explicit arguments, falling back to the environment for what is not given."""
+        e = os.environ if env is None else env
+        mode_value = mode if mode is not None else (e.get("SUMMARIZER_MODE") or None)
+        dir_value = cache_dir if cache_dir is not None else (e.get("SUMMARIZER_CACHE_DIR") or None)
+        return cls(
+            api_key=api_key if api_key is not None else (e.get("OPENAI_API_KEY") or None),
+            base_url=base_url if base_url is not None else (e.get("OPENAI_BASE_URL") or None),
+            model=model if model is not None else (e.get("SUMMARIZER_MODEL") or None),
+            mode=_parse_mode(mode_value) if mode_value is not None else None,
+            cache=cache if cache is not None else not _env_flag(e.get("SUMMARIZER_NO_CACHE")),
+            cache_dir=Path(dir_value) if dir_value is not None else None,
+            **options,  # type: ignore[arg-type]
+        )
+
+    def replace(self, **changes: object) -> LLMSettings:
+        return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
+
+    # -- derived ----------------------------------------------------------------
+    @property
+    def configured(self) -> bool:
+        """A key or a base URL is set: the LLM engine can be tried."""
+        return bool(self.api_key or self.base_url)
+
+    @property
+    def endpoint_host(self) -> str:
+        """``host[:port]`` of the endpoint (never credentials)."""
+        return endpoint_host(self.base_url)
+
+    def resolved_model(self) -> str:
+        if self.model:
+            return self.model
+        if self.endpoint_host == OPENAI_HOST:
+            return DEFAULT_OPENAI_MODEL
+        raise NoLLMConfiguredError(
+            f"no model for the endpoint {self.endpoint_host}: set SUMMARIZER_MODEL (or pass model=) "
+            "to a model the server serves, e.g. SUMMARIZER_MODEL=llama3.1:8b for Ollama"
+        )
+
+    def resolved_mode(self) -> Mode:
+        """The override, else tool calls for OpenAI, JSON schema for Ollama, fenced JSON elsewhere."""
+        if self.mode is not None:
+            return self.mode
+        host = urlsplit(self.base_url or f"https://{OPENAI_HOST}/v1")
+        if (host.hostname or "") == OPENAI_HOST:
+            return Mode.TOOLS
+        if host.port == OLLAMA_PORT:
+            return Mode.JSON_SCHEMA
+        return Mode.MD_JSON
+
+    def resolved_cache_dir(self) -> Path:
+        if self.cache_dir is not None:
+            return self.cache_dir
+        from platformdirs import user_cache_dir
+
+        return Path(user_cache_dir("summarizer", appauthor=False)) / "llm"
+
+    def require_configured(self) -> None:
+        if not self.configured:
+            raise NoLLMConfiguredError(no_llm_message("neither OPENAI_API_KEY nor OPENAI_BASE_URL is set"))
+
+
+def endpoint_host(base_url: str | None) -> str:
+    parts = urlsplit(base_url or f"https://{OPENAI_HOST}/v1")
+    host = parts.hostname or OPENAI_HOST
+    return f"{host}:{parts.port}" if parts.port else host
+
+
+def _parse_mode(value: Mode | str) -> Mode:
+    if isinstance(value, Mode):
+        return value
+    try:
+        return Mode(value.strip().lower().replace("-", "_"))
+    except ValueError as exc:
+        choices = ", ".join(m.value for m in Mode)
+        raise ConfigurationError(f"unknown mode {value!r}: use one of {choices}") from exc

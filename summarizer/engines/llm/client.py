@@ -1,0 +1,98 @@
+"""openai / instructor clients for the LLM engine: built once, SDK retries off, mode per endpoint.
+
+Clients built from settings are cached (an openai client costs milliseconds to
+create: connection pool, TLS context). Async clients are cached per event loop,
+since their connection pool belongs to the loop that opened it. A caller's own
+client is used as it is, except that its retries are switched off
+(``with_options(max_retries=0)``): :mod:`summarizer.transport` is the one retry layer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import weakref
+from typing import Any
+
+import instructor
+import openai
+
+from ...config import LLMSettings, Mode, endpoint_host
+from ...errors import ConfigurationError
+
+__all__ = ["INSTRUCTOR_MODES", "async_instructor", "client_host", "new_async_client", "sync_instructor"]
+
+# instructor logs every failed attempt at ERROR level; without a handler of its own that
+# lands on stderr through logging's last resort. A NullHandler keeps it quiet unless the
+# application configures logging (records still propagate to its handlers).
+logging.getLogger("instructor").addHandler(logging.NullHandler())
+
+INSTRUCTOR_MODES: dict[Mode, instructor.Mode] = {
+    Mode.TOOLS: instructor.Mode.TOOLS,
+    Mode.JSON_SCHEMA: instructor.Mode.JSON_SCHEMA,
+    Mode.JSON: instructor.Mode.JSON,
+    Mode.MD_JSON: instructor.Mode.MD_JSON,
+}
+
+_LOCAL_KEY = "unused"  # local servers ignore the key, but the SDK insists on one
+_lock = threading.Lock()
+_sync: dict[tuple[str | None, str | None, float], openai.OpenAI] = {}
+_async: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[tuple[str | None, str | None, float], Any]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _client_kwargs(settings: LLMSettings) -> dict[str, Any]:
+    settings.require_configured()
+    return {
+        "api_key": settings.api_key or _LOCAL_KEY,
+        "base_url": settings.base_url,
+        "timeout": settings.timeout,
+        "max_retries": 0,
+    }
+
+
+def _key(settings: LLMSettings) -> tuple[str | None, str | None, float]:
+    return (settings.api_key, settings.base_url, settings.timeout)
+
+
+def client_host(client: openai.OpenAI | openai.AsyncOpenAI) -> str:
+    return endpoint_host(str(client.base_url))
+
+
+def sync_instructor(settings: LLMSettings, client: Any = None) -> Any:
+    """An ``instructor.Instructor`` for the sync engine."""
+    if client is None:
+        with _lock:
+            client = _sync.get(_key(settings))
+            if client is None:
+                client = _sync[_key(settings)] = openai.OpenAI(**_client_kwargs(settings))
+    elif isinstance(client, openai.AsyncOpenAI):
+        raise ConfigurationError("summarize() needs an openai.OpenAI client; pass AsyncOpenAI to asummarize()")
+    elif not isinstance(client, openai.OpenAI):
+        raise ConfigurationError(f"client= must be openai.OpenAI or openai.AsyncOpenAI, got {type(client).__name__}")
+    else:
+        client = client.with_options(max_retries=0)
+    return instructor.from_openai(client, mode=INSTRUCTOR_MODES[settings.resolved_mode()])
+
+
+def new_async_client(settings: LLMSettings) -> openai.AsyncOpenAI:
+    """A fresh async client (the caller closes it), e.g. for one batch."""
+    return openai.AsyncOpenAI(**_client_kwargs(settings))
+
+
+def async_instructor(settings: LLMSettings, client: Any = None) -> Any:
+    """An ``instructor.AsyncInstructor`` for the async engine (call inside the running loop)."""
+    if client is None:
+        loop = asyncio.get_running_loop()
+        with _lock:
+            per_loop = _async.setdefault(loop, {})
+            client = per_loop.get(_key(settings))
+            if client is None:
+                client = per_loop[_key(settings)] = openai.AsyncOpenAI(**_client_kwargs(settings))
+    elif not isinstance(client, openai.AsyncOpenAI):
+        raise ConfigurationError(f"an async run needs openai.AsyncOpenAI, got {type(client).__name__}")
+    else:
+        client = client.with_options(max_retries=0)
+    return instructor.from_openai(client, mode=INSTRUCTOR_MODES[settings.resolved_mode()])

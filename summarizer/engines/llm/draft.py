@@ -1,0 +1,439 @@
+"""What the model fills: values plus the verbatim words of the article that support them.
+
+A :class:`Draft` carries no offsets. :func:`to_briefing` turns it into a
+:class:`~summarizer.schema.Briefing` whose spans are ``Span.unlocated(evidence)``;
+:func:`summarizer.locate.ground` then finds them in the source. The model never
+computes offsets, and nothing it says is taken as verified before the validator ran.
+
+The JSON Schema sent to the model is kept lean: no per-field titles, short
+descriptions only where the rule matters ("verbatim").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import json
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
+from pydantic.json_schema import GenerateJsonSchema, JsonSchemaMode
+
+from ...schema import (
+    ActorKind,
+    Briefing,
+    DatePrecision,
+    DateValue,
+    EventType,
+    Evidence,
+    Incident,
+    IncidentSubType,
+    Location,
+    LocationKind,
+    Meeting,
+    Mention,
+    Participant,
+    ParticipantRole,
+    Position,
+    PositionStatus,
+    Quantity,
+    QuantityQualifier,
+    Quote,
+    QuoteKind,
+    SourceInfo,
+    Span,
+    SummaryPoint,
+)
+
+__all__ = [
+    "ITEM_LISTS",
+    "Draft",
+    "IncidentDraft",
+    "LocationDraft",
+    "MeetingDraft",
+    "Num",
+    "ParticipantDraft",
+    "PointDraft",
+    "PositionDraft",
+    "QuoteDraft",
+    "Ref",
+    "When",
+    "draft_from_briefing",
+    "repair_model",
+    "schema_hash",
+    "to_briefing",
+]
+
+ITEM_LISTS = ("meetings", "quotes", "front_lines", "incidents", "locations", "summary")
+VERBATIM = "verbatim words copied from the article"
+
+
+class _Lean(GenerateJsonSchema):
+    """JSON Schema without per-field titles: fewer prompt tokens, same contract."""
+
+    def field_title_should_be_set(self, schema: Any) -> bool:
+        return False
+
+
+class _D(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    @classmethod
+    def model_json_schema(
+        cls,
+        by_alias: bool | None = True,
+        ref_template: str = "#/$defs/{model}",
+        schema_generator: type[GenerateJsonSchema] = _Lean,
+        mode: JsonSchemaMode = "validation",
+        **kwargs: Any,
+    ) -> dict[str, Any]:
+        return super().model_json_schema(by_alias, ref_template, schema_generator, mode, **kwargs)
+
+
+def _blank_to_none(v: object) -> object:
+    return None if isinstance(v, str) and not v.strip() else v
+
+
+class Ref(_D):
+    """A name, place or phrase."""
+
+    value: str = Field(min_length=1, description="the name as you would write it in full")
+    evidence: str | None = Field(default=None, description=f"{VERBATIM}; omit when identical to value")
+
+    _blank = field_validator("evidence", mode="before")(_blank_to_none)
+
+
+class Num(_D):
+    """A number as the article states it."""
+
+    evidence: str = Field(min_length=1, description=f"{VERBATIM}, e.g. 'five or six kilometer'")
+    low: float | None = None
+    high: float | None = None
+    best: float | None = None
+    qualifier: QuantityQualifier = QuantityQualifier.EXACT
+    unit: str | None = None
+
+    @model_validator(mode="after")
+    def _bounds(self) -> Num:
+        if self.low is None and self.high is None and self.best is None:
+            raise ValueError("give at least one of low, high, best")
+        if self.low is not None and self.high is not None and self.low > self.high:
+            raise ValueError(f"low {self.low} is above high {self.high}")
+        return self
+
+
+class When(_D):
+    """A date as the article states it, resolved to a calendar date."""
+
+    evidence: str = Field(min_length=1, description=f"{VERBATIM}, e.g. 'Oct. 25'")
+    date: dt.date
+    precision: DatePrecision = DatePrecision.DAY
+
+
+class ParticipantDraft(_D):
+    name: Ref
+    kind: ActorKind = ActorKind.OTHER
+    title: Ref | None = None
+    represents: Ref | None = None
+    role: ParticipantRole = ParticipantRole.ATTENDEE
+
+
+class MeetingDraft(_D):
+    cue: str = Field(min_length=1, description=VERBATIM)
+    location: Ref | None = None
+    date: When | None = None
+    topic: Ref | None = None
+    participants: list[ParticipantDraft] = Field(default_factory=list)
+
+
+class QuoteDraft(_D):
+    text: str = Field(min_length=1, description="direct: the exact words inside the quotation marks")
+    kind: QuoteKind = QuoteKind.DIRECT
+    speaker: Ref
+    speaker_kind: ActorKind = ActorKind.PERSON
+    speaker_title: Ref | None = None
+    cue: str | None = Field(default=None, description=f"{VERBATIM}, e.g. 'said', 'told AFP'")
+    addressee: Ref | None = None
+
+    _blank = field_validator("cue", mode="before")(_blank_to_none)
+
+
+class PositionDraft(_D):
+    force: Ref
+    location: Ref | None = None
+    objective: Ref | None = None
+    distance: Num | None = None
+    direction: Ref | None = None
+    status: PositionStatus = PositionStatus.UNKNOWN
+    status_cue: str | None = Field(default=None, description=VERBATIM)
+    as_of: When | None = None
+    claimed_by: Ref | None = None
+
+    _blank = field_validator("status_cue", mode="before")(_blank_to_none)
+
+
+class IncidentDraft(_D):
+    event_type: EventType
+    sub_type: IncidentSubType = IncidentSubType.OTHER
+    cue: str = Field(min_length=1, description=VERBATIM)
+    location: Ref | None = None
+    date: When | None = None
+    actors: list[Ref] = Field(default_factory=list)
+    count: Num | None = None
+    fatalities: Num | None = None
+    injured: Num | None = None
+    affected: Num | None = None
+    reported_by: Ref | None = None
+
+
+class LocationDraft(_D):
+    name: Ref
+    kind: LocationKind = LocationKind.OTHER
+
+
+class PointDraft(_D):
+    text: str = Field(min_length=1, description="one summary sentence in your words")
+    evidence: list[str] = Field(default_factory=list, description=f"{VERBATIM} that support it")
+
+
+class Draft(_D):
+    """A briefing of the article. Every string marked verbatim must be copied exactly from it."""
+
+    title: str | None = Field(default=None, description=VERBATIM)
+    dateline: str | None = Field(default=None, description=VERBATIM)
+    meetings: list[MeetingDraft] = Field(default_factory=list)
+    quotes: list[QuoteDraft] = Field(default_factory=list)
+    front_lines: list[PositionDraft] = Field(default_factory=list)
+    incidents: list[IncidentDraft] = Field(default_factory=list)
+    locations: list[LocationDraft] = Field(default_factory=list)
+    summary: list[PointDraft] = Field(default_factory=list)
+
+    _blank = field_validator("title", "dateline", mode="before")(_blank_to_none)
+
+    ITEM_TYPES: ClassVar[dict[str, type[_D]]] = {}
+
+
+Draft.ITEM_TYPES = {
+    "meetings": MeetingDraft,
+    "quotes": QuoteDraft,
+    "front_lines": PositionDraft,
+    "incidents": IncidentDraft,
+    "locations": LocationDraft,
+    "summary": PointDraft,
+}
+
+
+def schema_json(model: type[BaseModel]) -> str:
+    return json.dumps(model.model_json_schema(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+@functools.cache
+def schema_hash(model: type[BaseModel] = Draft) -> str:
+    """sha256 of the model's canonical JSON Schema."""
+    return hashlib.sha256(schema_json(model).encode("utf-8")).hexdigest()
+
+
+# --------------------------------------------------------------------------- targeted re-asks
+
+
+class _Fix(_D):
+    ref: str = Field(description="the ref of the item you fix, e.g. 'quotes[2]'")
+
+
+@functools.cache
+def repair_model(kinds: frozenset[str]) -> type[BaseModel]:
+    """The answer to a targeted re-ask: corrected items of the given kinds, and withdrawn refs.
+
+    Only the kinds that failed appear in the schema, so the re-ask carries no more
+    schema than it needs.
+    """
+    fields: dict[str, Any] = {}
+    for kind in ITEM_LISTS:
+        if kind in kinds:
+            base = Draft.ITEM_TYPES[kind]
+            fix = create_model(f"{base.__name__.removesuffix('Draft')}Fix", __base__=(_Fix, base))
+            fields[kind] = (list[fix], Field(default_factory=list))
+    fields["withdrawn"] = (
+        list[str],
+        Field(default_factory=list, description="refs of items the article does not support"),
+    )
+    return create_model("Repair", __base__=_D, **fields)
+
+
+# --------------------------------------------------------------------------- draft -> briefing
+
+
+def _span(text: str) -> list[Span]:
+    return [Span.unlocated(text)]
+
+
+def _ref(r: Ref | None) -> Mention | None:
+    return None if r is None else Mention(value=r.value, spans=_span(r.evidence or r.value))
+
+
+def _cue(s: str | None) -> Mention | None:
+    return None if s is None else Mention(value=s, spans=_span(s))
+
+
+def _num(n: Num | None) -> Quantity | None:
+    if n is None:
+        return None
+    return Quantity(low=n.low, high=n.high, best=n.best, qualifier=n.qualifier, unit=n.unit, spans=_span(n.evidence))
+
+
+def _when(w: When | None) -> DateValue | None:
+    return None if w is None else DateValue(date=w.date, precision=w.precision, spans=_span(w.evidence))
+
+
+def _meeting(d: MeetingDraft) -> Meeting:
+    parts = [
+        Participant(
+            name=_req(_ref(p.name)), kind=p.kind, title=_ref(p.title), represents=_ref(p.represents), role=p.role
+        )
+        for p in d.participants
+    ]
+    return Meeting(
+        cue=_req(_cue(d.cue)), location=_ref(d.location), date=_when(d.date), topic=_ref(d.topic), participants=parts
+    )
+
+
+def _quote(d: QuoteDraft) -> Quote:
+    return Quote(
+        text=Mention(value=d.text, spans=_span(d.text)),
+        kind=d.kind,
+        speaker=_req(_ref(d.speaker)),
+        speaker_kind=d.speaker_kind,
+        speaker_title=_ref(d.speaker_title),
+        cue=_cue(d.cue),
+        addressee=_ref(d.addressee),
+    )
+
+
+def _position(d: PositionDraft) -> Position:
+    return Position(
+        force=_req(_ref(d.force)),
+        location=_ref(d.location),
+        objective=_ref(d.objective),
+        distance=_num(d.distance),
+        direction=_ref(d.direction),
+        status=d.status,
+        status_cue=_cue(d.status_cue),
+        as_of=_when(d.as_of),
+        claimed_by=_ref(d.claimed_by),
+    )
+
+
+def _incident(d: IncidentDraft) -> Incident:
+    return Incident(
+        event_type=d.event_type,
+        sub_type=d.sub_type,
+        cue=_req(_cue(d.cue)),
+        location=_ref(d.location),
+        date=_when(d.date),
+        actors=[_req(_ref(a)) for a in d.actors],
+        count=_num(d.count),
+        fatalities=_num(d.fatalities),
+        injured=_num(d.injured),
+        affected=_num(d.affected),
+        reported_by=_ref(d.reported_by),
+    )
+
+
+def _req(m: Mention | None) -> Mention:
+    assert m is not None
+    return m
+
+
+def to_briefing(draft: Draft, text: str, *, article_date: dt.date | None = None) -> Briefing:
+    """The briefing a draft describes, every span unlocated (run :func:`summarizer.locate.ground` next)."""
+    source = SourceInfo.of(text, article_date=article_date)
+    source = source.model_copy(update={"title": _cue(draft.title), "dateline": _cue(draft.dateline)})
+    return Briefing(
+        source=source,
+        meetings=[_meeting(d) for d in draft.meetings],
+        quotes=[_quote(d) for d in draft.quotes],
+        front_lines=[_position(d) for d in draft.front_lines],
+        incidents=[_incident(d) for d in draft.incidents],
+        locations=[Location(name=_req(_ref(d.name)), kind=d.kind) for d in draft.locations],
+        summary=[
+            SummaryPoint(text=d.text, spans=[Span.unlocated(e) for e in d.evidence if e.strip()]) for d in draft.summary
+        ],
+    )
+
+
+# --------------------------------------------------------------------------- briefing -> draft
+
+
+def _evidence_text(ev: Evidence | None) -> str | None:
+    return None if ev is None or not ev.spans else ev.spans[0].text
+
+
+def _to_ref(m: Mention | None) -> dict[str, Any] | None:
+    if m is None:
+        return None
+    ev = _evidence_text(m)
+    return {"value": m.value} if ev in (None, m.value) else {"value": m.value, "evidence": ev}
+
+
+def _to_num(q: Quantity | None) -> dict[str, Any] | None:
+    if q is None:
+        return None
+    out = q.model_dump(mode="json", exclude={"spans"}, exclude_none=True)
+    out["evidence"] = _evidence_text(q) or ""
+    return out
+
+
+def _to_when(d: DateValue | None) -> dict[str, Any] | None:
+    if d is None:
+        return None
+    return {"evidence": _evidence_text(d) or "", "date": d.date.isoformat(), "precision": d.precision.value}
+
+
+_CONVERT: dict[type[BaseModel], Callable[[Any], dict[str, Any] | None]] = {
+    Mention: _to_ref,
+    Quantity: _to_num,
+    DateValue: _to_when,
+}
+
+
+def _item_plain(item: BaseModel) -> dict[str, Any]:
+    plain: dict[str, Any] = {}
+    cue_fields = frozenset({"cue", "status_cue"})
+    for name in type(item).model_fields:
+        value = getattr(item, name)
+        if value is None or (isinstance(value, list) and not value):
+            continue
+        if (isinstance(value, Mention) and name in cue_fields) or (
+            isinstance(value, Mention) and isinstance(item, Quote) and name == "text"
+        ):
+            plain[name] = value.value
+        elif type(value) in _CONVERT:
+            plain[name] = _CONVERT[type(value)](value)
+        elif isinstance(value, list):
+            plain[name] = [_CONVERT[type(v)](v) if type(v) in _CONVERT else _item_plain(v) for v in value]
+        elif isinstance(value, BaseModel):
+            plain[name] = _item_plain(value)
+        else:
+            plain[name] = value.value if hasattr(value, "value") else value
+    return plain
+
+
+def draft_from_briefing(briefing: Briefing) -> Draft:
+    """The draft a model would have given for ``briefing`` (evidence = each value's first span)."""
+    data: dict[str, Any] = {
+        "title": briefing.source.title.spans[0].text if briefing.source.title and briefing.source.title.spans else None,
+        "dateline": (
+            briefing.source.dateline.spans[0].text
+            if briefing.source.dateline and briefing.source.dateline.spans
+            else None
+        ),
+    }
+    for kind in ITEM_LISTS:
+        items = getattr(briefing, kind)
+        if kind == "summary":
+            data[kind] = [{"text": p.text, "evidence": [s.text for s in p.spans]} for p in items]
+        else:
+            data[kind] = [_item_plain(it) for it in items]
+    return Draft.model_validate(data)

@@ -1,0 +1,464 @@
+"""Transport: the one retry layer, and the one boundary where openai / instructor errors become ours.
+
+One completion request goes out through :class:`Transport` (sync) or
+:class:`AsyncTransport`. The SDK's own retries are switched off (``max_retries=0``
+on the client) and instructor is called with ``max_retries=0``, so tenacity here is
+the only layer that retries:
+
+- 429 and 503 wait what ``Retry-After`` (or ``retry-after-ms``) asks;
+- other 5xx, 408, 409, time-outs and dropped connections back off exponentially
+  with jitter (:func:`backoff`);
+- no retry starts whose wait would end past ``RetryPolicy.total`` seconds;
+- 401/403 and other 4xx fail at once.
+
+An answer that arrived but cannot be used (unparsable, truncated, no choices) is not
+a transport fault: it comes back as an :class:`Outcome` with ``failure`` set, and the
+engine decides (re-ask, split, or give up). Every error that leaves the library is
+translated by :func:`translate`, the single mapping table below.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import json
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import openai
+import pydantic
+from instructor.core import (
+    AsyncValidationError,
+    ClientError,
+    IncompleteOutputException,
+    InstructorError,
+    InstructorRetryException,
+    ModeError,
+    MultimodalError,
+    ProviderError,
+    ResponseParsingError,
+    TokenBudgetError,
+)
+from instructor.core import ConfigurationError as InstructorConfigurationError
+from instructor.core import ValidationError as InstructorValidationError
+from pydantic import BaseModel
+from tenacity import AsyncRetrying, RetryCallState, Retrying, retry_if_exception, stop_after_attempt, stop_before_delay
+
+from . import errors as E
+from .config import RetryPolicy
+from .schema import TokenUsage
+
+__all__ = [
+    "ERROR_MAP",
+    "AsyncTransport",
+    "Call",
+    "Outcome",
+    "Transport",
+    "Wait",
+    "backoff",
+    "is_retryable",
+    "retry_after",
+    "translate",
+]
+
+# --------------------------------------------------------------------------- errors
+
+# Source exception class -> (our class, what to do). Looked up along the exception's MRO,
+# so the most specific entry wins. tests/test_llm_transport.py checks every public
+# exception class of openai and instructor resolves to an entry here.
+ERROR_MAP: dict[type[BaseException], tuple[type[E.SummarizerError], str]] = {
+    openai.AuthenticationError: (E.AuthenticationError, "the endpoint refused the key (401): check OPENAI_API_KEY"),
+    openai.PermissionDeniedError: (
+        E.AuthenticationError,
+        "the key may not use this model or endpoint (403): check the key's permissions and SUMMARIZER_MODEL",
+    ),
+    openai.BadRequestError: (
+        E.BadRequestError,
+        "the endpoint rejected the request (400), e.g. the context length: lower chunk_chars or use a larger model",
+    ),
+    openai.NotFoundError: (
+        E.BadRequestError,
+        "not found (404): check SUMMARIZER_MODEL and that OPENAI_BASE_URL ends in /v1",
+    ),
+    openai.UnprocessableEntityError: (E.BadRequestError, "the endpoint could not process the request (422)"),
+    openai.ConflictError: (E.TransportError, "the endpoint kept answering 409 (conflict): try again later"),
+    openai.RateLimitError: (E.RateLimitError, "rate limited (429) past the retry budget: lower concurrency or wait"),
+    openai.InternalServerError: (E.TransportError, "the endpoint kept failing (5xx): check the server or try later"),
+    openai.APIStatusError: (E.LLMError, "the endpoint answered with an error status"),
+    openai.APITimeoutError: (E.TransportError, "the request timed out: raise timeout= or check the server's load"),
+    openai.APIConnectionError: (
+        E.TransportError,
+        "could not reach the endpoint or the connection dropped: is the server running at OPENAI_BASE_URL?",
+    ),
+    openai.APIResponseValidationError: (E.MalformedOutputError, "the endpoint's answer broke the API protocol"),
+    openai.APIError: (E.LLMError, "the endpoint failed"),
+    openai.LengthFinishReasonError: (E.TruncatedOutputError, "the model stopped at max_tokens"),
+    openai.ContentFilterFinishReasonError: (E.MalformedOutputError, "the endpoint's content filter stopped the answer"),
+    openai.WebSocketConnectionClosedError: (E.TransportError, "the connection closed"),
+    openai.WebSocketQueueFullError: (E.TransportError, "the connection's queue is full"),
+    openai.OpenAIError: (E.LLMError, "the OpenAI client failed"),
+    IncompleteOutputException: (
+        E.TruncatedOutputError,
+        "the model stopped at max_tokens (finish_reason 'length'): raise max_tokens or lower chunk_chars",
+    ),
+    TokenBudgetError: (E.LLMError, "instructor's token budget was spent"),
+    InstructorRetryException: (E.MalformedOutputError, "the answer could not be parsed into the schema"),
+    ResponseParsingError: (E.MalformedOutputError, "the answer could not be parsed (no JSON / no tool call)"),
+    InstructorValidationError: (E.MalformedOutputError, "the answer did not match the schema"),
+    AsyncValidationError: (E.MalformedOutputError, "the answer did not match the schema"),
+    ModeError: (E.ConfigurationError, "the instructor mode does not fit this client: set mode= / SUMMARIZER_MODE"),
+    InstructorConfigurationError: (E.ConfigurationError, "instructor is set up wrongly"),
+    ClientError: (E.ConfigurationError, "the client passed is not usable: pass an openai.OpenAI or AsyncOpenAI"),
+    ProviderError: (E.ConfigurationError, "the provider is not supported: use an OpenAI-compatible endpoint"),
+    MultimodalError: (E.BadRequestError, "the request carried content the endpoint cannot take"),
+    InstructorError: (E.LLMError, "instructor failed"),
+    pydantic.ValidationError: (E.MalformedOutputError, "the answer did not match the schema"),
+    json.JSONDecodeError: (E.MalformedOutputError, "the answer is not valid JSON"),
+}
+
+
+def _status_class(status: int) -> type[E.LLMError]:
+    if status in (401, 403):
+        return E.AuthenticationError
+    if status == 429:
+        return E.RateLimitError
+    if status >= 500 or status in (408, 409):
+        return E.TransportError
+    return E.BadRequestError
+
+
+def translate(exc: BaseException, *, model: str | None = None, attempts: int | None = None) -> E.SummarizerError:
+    """The :class:`~summarizer.errors.SummarizerError` for an exception of openai / instructor."""
+    if isinstance(exc, E.SummarizerError):
+        return exc
+    if isinstance(exc, InstructorRetryException) and not isinstance(exc, TokenBudgetError):
+        cause = exc.__cause__
+        if cause is not None and not isinstance(cause, InstructorRetryException):
+            return translate(cause, model=model, attempts=attempts or exc.n_attempts)
+    cls, advice = _lookup(exc)
+    if isinstance(exc, openai.APIStatusError) and cls is E.LLMError:
+        cls = _status_class(exc.status_code)
+    detail = _detail(exc)
+    message = f"{advice}; {detail}" if detail else advice
+    if issubclass(cls, E.EngineError):
+        return cls(message, model=model, attempts=attempts)
+    return cls(message)
+
+
+def _lookup(exc: BaseException) -> tuple[type[E.SummarizerError], str]:
+    for klass in type(exc).__mro__:
+        if klass in ERROR_MAP:
+            return ERROR_MAP[klass]
+    return E.LLMError, f"unexpected {type(exc).__name__}"
+
+
+def _detail(exc: BaseException) -> str:
+    if isinstance(exc, openai.APIStatusError):
+        body = exc.body if isinstance(exc.body, dict) else {}
+        inner = body.get("error", body) if isinstance(body, dict) else {}
+        msg = inner.get("message") if isinstance(inner, dict) else None
+        return f"HTTP {exc.status_code}: {msg or exc.message}"[:300]
+    text = str(exc).strip().splitlines()
+    return text[0][:300] if text else ""
+
+
+# --------------------------------------------------------------------------- retry policy
+
+
+def is_retryable(exc: BaseException) -> bool:
+    """Time-outs, dropped connections, 408 / 409 / 429 / 5xx."""
+    if isinstance(exc, openai.APIConnectionError):  # includes APITimeoutError
+        return True
+    if isinstance(exc, openai.APIStatusError):
+        return exc.status_code in (408, 409, 429) or exc.status_code >= 500
+    return False
+
+
+def retry_after(exc: BaseException, *, now: float | None = None) -> float | None:
+    """Seconds the endpoint asked to wait (``retry-after-ms`` or ``Retry-After``), if it asked."""
+    if not isinstance(exc, openai.APIStatusError):
+        return None
+    headers = exc.response.headers
+    ms = headers.get("retry-after-ms")
+    if ms:
+        try:
+            return max(0.0, float(ms) / 1000.0)
+        except ValueError:
+            pass
+    value = headers.get("retry-after")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+
+
+def backoff(attempt: int, policy: RetryPolicy, rand: float) -> float:
+    """Exponential backoff after failed attempt ``attempt`` (1-based), minus up to ``jitter`` of it."""
+    base = min(policy.max_wait, policy.initial * 2.0 ** (attempt - 1))
+    return base * (1.0 - policy.jitter * rand)
+
+
+@dataclass(frozen=True, slots=True)
+class Wait:
+    """One retry: why, how long it waited (computed, before ``wait_scale``), and on what basis."""
+
+    reason: str
+    seconds: float
+    basis: str  # "retry-after" | "backoff"
+
+    def note(self, n: int) -> str:
+        return f"retry {n}: {self.reason} -> wait {self.seconds:.3f}s ({self.basis})"
+
+
+def _reason(exc: BaseException | None) -> str:
+    if isinstance(exc, openai.APIStatusError):
+        return f"HTTP {exc.status_code}"
+    if isinstance(exc, openai.APITimeoutError):
+        return "timeout"
+    if isinstance(exc, openai.APIConnectionError):
+        return "connection dropped"
+    return type(exc).__name__
+
+
+class _Policy:
+    """tenacity's wait / stop / before_sleep for one request, recording the waits it takes."""
+
+    def __init__(self, policy: RetryPolicy, rng: random.Random) -> None:
+        self.policy = policy
+        self.rng = rng
+        self.waits: list[Wait] = []
+        self.asked: float | None = None
+
+    def wait(self, state: RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        asked = retry_after(exc) if exc is not None else None
+        self.asked = asked
+        if asked is not None:
+            return asked
+        return backoff(state.attempt_number, self.policy, self.rng.random())
+
+    def before_sleep(self, state: RetryCallState) -> None:
+        exc = state.outcome.exception() if state.outcome else None
+        basis = "retry-after" if self.asked is not None else "backoff"
+        self.waits.append(Wait(_reason(exc), float(state.upcoming_sleep), basis))
+
+    def kwargs(self) -> dict[str, Any]:
+        return {
+            "stop": stop_after_attempt(self.policy.attempts) | stop_before_delay(self.policy.total),
+            "wait": self.wait,
+            "retry": retry_if_exception(is_retryable),
+            "before_sleep": self.before_sleep,
+            "reraise": True,
+        }
+
+    def give_up(self, exc: BaseException, *, model: str, attempts: int) -> E.SummarizerError:
+        err = translate(exc, model=model, attempts=attempts)
+        if is_retryable(exc):
+            extra = f"gave up after {attempts} attempt(s) within the retry budget ({self.policy.total:g}s)"
+            if self.asked is not None and self.asked > 0:
+                extra += f"; the endpoint asked to retry after {self.asked:g}s"
+            err.args = (f"{err.args[0]}; {extra}",)
+        return err
+
+
+# --------------------------------------------------------------------------- calls
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """One structured completion to request: the messages and the model of the answer."""
+
+    messages: tuple[dict[str, str], ...]
+    response_model: type[BaseModel]
+    purpose: str = "extract"
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What came back: a parsed answer, or an answer that could not be used (``failure``)."""
+
+    parsed: BaseModel | None
+    raw: dict[str, Any] | None
+    usage: TokenUsage
+    requests: int
+    waits: tuple[Wait, ...] = ()
+    failure: E.LLMError | None = None
+    detail: str = ""  # what was wrong with the answer, worded for a re-ask
+
+    @property
+    def text(self) -> str:
+        """The answer's text (content or tool-call arguments), for salvage and re-asks."""
+        return answer_text(self.raw)
+
+
+def answer_text(raw: dict[str, Any] | None) -> str:
+    if not raw:
+        return ""
+    choices = raw.get("choices") or []
+    if not choices:
+        return ""
+    message = choices[0].get("message") or {}
+    calls = message.get("tool_calls") or []
+    if calls:
+        return str(calls[0].get("function", {}).get("arguments") or "")
+    return str(message.get("content") or "")
+
+
+def _usage(obj: Any) -> TokenUsage:
+    usage = getattr(obj, "usage", obj)
+    if usage is None:
+        return TokenUsage()
+    p = int(getattr(usage, "prompt_tokens", 0) or 0)
+    c = int(getattr(usage, "completion_tokens", 0) or 0)
+    return TokenUsage(
+        prompt_tokens=p, completion_tokens=c, total_tokens=int(getattr(usage, "total_tokens", 0) or p + c)
+    )
+
+
+def _dump(completion: Any) -> dict[str, Any] | None:
+    if completion is None:
+        return None
+    if isinstance(completion, BaseModel):
+        return completion.model_dump(mode="json", exclude_none=True)
+    return None
+
+
+def _unusable(exc: BaseException, *, model: str, requests: int, waits: tuple[Wait, ...]) -> Outcome:
+    """An answer arrived but cannot be used: wrap it for the engine to decide."""
+    if isinstance(exc, IncompleteOutputException):
+        completion = exc.last_completion
+        failure: E.LLMError = E.TruncatedOutputError(ERROR_MAP[IncompleteOutputException][1], model=model)
+        return Outcome(None, _dump(completion), _usage(completion), requests, waits, failure, "truncated")
+    assert isinstance(exc, InstructorRetryException)
+    cause = exc.__cause__
+    detail = _parse_detail(cause)
+    failure = E.MalformedOutputError(f"the answer could not be parsed into the schema: {detail}"[:400], model=model)
+    return Outcome(None, _dump(exc.last_completion), _usage(exc.total_usage), requests, waits, failure, detail)
+
+
+def _parse_detail(cause: BaseException | None) -> str:
+    if isinstance(cause, pydantic.ValidationError):
+        lines = []
+        for err in cause.errors(include_url=False)[:8]:
+            loc = ".".join(str(p) for p in err.get("loc", ())) or "(answer)"
+            lines.append(f"{loc}: {err.get('msg', '')}")
+        return "; ".join(lines)
+    if isinstance(cause, IndexError):
+        return "the endpoint returned no choices"
+    return str(cause).splitlines()[0][:300] if cause is not None and str(cause) else type(cause).__name__
+
+
+def _request_kwargs(call: Call, *, model: str, temperature: float, max_tokens: int, strict: bool) -> dict[str, Any]:
+    # No ``context=``: instructor renders messages as Jinja2 templates only when a
+    # context is given, and rendering changes text (dedent, whitespace-only lines).
+    # Without it the article reaches the model byte for byte.
+    return {
+        "model": model,
+        "messages": [dict(m) for m in call.messages],
+        "response_model": call.response_model,
+        "max_retries": 0,
+        "strict": strict,
+        "temperature": temperature,
+        "max_tokens": max_tokens,
+    }
+
+
+@dataclass
+class _Base:
+    client: Any  # instructor.Instructor / AsyncInstructor around a client with max_retries=0
+    model: str
+    policy: RetryPolicy
+    temperature: float = 0.0
+    max_tokens: int = 4096
+    strict: bool = False
+    rng: random.Random = field(default_factory=random.Random)
+
+    def _kwargs(self, call: Call) -> dict[str, Any]:
+        return _request_kwargs(
+            call, model=self.model, temperature=self.temperature, max_tokens=self.max_tokens, strict=self.strict
+        )
+
+
+class Transport(_Base):
+    """Sync: one structured completion with transport retries."""
+
+    def complete(self, call: Call) -> Outcome:
+        pol = _Policy(self.policy, self.rng)
+        scale = self.policy.wait_scale
+        requests = 0
+        result: Outcome | None = None
+        try:
+            for attempt in Retrying(sleep=_scaled(time.sleep, scale), **pol.kwargs()):
+                with attempt:
+                    requests += 1
+                    result = self._once(call, requests, tuple(pol.waits))
+        except (openai.OpenAIError, InstructorError) as exc:
+            raise pol.give_up(exc, model=self.model, attempts=requests) from exc
+        assert result is not None
+        return result
+
+    def _once(self, call: Call, requests: int, waits: tuple[Wait, ...]) -> Outcome:
+        try:
+            parsed, completion = self.client.create_with_completion(**self._kwargs(call))
+        except IncompleteOutputException as exc:
+            return _unusable(exc, model=self.model, requests=requests, waits=waits)
+        except InstructorRetryException as exc:
+            if isinstance(exc.__cause__, openai.OpenAIError):
+                raise exc.__cause__ from None  # a transport fault: tenacity decides
+            return _unusable(exc, model=self.model, requests=requests, waits=waits)
+        return Outcome(parsed, _dump(completion), _usage(completion), requests, waits)
+
+
+class AsyncTransport(_Base):
+    """Async: one structured completion with transport retries."""
+
+    async def complete(self, call: Call) -> Outcome:
+        pol = _Policy(self.policy, self.rng)
+        scale = self.policy.wait_scale
+        requests = 0
+        result: Outcome | None = None
+        try:
+            async for attempt in AsyncRetrying(sleep=_ascaled(scale), **pol.kwargs()):
+                with attempt:
+                    requests += 1
+                    result = await self._once(call, requests, tuple(pol.waits))
+        except (openai.OpenAIError, InstructorError) as exc:
+            raise pol.give_up(exc, model=self.model, attempts=requests) from exc
+        assert result is not None
+        return result
+
+    async def _once(self, call: Call, requests: int, waits: tuple[Wait, ...]) -> Outcome:
+        try:
+            parsed, completion = await self.client.create_with_completion(**self._kwargs(call))
+        except IncompleteOutputException as exc:
+            return _unusable(exc, model=self.model, requests=requests, waits=waits)
+        except InstructorRetryException as exc:
+            if isinstance(exc.__cause__, openai.OpenAIError):
+                raise exc.__cause__ from None
+            return _unusable(exc, model=self.model, requests=requests, waits=waits)
+        return Outcome(parsed, _dump(completion), _usage(completion), requests, waits)
+
+
+def _scaled(sleep: Callable[[float], None], scale: float) -> Callable[[float], None]:
+    def run(seconds: float) -> None:
+        if seconds * scale > 0:
+            sleep(seconds * scale)
+
+    return run
+
+
+def _ascaled(scale: float) -> Callable[[float], Any]:
+    async def run(seconds: float) -> None:
+        await asyncio.sleep(seconds * scale)
+
+    return run
