@@ -3,7 +3,8 @@
 The public API is re-exported here; ``__all__`` is sorted and checked by a test.
 """
 
-from .api import summarize
+from .api import asummarize, asummarize_many, summarize, summarize_many
+from .config import LLMSettings, RetryPolicy
 from .errors import (
     ConfigurationError,
     DecodeError,
@@ -50,6 +51,7 @@ __all__ = [
     "InputError",
     "Issue",
     "LLMError",
+    "LLMSettings",
     "Meeting",
     "Mention",
     "NoLLMConfiguredError",
@@ -57,14 +59,18 @@ __all__ = [
     "Position",
     "Quantity",
     "Quote",
+    "RetryPolicy",
     "Span",
     "SpanError",
     "SummarizerError",
     "ValidationReport",
     "__version__",
+    "asummarize",
+    "asummarize_many",
     "ground",
     "locate",
     "read_article",
     "summarize",
+    "summarize_many",
     "validate",
 ]
