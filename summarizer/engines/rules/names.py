@@ -33,7 +33,12 @@ _POSSESSIVE = re.compile(r"[’']s?$")
 _DOT_WORDS = frozenset("col gen lt maj capt sgt cpl mr mrs ms dr prof sen rep gov st adm brig cmdr jr sr mt ft".split())
 _TITLE_MODIFIERS = frozenset(
     """foreign defense defence deputy vice prime acting former interior state first chief general senior
-    top army military police security armed finance economy justice health energy trade""".split()
+    top army military police security armed finance economy justice health energy trade assistant under""".split()
+)
+# Titles the shared lexicon does not list.
+_EXTRA_TITLES = frozenset(
+    """commissioner commissioners coordinator negotiator premier undersecretary inspector superintendent
+    brigadier spokesman spokeswoman""".split()
 )
 _NOT_NAMES = frozenset(
     """the a an in on at as by for from to of and but or if when while after before since meanwhile however
@@ -46,7 +51,7 @@ _ORG_WORDS = frozenset(
     institute bank company corporation command office department guard guards police parliament assembly
     congress senate government cabinet court commission alliance federation network mission battalion
     division regiment corps navy authority authorities association foundation fund program programme
-    ministers ministries administration""".split()
+    ministers ministries administration herald tribune gazette journal chronicle telegraph broadcaster""".split()
 )
 
 # Well-known armed groups (folded names); any run containing "militia" or "brigade" is one too.
@@ -95,7 +100,8 @@ class Name:
     end: int
     text: str
     kind: ActorKind
-    title: tuple[int, int] | None = None  # offsets of "French President", "Col.", "NATO Secretary General"
+    title: tuple[int, int] | None = None  # offsets of "President", "Col.", "Secretary General"
+    represents: tuple[int, int] | None = None  # "French", "NATO": whom a titled person represents
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +113,7 @@ class _Tok:
 
 def is_title_word(word: str) -> bool:
     low = fold_name(word)
-    return low in PERSON_TITLES or (low.endswith("s") and low[:-1] in PERSON_TITLES)
+    return low in PERSON_TITLES or low in _EXTRA_TITLES or (low.endswith("s") and low[:-1] in PERSON_TITLES)
 
 
 def is_org_word(word: str) -> bool:
@@ -145,6 +151,11 @@ def _modifier(word: str) -> bool:
         or is_country(word)
         or (word.isupper() and len(word) >= 2)
     )
+
+
+def _affiliation(word: str) -> bool:
+    """ "French", "Iraq", "NATO": words before a title that say whom its holder represents."""
+    return demonym_country(word) is not None or is_country(word) or (word.isupper() and len(word) >= 2)
 
 
 def _hyphen_modifier(word: str) -> bool:
@@ -249,9 +260,13 @@ def names_in(text: str, start: int, end: int) -> list[Name]:
         a, b = body[0].start, body[-1].end
         name = text[a:b]
         if cut > 0:
-            title = (run[0].start, run[cut - 1].end)
+            lead = 0
+            while lead < cut - 1 and _affiliation(run[lead].text):
+                lead += 1
+            title = (run[lead].start, run[cut - 1].end)
+            represents = (run[0].start, run[lead - 1].end) if lead else None
             kind = kind_of(name)
-            out.append(Name(a, b, name, ActorKind.PERSON if kind is ActorKind.OTHER else kind, title))
+            out.append(Name(a, b, name, ActorKind.PERSON if kind is ActorKind.OTHER else kind, title, represents))
         else:
             out.append(Name(a, b, name, kind_of(name)))
     return out

@@ -247,6 +247,8 @@ def _force(doc: Doc, sa: int, cue_start: int) -> Mention | None:
         if chunk[i].text.lower() in ("but", "while", "as", ";", "and", "when") and i + 1 < len(chunk):
             chunk = chunk[i + 1 :]
             break
+    if not chunk or len(chunk) > 12 or doc.quote_at(chunk[0].start) is not None:
+        return None
     a, b = chunk[0].start, chunk[-1].end
     phrase = text[a:b]
     lead = _CLAUSE_LEADS.match(phrase)

@@ -1,18 +1,27 @@
-"""Quotes: direct quotations paired by :mod:`summarizer.text` with a cue and a speaker, and reported speech.
+"""Quotes: direct quotations with their cue and speaker, and reported speech.
 
-A direct quote is a quotation of at least three words attributed in its own sentence:
-a speech cue right after the closing mark ("...,” he said", "...,” said Col. John
-Dorrian", "...” attack on Mosul, he said"), or right before the opening mark
-("Hollande told reporters: “...”"). A quotation with no clear cue and speaker is
-left out. Indirect quotes are "SPEAKER CUE (that) CLAUSE" with a named or
-pronoun-resolved speaker and a clause that reads as reported speech.
+Direct quotes are the quotations :mod:`summarizer.text` pairs (nested single-quoted
+ones included), attributed in their own sentence:
+
+- a cue right after the closing mark ("...,” he said", "...,” said Col. John Dorrian",
+  "...” attack on Mosul, he said", "...,” according to ...");
+- else the nearest cue before the opening mark in the same sentence ("Hollande told
+  reporters: “...”", "He also appealed for ... “vigilance”"); a participle cue
+  ("..., calling for “...”") takes the speaker of the clause it hangs on;
+- else, for a quotation that opens a sentence, the speaker of the quotation before it
+  in the same paragraph (the second sentence of a statement, with no cue).
+
+Reported speech is "SPEAKER CUE (that) CLAUSE" ("Lehtola said Finland would ..."),
+"SPEAKER urged X to ...", or "CLAUSE, SPEAKER CUE." ("..., local health officials said").
+A quotation or statement with no clear cue and speaker is left out.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from ...schema import ActorKind, Mention, Quote, QuoteKind, Span
+from ...schema import Mention, Quote, QuoteKind, Span
 from ...text import QuoteRegion
 from .cues import INDIRECT_CUES, speech_lemma
 from .doc import Doc, Word
@@ -22,26 +31,59 @@ from .speakers import Speaker, speaker_after, speaker_before
 
 __all__ = ["find_quotes"]
 
-_MIN_WORDS = 3
-_MAX_LEAD_GAP = 4  # words allowed between a cue and the opening mark after it ("told reporters:")
-_ADDRESSEES = frozenset({"reporters", "journalists", "lawmakers", "parliament", "supporters", "delegates"})
+_LEAD_IN = frozenset({":", ",", "that"})
+_CUE_PARTICLES = frozenset({"for", "on", "against"})
+_ADDRESSEES = frozenset({"reporters", "journalists", "lawmakers", "parliament", "supporters", "delegates", "me", "us"})
+_OUTLET_NOUNS = r"(?:\s+(?:broadcaster|newspaper|daily|agency|news\s+agency|radio|television|channel|website))?"
 _FINITE = frozenset(
     """would will had has have was were is are could should must might may can did does do
     needed wanted planned intended""".split()
 )
-_CLAUSE_LEAD = frozenset("the a an it they he she we there this that these those his her its their".split())
-_INDIRECT_ADVERBIAL = re.compile(
-    r"\s*(?:,\s*)?(?:(?:on|last|this|next|late|early)\s+(?:\w+\.?\s+)?\w+|in\s+a\s+(?:statement|speech|interview))\s*(?:,\s*)?"
+_NO_CLAUSE = frozenset(
+    """to for of in on at with by from about into over after before during , : “ " ” ‘ ’ ' and or but
+    as if whether how what when where why who which""".split()
 )
+_IRREGULAR_PAST = frozenset(
+    """went came took made gave got saw left held kept began ran fell rose led brought sought found thought told
+    won lost stood became met paid sent spent built fled fought hit struck shot drove broke""".split()
+)
+_ADVERBIAL = re.compile(
+    r"\s*(?:(?:on|last|this|next|late|early)\s+(?:\w+\.?\s+)?\w+|in\s+a\s+(?:\w+\s+)?(?:statement|speech|interview|address))"
+    r"(?:\s+(?:issued|posted|published)(?:\s+\w+){0,4})?\s*"
+)
+_CLAUSE_CUT = re.compile(
+    r";|[“”\"]|,\s+(?:while|but|whereas|which|who|adding|saying|although|though|according|an?)\b"
+    r"|\s+and\s+(?:would|will|could|should|might|must|urged|said|added|called|warned|pledged|promised|insisted)\b"
+    r"|\s+and\s+\w+ed\s+(?:the|a|an|its|his|her|their)\b"
+    r"|\s+after\s+(?:a|an|the)\b"
+)
+_NOUN_LEADS = frozenset("the a an its his her their our my your this that whose".split())
+_INFINITIVE_CUES = frozenset({"urge", "call", "ask", "appeal"})
+_TO_INFINITIVE = frozenset({"claim", "pledge", "vow", "promise", "deny", "threaten"})
+
+
+@dataclass(frozen=True, slots=True)
+class _Attribution:
+    cue: Mention | None
+    speaker: Speaker
+    addressee: Mention | None = None
 
 
 def find_quotes(doc: Doc) -> list[Quote]:
-    """Direct quotes first (in source order), then indirect ones."""
+    """Direct quotes in source order, then reported speech."""
+    direct: list[tuple[QuoteRegion, _Attribution]] = []
     quotes: list[Quote] = []
-    for region in doc.regions:
-        q = _direct(doc, region)
-        if q is not None:
-            quotes.append(q)
+    for region in doc.src.quotes:
+        if not region.closed:
+            continue
+        content = _content(doc, region)
+        if content is None:
+            continue
+        found = _attribute(doc, region) or _continued(doc, region, direct)
+        if found is None:
+            continue
+        direct.append((region, found))
+        quotes.append(_quote(doc, content, QuoteKind.DIRECT, found))
     quotes.extend(_indirect(doc))
     return quotes
 
@@ -52,191 +94,333 @@ def find_quotes(doc: Doc) -> list[Quote]:
 def _content(doc: Doc, region: QuoteRegion) -> Mention | None:
     text = doc.text
     spans: list[Span] = []
-    for i, (a, b) in enumerate(region.pieces):
-        tail = " \t\r\n,;:" if i == len(region.pieces) - 1 else " \t\r\n"
-        a, b = trim(text, a, b, tail=tail)
+    for a, b in region.pieces:
+        a, b = trim(text, a, b, tail=" \t\r\n")
         if b > a:
             spans.append(span(text, a, b))
     if not spans:
         return None
     value = " ".join(" ".join(s.text.split()) for s in spans)
-    if len(value.split()) < _MIN_WORDS or "<" in value:
+    if "<" in value or not re.search(r"\w", value):
         return None
     return Mention(value=value, spans=spans)
 
 
-def _direct(doc: Doc, region: QuoteRegion) -> Quote | None:
-    if not region.closed:
+def _attribute(doc: Doc, region: QuoteRegion) -> _Attribution | None:
+    return _cue_after(doc, region) or _cue_before(doc, region)
+
+
+def _outer(doc: Doc, region: QuoteRegion) -> tuple[int, int] | None:
+    """For a nested quotation, the piece of its enclosing quotation that holds it."""
+    if not region.nested:
         return None
-    content = _content(doc, region)
-    if content is None:
+    outer = doc.quote_at(region.start)
+    if outer is None:
         return None
-    found = _cue_after(doc, region) or _cue_before(doc, region)
-    if found is None:
-        return None
-    cue, speaker = found
-    return _quote(doc, content, QuoteKind.DIRECT, cue, speaker)
+    for a, b in outer.pieces:
+        if a <= region.start and region.end <= b:
+            return a, b
+    return None
 
 
 def _zone_after(doc: Doc, region: QuoteRegion) -> tuple[int, int]:
     _, end = doc.sentence(region.end - 1)
-    for other in doc.regions:  # the zone stops at the next quotation of the sentence
-        if region.end <= other.start < end:
-            end = other.start
-            break
-    return region.end, max(region.end, end)
+    outer = _outer(doc, region)
+    if outer is not None:
+        end = min(end, outer[1])
+    nxt = [r.start for r in doc.regions_in(region.end, end) if r.start >= region.end]
+    return region.end, max(region.end, min([end, *nxt]))
 
 
 def _zone_before(doc: Doc, region: QuoteRegion) -> tuple[int, int]:
     start, _ = doc.sentence(region.start)
-    prev = doc.quote_at(region.start - 1) if region.start > 0 else None
-    if prev is not None and prev is not region:
-        start = max(start, prev.end)
-    for other in doc.regions:
-        if start <= other.end <= region.start:
-            start = other.end
+    outer = _outer(doc, region)
+    if outer is not None:
+        start = max(start, outer[0])
+    else:
+        for other in doc.regions_in(start, region.start):
+            if other.end <= region.start:
+                start = max(start, other.end)
     return min(start, region.start), region.start
 
 
-def _cue_after(doc: Doc, region: QuoteRegion) -> tuple[Word, Speaker] | None:
+def _cue_after(doc: Doc, region: QuoteRegion) -> _Attribution | None:
     a, b = _zone_after(doc, region)
     words = doc.words(a, b)
     for i, w in enumerate(words):
         if w.text.lower() == "according" and i + 1 < len(words) and words[i + 1].text.lower() == "to":
             who = speaker_after(doc, words[i + 1].end, b)
-            return (Word(w.start, words[i + 1].end, doc.text[w.start : words[i + 1].end]), who) if who else None
-        if speech_lemma(w.text) is None:
+            cue = mention(doc.text, w.start, words[i + 1].end)
+            return _Attribution(cue, who) if who is not None and not who.media else None
+        if speech_lemma(w.text) is None or _noun_use(words, i):
             continue
         inverted = not doc.text[a : w.start].strip(" \t\n,")
         who = speaker_after(doc, w.end, b) if inverted else speaker_before(doc, a, w.start)
         if who is not None and not who.media:
-            return w, who
+            return _attribution(doc, w, who)
         if who is None or not who.media:
-            return None  # the first cue after the quote is its cue; no clear speaker, no attribution
+            return None  # the first cue after the quotation is its cue; no clear speaker, no attribution
     return None
 
 
-def _cue_before(doc: Doc, region: QuoteRegion) -> tuple[Word, Speaker] | None:
+def _cue_before(doc: Doc, region: QuoteRegion) -> _Attribution | None:
     a, b = _zone_before(doc, region)
     words = doc.words(a, b)
     for i in range(len(words) - 1, -1, -1):
         w = words[i]
-        if speech_lemma(w.text) is None:
+        if speech_lemma(w.text) is None or w.text.lower() == "according" or _noun_use(words, i):
             continue
         gap = words[i + 1 :]
-        if not _lead_in(gap):
+        if gap and gap[-1].text not in _LEAD_IN and not (region.nested or _fragment(doc, region)):
             return None
-        who = speaker_before(doc, a, w.start)
-        return (w, who) if who is not None and not who.media else None
+        who = _subject(doc, words, i, a)
+        return _attribution(doc, w, who) if who is not None and not who.media else None
     return None
 
 
-def _lead_in(gap: list[Word]) -> bool:
-    """Whether the words between a cue and an opening mark introduce the quotation."""
-    if not gap:
-        return True
-    if len(gap) > _MAX_LEAD_GAP or gap[-1].text not in (":", ",", "that"):
+def _noun_use(words: list[Word], i: int) -> bool:
+    """ "the ministry's promise", "a call for": a cue word used as a noun is no cue."""
+    if i == 0:
         return False
-    return all(w.text in (":", ",", "that") or w.text[:1].isupper() or w.text in _ADDRESSEES for w in gap)
+    prev = words[i - 1].text.lower()
+    return prev in _NOUN_LEADS or prev.endswith(("’s", "'s"))
 
 
-# --------------------------------------------------------------------------- building
+def _fragment(doc: Doc, region: QuoteRegion) -> bool:
+    """A quotation that does not open its sentence: a phrase quoted inside the reporter's sentence."""
+    start, _ = doc.sentence(region.start)
+    return bool(doc.text[start : region.start].strip())
 
 
-def _speaker_mention(doc: Doc, who: Speaker) -> Mention:
-    spans = [span(doc.text, who.start, who.end)]
-    if who.antecedent is not None:
-        spans.append(span(doc.text, *who.antecedent))
-    return Mention(value=who.value, spans=spans)
+def _subject(doc: Doc, words: list[Word], i: int, a: int) -> Speaker | None:
+    """The speaker of the cue ``words[i]``; a participle after a comma takes its clause's speaker."""
+    w = words[i]
+    coordinated = i > 0 and words[i - 1].text.lower() == "and"  # "X said ... and urged ..."
+    if (w.text.lower().endswith("ing") and i > 0 and words[i - 1].text == ",") or coordinated:
+        for j in range(i - 2, -1, -1):
+            if speech_lemma(words[j].text) is not None:
+                return _subject(doc, words, j, a)
+        return None
+    return speaker_before(doc, a, w.start)
+
+
+def _continued(doc: Doc, region: QuoteRegion, earlier: list[tuple[QuoteRegion, _Attribution]]) -> _Attribution | None:
+    """A quotation that opens a sentence with no cue: the next sentence of the quotation before it."""
+    if region.nested or _fragment(doc, region) or not earlier:
+        return None
+    prev, attribution = earlier[-1]
+    if prev.nested or doc.src.paragraph_index(prev.start) != doc.src.paragraph_index(region.start):
+        return None
+    return _Attribution(None, attribution.speaker)
+
+
+def _attribution(doc: Doc, cue: Word, who: Speaker) -> _Attribution:
+    addressee = _addressee(doc, cue)
+    end = cue.end
+    if addressee is not None and addressee.spans[0].end is not None and speech_lemma(cue.text) == "tell":
+        end = addressee.spans[0].end
+    else:
+        nxt = doc.words(cue.end, min(len(doc.text), cue.end + 12))
+        if nxt and nxt[0].text.lower() in _CUE_PARTICLES and not nxt[0].start - cue.end > 1:
+            end = nxt[0].end  # "calling for", "appealed for"
+    return _Attribution(mention(doc.text, cue.start, end), who, addressee)
 
 
 def _addressee(doc: Doc, cue: Word) -> Mention | None:
     if speech_lemma(cue.text) != "tell":
         return None
-    words = doc.words(cue.end, min(len(doc.text), cue.end + 60))
+    text = doc.text
+    m = re.compile(r"\s+(?:the\s+)?").match(text, cue.end)
+    start = m.end() if m else cue.end
+    words = doc.words(start, min(len(text), start + 60))
     if not words:
         return None
-    if words[0].text in _ADDRESSEES:
-        return mention(doc.text, words[0].start, words[0].end)
-    names = names_in(doc.text, words[0].start, words[-1].end)
+    if words[0].text in _ADDRESSEES and words[0].text not in ("me", "us"):
+        return mention(text, words[0].start, words[0].end)
+    names = names_in(text, words[0].start, words[-1].end)
     if names and names[0].start == words[0].start and not names[0].title:
-        return mention(doc.text, names[0].start, names[0].end)
+        return mention(text, names[0].start, names[0].end)
     return None
 
 
-def _quote(doc: Doc, content: Mention, kind: QuoteKind, cue: Word, who: Speaker) -> Quote:
-    text = doc.text
-    addressee = _addressee(doc, cue)
-    cue_end = addressee.spans[0].end if addressee is not None and addressee.spans[0].end is not None else cue.end
-    title = mention(text, *who.title) if who.title else None
+def _quote(doc: Doc, content: Mention, kind: QuoteKind, found: _Attribution) -> Quote:
+    who = found.speaker
     return Quote(
         text=content,
         kind=kind,
-        speaker=_speaker_mention(doc, who),
+        speaker=Mention(value=who.value, spans=[span(doc.text, who.start, who.end)]),
         speaker_kind=who.kind,
-        speaker_title=title,
-        cue=mention(text, cue.start, cue_end),
-        addressee=addressee,
+        speaker_title=mention(doc.text, *who.title) if who.title else None,
+        cue=found.cue,
+        addressee=found.addressee,
     )
 
 
-# --------------------------------------------------------------------------- indirect
+# --------------------------------------------------------------------------- reported speech
 
 
 def _indirect(doc: Doc) -> list[Quote]:
     out: list[Quote] = []
-    text = doc.text
     for sa, sb in doc.src.sentences:
-        if doc.regions_in(sa, sb):
-            continue  # a sentence with a quotation: its speech is the quotation's
         words = doc.words(sa, sb)
+        taken = sa
         for i, w in enumerate(words):
+            if w.start < taken or doc.quote_at(w.start) is not None:
+                continue
+            if w.text.lower() == "according" and i + 1 < len(words) and words[i + 1].text.lower() == "to":
+                found = _according(doc, w, words[i + 1], sa, sb)
+                if found is not None:
+                    (a, b), attribution = found
+                    content = mention(doc.text, *trim(doc.text, a, b, tail=" \t\r\n,;:."))
+                    if content is not None:
+                        out.append(_quote(doc, content, QuoteKind.INDIRECT, attribution))
+                continue
             lemma = speech_lemma(w.text)
-            if lemma is None or lemma not in INDIRECT_CUES or w.text.lower().endswith("ing"):
+            if lemma is None or (lemma not in INDIRECT_CUES and lemma not in _INFINITIVE_CUES) or _noun_use(words, i):
                 continue
-            who = speaker_before(doc, _clause_start(words, i, sa), w.start)
-            if who is None or who.media or who.kind not in (ActorKind.PERSON, ActorKind.ORGANISATION):
+            found = _reported(doc, words, i, sa, sb, lemma)
+            if found is None:
                 continue
-            clause = _reported_clause(doc, w, sb)
-            if clause is None:
-                continue
-            a, b = trim(text, clause[0], clause[1], tail=" \t\r\n,;:.")
-            content = mention(text, a, b)
-            if content is not None and len(content.value.split()) >= 4:
-                out.append(_quote(doc, content, QuoteKind.INDIRECT, w, who))
-            break  # one reported statement per sentence
+            (a, b), attribution = found
+            content = mention(doc.text, *trim(doc.text, a, b, tail=" \t\r\n,;:."))
+            if content is not None and len(content.value.split()) >= 3:
+                out.append(_quote(doc, content, QuoteKind.INDIRECT, attribution))
+                taken = max(b, w.end)
     return out
 
 
-def _clause_start(words: list[Word], i: int, sa: int) -> int:
-    """Start of the clause that ends at word ``i``: after the last ";" or sentence start."""
+def _reported(
+    doc: Doc, words: list[Word], i: int, sa: int, sb: int, lemma: str
+) -> tuple[tuple[int, int], _Attribution] | None:
+    w = words[i]
+    backward = _backward(doc, w, sa, sb)
+    if backward is not None:
+        return backward
+    who = _subject(doc, words, i, _clause_start(doc, words, i, sa))
+    if who is None or who.media:
+        return None
+    clause = _forward_clause(doc, w, sb, lemma)
+    if clause is None:
+        return None
+    return clause, _attribution(doc, w, who)
+
+
+def _clause_start(doc: Doc, words: list[Word], i: int, sa: int) -> int:
+    """Where the cue's clause starts: after the last semicolon or quotation before it, else the sentence."""
+    start = sa
     for j in range(i - 1, -1, -1):
-        if words[j].text in (";", "—", "–"):
+        if words[j].text in (";", "“", "”", '"'):
             return words[j].end
-    return sa
+    for r in doc.regions_in(sa, words[i].start):
+        start = max(start, r.end)
+    return start
 
 
-def _reported_clause(doc: Doc, cue: Word, sb: int) -> tuple[int, int] | None:
-    """The reported clause after a cue: "... that CLAUSE" or "... CLAUSE-with-a-finite-verb"."""
+def _cut(doc: Doc, a: int, b: int) -> tuple[int, int] | None:
+    m = _CLAUSE_CUT.search(doc.text, a, b)
+    end = m.start() if m is not None else b
+    return (a, end) if len(doc.text[a:end].split()) >= 3 else None
+
+
+def _forward_clause(doc: Doc, cue: Word, sb: int, lemma: str) -> tuple[int, int] | None:
+    """The reported clause after a cue: "(that) CLAUSE", "X to VERB ...", "to have ..."."""
     text = doc.text
     pos = cue.end
-    if speech_lemma(cue.text) == "tell":
+    if lemma == "tell":
+        m = re.compile(r"\s+(?:the\s+)?").match(text, pos)
         addressee = _addressee(doc, cue)
         if addressee is None or addressee.spans[0].end is None:
             return None
         pos = addressee.spans[0].end
-    m = _INDIRECT_ADVERBIAL.match(text, pos, sb)
-    if m is not None and m.group().strip():
-        pos = m.end()
+        tail = re.compile(_OUTLET_NOUNS).match(text, pos)
+        pos = tail.end() if tail else pos
+        del m
+    adverbial = _ADVERBIAL.match(text, pos, sb)
+    if adverbial is not None and adverbial.group().strip():
+        pos = adverbial.end()
     words = doc.words(pos, sb)
     if not words:
         return None
-    if words[0].text == "that":
-        return words[0].end, sb
-    if words[0].text in (",", ":"):
+    head = [w.text.lower() for w in words[:8]]
+    if head[0] == "that":
+        return _cut(doc, words[0].end, sb)
+    if lemma in _INFINITIVE_CUES:
+        if head[0] == "on":
+            words, head = words[1:], head[1:]
+        if words and "to" in head[1:6] and head[0] not in ("to", "for", ",", ":"):
+            return _cut(doc, words[0].start, sb)
         return None
-    head = [w.text.lower() for w in words[:6]]
-    starts_clause = head[0] in _CLAUSE_LEAD or words[0].text[:1].isupper()
-    if starts_clause and any(h in _FINITE for h in head[1:]):
-        return words[0].start, sb
+    if lemma in _TO_INFINITIVE and head[0] == "to":
+        return _cut(doc, words[0].start, sb)
+    if head[0] in _NO_CLAUSE or head[0] in _FINITE:
+        return None
+    clause_head = head[: head.index(",")] if "," in head else head
+    if any(_finite(h) for h in clause_head[1:7]):
+        return _cut(doc, words[0].start, sb)
     return None
+
+
+def _finite(word: str) -> bool:
+    """A word that reads as a finite verb of a reported clause ("would", "had", "welcomed", "went")."""
+    return word in _FINITE or word in _IRREGULAR_PAST or (len(word) > 4 and word.endswith("ed"))
+
+
+def _backward(doc: Doc, cue: Word, sa: int, sb: int) -> tuple[tuple[int, int], _Attribution] | None:
+    """ "CLAUSE, SPEAKER said." / "CLAUSE, according to SPEAKER.": the statement comes first."""
+    text = doc.text
+    after = text[cue.end : sb]
+    adverbial = _ADVERBIAL.match(text, cue.end, sb)
+    rest = text[adverbial.end() : sb] if adverbial is not None and adverbial.group().strip() else after
+    if lemma_of(cue) == "tell":
+        addressee = _addressee(doc, cue)
+        if addressee is None or addressee.spans[0].end is None:
+            return None
+        rest = text[addressee.spans[0].end : sb]
+    if not re.match(r"\s*(?:[,.]|$)", rest):
+        return None
+    who = speaker_before(doc, sa, cue.start)
+    if who is None or who.media:
+        return None
+    phrase = who.phrase_start if who.phrase_start >= 0 else who.start
+    comma = text.rfind(",", sa, phrase)
+    if comma < 0 or text[comma + 1 : phrase].strip().lower() not in ("", "the", "a", "an"):
+        return None
+    start = _after_lead_adverbial(doc, sa, comma)
+    if doc.regions_in(start, comma):
+        return None
+    clause = (start, comma)
+    if len(text[start:comma].split()) < 4:
+        return None
+    return clause, _attribution(doc, cue, who)
+
+
+def _according(doc: Doc, w: Word, to: Word, sa: int, sb: int) -> tuple[tuple[int, int], _Attribution] | None:
+    """ "CLAUSE, according to SPEAKER.": the statement before the attribution."""
+    text = doc.text
+    comma = text.rfind(",", sa, w.start)
+    if comma < 0 or text[comma + 1 : w.start].strip():
+        return None
+    who = speaker_after(doc, to.end, sb)
+    if who is None or who.media:
+        return None
+    start = _after_lead_adverbial(doc, sa, comma)
+    if doc.regions_in(start, comma) or len(text[start:comma].split()) < 4:
+        return None
+    return (start, comma), _Attribution(mention(text, w.start, to.end), who)
+
+
+def lemma_of(w: Word) -> str | None:
+    return speech_lemma(w.text)
+
+
+_LEAD_ADVERBIAL = re.compile(
+    r"(?:also\s+)?(?:(?:on|late|early|last|this)\s+)?(?:yesterday|today|meanwhile|monday|tuesday|wednesday|thursday"
+    r"|friday|saturday|sunday|overnight|earlier|later|in\s+\w+)\s*,\s*",
+    re.IGNORECASE,
+)
+
+
+def _after_lead_adverbial(doc: Doc, sa: int, end: int) -> int:
+    """Skip a short leading adverbial ("Yesterday, ", "Also on Tuesday, ")."""
+    m = _LEAD_ADVERBIAL.match(doc.text, sa, end)
+    return m.end() if m is not None else sa

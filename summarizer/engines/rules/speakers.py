@@ -1,55 +1,125 @@
 """Who speaks: the subject of a speech cue, before it ("X said") or after it ("said X").
 
-The subject is read clause by clause, right to left from the cue: the comma-separated
-chunk just before the cue names the speaker ("Hollande said"), is a pronoun resolved to
-the nearest earlier person mention ("he said"), or is an apposition
-("..., spokesman for the Asaib Ahl al-Haq militia, said") that sends the reader one
-chunk further left ("Jawwad al-Tulaibawi"). Anything else is not a clear speaker and
-gives None: precision first.
+The subject is read chunk by chunk (chunks are separated by commas), right to left
+from the cue. A chunk names the speaker ("Hollande", "Col. John Dorrian"), is a
+pronoun resolved to the nearest earlier person mention ("he"), refers back to a titled
+person ("the minister"), or describes the speaker ("local health officials", "the
+interior ministry"). A relative clause (", who asked not to be named,") is skipped; a
+description followed by a name to its left is that name's apposition ("Jawwad
+al-Tulaibawi, spokesman for the Asaib Ahl al-Haq militia, said"). Anything else is not
+a clear speaker and gives None: precision first.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from ...lexicon import fold_name
+from ...lexicon import PERSON_TITLES, fold_name
 from ...schema import ActorKind
 from .doc import Doc, Word
-from .names import MEDIA, Name, is_title_word, names_in
+from .names import ARMED_GROUPS, MEDIA, Name, is_org_word, is_title_word, kind_of, names_in
 
-__all__ = ["SKIPPABLE", "Speaker", "speaker_after", "speaker_before"]
+__all__ = ["SKIPPABLE", "Speaker", "speaker_after", "speaker_before", "title_head"]
 
 _PRONOUNS = frozenset({"he", "she"})
+_ARMED_HEADS = frozenset("militia front rebels insurgents fighters militants".split())
+_ORG_HEADS = frozenset("ministry army military agency group council charity".split())
+_CONJUNCTIONS = frozenset("and but while whereas although though as".split())
+_RELATIVE = frozenset("who which whose where when whom".split())
 _APPOSITION_LEAD = frozenset("a an the their his her its our".split())
+_DETERMINERS = frozenset("the a an".split())
+_QUANTIFIERS = frozenset("one two three several some many most other".split())
 SKIPPABLE = frozenset(
     """also later then further again previously once reportedly earlier recently separately quickly
-    has had have would will was is were are had been later on""".split()
+    has had have would will was is were are been later on""".split()
 )
-_CHUNK_BREAK = frozenset({",", ";", "(", ")", "—", "–", "[", "]"})
+_CHUNK_BREAK = frozenset({",", ";", "—", "–", "[", "]", ":", "“", "”", '"'})
+_PREPOSITIONS = frozenset("at from in of for with on near by to inside outside".split())
+_NOT_NP = frozenset(
+    """is was were are be been being had has have would will could should must may might can did does do
+    that this these those there it they we i you not no who which what when where if as than because
+    said says told asked according""".split()
+)
+SPEAKER_NOUNS = frozenset(
+    """official officials source sources resident residents witness witnesses spokesman spokeswoman spokesperson
+    ministry army military police agency group groups council statement charity organisation organization
+    government authorities authority minister ministers governor commander commanders doctor doctors surgeon
+    nurse medic medics worker workers monitor monitors observer observers analyst analysts diplomat diplomats
+    officer officers activist activists villager villagers survivor survivors leader leaders mayor president
+    chief prosecutor court committee coalition alliance militia front unit campaigners lawyer lawyers envoy
+    ambassador delegation negotiator negotiators farmers teachers relatives member members staff employees
+    engineer engineers coordinator director administration cabinet office spokesmen agencies residents
+    rebels insurgents fighters militants protesters demonstrators police commission""".split()
+)
 _MAX_PARAGRAPHS_BACK = 3  # a pronoun's antecedent must be this close
+_TITLE_REFERENCE_PARAGRAPHS = 2
 
 
 @dataclass(frozen=True, slots=True)
 class Speaker:
-    """A resolved speaker: its value, where it is named near the cue, and where a pronoun's person is."""
+    """A resolved speaker: its value and kind, where it is named, and the title given beside it."""
 
     value: str
     kind: ActorKind
-    start: int
+    start: int  # the words naming the speaker here (a name, a pronoun, a description)
     end: int
-    antecedent: tuple[int, int] | None = None
     title: tuple[int, int] | None = None
     media: bool = False  # a news outlet ("AFP reported"): a relay, not a speaker
+    phrase_start: int = -1  # where the whole subject phrase (appositions included) begins
 
 
 def _chunks(words: list[Word]) -> list[list[Word]]:
     out: list[list[Word]] = [[]]
+    depth = 0
     for w in words:
-        if w.text in _CHUNK_BREAK:
+        if w.text == "(":
+            depth += 1
+        elif w.text == ")":
+            depth = max(0, depth - 1)
+        elif depth:
+            continue  # a parenthetical ("(DLF)") belongs to the chunk but is not read
+        elif w.text in _CHUNK_BREAK:
             out.append([])
         else:
             out[-1].append(w)
     return out
+
+
+def title_head(doc: Doc, chunk: list[Word]) -> tuple[int, int] | None:
+    """The title noun of a description: "spokesman" in "spokesman for the militia", "nurse" in "a nurse at ..."."""
+    words = chunk[1:] if chunk and chunk[0].text.lower() in _APPOSITION_LEAD else chunk
+    head: Word | None = None
+    for w in words:
+        if w.text.lower() in _PREPOSITIONS:
+            break
+        head = w
+    if head is None:
+        return None
+    low = fold_name(head.text)
+    if low in SPEAKER_NOUNS or is_title_word(head.text):
+        return head.start, head.end
+    return None
+
+
+def _antecedent_person(doc: Doc, offset: int) -> tuple[str, int] | None:
+    """The nearest earlier person mention that is not a news outlet or an organisation."""
+    person = doc.antecedent(offset)
+    while person is not None:
+        if fold_name(person.name) not in MEDIA and kind_of(person.name) in (ActorKind.OTHER, ActorKind.PERSON):
+            return person.name, person.start
+        person = doc.antecedent(person.start)
+    return None
+
+
+def _pronoun(doc: Doc, w: Word) -> Speaker | None:
+    found = _antecedent_person(doc, w.start)
+    if found is None:
+        return None
+    name, at = found
+    if doc.src.paragraph_index(w.start) - doc.src.paragraph_index(at) > _MAX_PARAGRAPHS_BACK:
+        return None
+    return Speaker(name, ActorKind.PERSON, w.start, w.end, phrase_start=w.start)
 
 
 def _from_name(doc: Doc, name: Name, title: tuple[int, int] | None) -> Speaker:
@@ -60,21 +130,16 @@ def _from_name(doc: Doc, name: Name, title: tuple[int, int] | None) -> Speaker:
         kind, value = ActorKind.PERSON, person.name
     elif kind is ActorKind.OTHER:
         kind = ActorKind.PERSON
-    return Speaker(value, kind, name.start, name.end, title=name.title or title, media=fold_name(name.text) in MEDIA)
-
-
-def _pronoun(doc: Doc, w: Word) -> Speaker | None:
-    person = doc.antecedent(w.start)
-    if person is None:
-        return None
-    if doc.src.paragraph_index(w.start) - doc.src.paragraph_index(person.start) > _MAX_PARAGRAPHS_BACK:
-        return None
-    return Speaker(person.name, ActorKind.PERSON, w.start, w.end, antecedent=(person.start, person.end))
-
-
-def _is_apposition(chunk: list[Word]) -> bool:
-    first = chunk[0].text
-    return first in _APPOSITION_LEAD or (first.islower() and is_title_word(first))
+    start = name.title[0] if name.title else name.start
+    return Speaker(
+        value,
+        kind,
+        name.start,
+        name.end,
+        title=name.title or title,
+        media=fold_name(name.text) in MEDIA,
+        phrase_start=start,
+    )
 
 
 def _named(doc: Doc, chunk: list[Word], *, at_end: bool) -> Name | None:
@@ -84,15 +149,104 @@ def _named(doc: Doc, chunk: list[Word], *, at_end: bool) -> Name | None:
         return None
     if at_end:
         name = names[-1]
-        lead = name.title[0] if name.title else name.start
+        lead = _lead(name)
         if name.end != chunk[-1].end or sum(1 for w in chunk if w.end <= lead) > 2:
             return None
+        if any(w.end <= lead and w.text.lower() not in ("the", "a", "an") for w in chunk):
+            return name if _descriptive_lead(chunk, lead) else None
         return name
     name = names[0]
-    lead = name.title[0] if name.title else name.start
+    lead = _lead(name)
     if any(w.end <= lead and w.text.lower() != "the" for w in chunk):
         return None
     return name
+
+
+def _lead(name: Name) -> int:
+    """Where a name's phrase starts: its affiliation ("NATO"), else its title, else the name."""
+    if name.represents is not None:
+        return name.represents[0]
+    return name.title[0] if name.title else name.start
+
+
+def _descriptive_lead(chunk: list[Word], lead: int) -> bool:
+    """ "DLF spokesman Karim Nasser": a lowercase title word right before the name is part of it."""
+    before = [w for w in chunk if w.end <= lead]
+    return bool(before) and is_title_word(before[-1].text) and before[-1].text.islower()
+
+
+def _description(doc: Doc, chunk: list[Word]) -> Speaker | None:
+    """ "local health officials", "the interior ministry", "a medical source at Birat’s hospital"."""
+    if not chunk or len(chunk) > 9 or any(w.text.lower() in _NOT_NP or w.text[:1].isdigit() for w in chunk):
+        return None
+    if chunk[0].text.lower() in _PREPOSITIONS:  # "on the day the province’s governor": the last noun phrase
+        cut = max((i for i, w in enumerate(chunk) if w.text.lower() in _DETERMINERS), default=-1)
+        return _description(doc, chunk[cut:]) if cut > 0 else None
+    lead = [w.text.lower() for w in chunk[:3]]
+    if len(lead) == 3 and lead[0] in ("a", "an") and lead[1] in ("statement", "report") and lead[2] in ("from", "by"):
+        return _description(doc, chunk[3:])  # "a statement from the neighborhood council"
+    np = _noun_phrase(chunk)
+    if not np or np[-1].text.endswith(("’s", "'s", "’", "'")):
+        return None  # nothing, or a possessive ("the ministry's"): not a subject
+    a, b = np[0].start, np[-1].end
+    value = " ".join(doc.text[a:b].split())
+    head = fold_name(np[-1].text)
+    kind = kind_of(value)
+    named = any(w.text[:1].isupper() for w in np)
+    if named and kind in (ActorKind.ARMED_GROUP, ActorKind.COUNTRY):
+        return Speaker(value, kind, a, b, phrase_start=chunk[0].start)
+    if named and kind is ActorKind.ORGANISATION and (len(np) > 1 or head in SPEAKER_NOUNS):
+        return Speaker(value, kind, a, b, media=fold_name(value) in MEDIA, phrase_start=chunk[0].start)
+    if head not in SPEAKER_NOUNS and head.rstrip("s") not in SPEAKER_NOUNS:
+        return None
+    if fold_name(value) in ARMED_GROUPS or head in _ARMED_HEADS:
+        kind = ActorKind.ARMED_GROUP
+    elif is_org_word(head) or head in _ORG_HEADS:
+        kind = ActorKind.ORGANISATION
+    else:
+        kind = ActorKind.PERSON
+    return Speaker(value, kind, a, b, phrase_start=chunk[0].start)
+
+
+def _noun_phrase(chunk: list[Word]) -> list[Word]:
+    """The words of a description up to its head: no determiner, no trailing prepositional phrase."""
+    words = chunk[1:] if chunk[0].text.lower() in _DETERMINERS else chunk
+    np: list[Word] = []
+    for w in words:
+        low = w.text.lower()
+        if np and (low in _PREPOSITIONS or (low.endswith("ed") and len(low) > 4)):
+            break  # "a medical source at ...", "residents reached by phone"
+        np.append(w)
+    return np
+
+
+def _title_reference(doc: Doc, chunk: list[Word]) -> Speaker | None:
+    """ "the minister" right after "Interior Minister Walid Sarraf ..." refers to him."""
+    if len(chunk) != 2 or chunk[0].text.lower() != "the" or fold_name(chunk[1].text) not in PERSON_TITLES:
+        return None
+    found = _antecedent_person(doc, chunk[0].start)
+    if found is None:
+        return None
+    name, at = found
+    if doc.src.paragraph_index(chunk[0].start) - doc.src.paragraph_index(at) > _TITLE_REFERENCE_PARAGRAPHS:
+        return None
+    before = doc.text[max(0, at - 60) : at]
+    if not re.search(rf"\b{re.escape(chunk[1].text)}\b", before, re.IGNORECASE):
+        return None
+    return Speaker(name, ActorKind.PERSON, chunk[0].start, chunk[1].end, phrase_start=chunk[0].start)
+
+
+def _read(doc: Doc, chunk: list[Word], *, at_end: bool) -> Speaker | None:
+    if len(chunk) == 1 and chunk[0].text.lower() in _PRONOUNS:
+        return _pronoun(doc, chunk[0])
+    name = _named(doc, chunk, at_end=at_end)
+    if name is not None:
+        title = None
+        if name.title is None and _descriptive_lead(chunk, name.start):
+            before = [w for w in chunk if w.end <= name.start]
+            title = (before[-1].start, before[-1].end)
+        return _from_name(doc, name, title)
+    return _title_reference(doc, chunk) or _description(doc, chunk)
 
 
 def speaker_before(doc: Doc, start: int, cue_start: int) -> Speaker | None:
@@ -100,40 +254,77 @@ def speaker_before(doc: Doc, start: int, cue_start: int) -> Speaker | None:
     words = doc.words(start, cue_start)
     while words and words[-1].text.lower() in SKIPPABLE:
         words.pop()
-    chunks = [c for c in _chunks(words)]
+    chunks = _chunks(words)
     while chunks and not chunks[-1]:
         chunks.pop()
     title: tuple[int, int] | None = None
     for depth, chunk in enumerate(reversed(chunks)):
+        while chunk and chunk[0].text.lower() in _CONJUNCTIONS:
+            chunk = chunk[1:]  # "..., while Westin pledged", "and residents said"
         if not chunk or depth > 2:
             return None
-        if len(chunk) == 1 and chunk[0].text.lower() in _PRONOUNS:
-            return _pronoun(doc, chunk[0]) if depth == 0 else None
-        name = _named(doc, chunk, at_end=True)
-        if name is not None:
-            return _from_name(doc, name, title)
-        if not _is_apposition(chunk) or (depth == 0 and len(chunks) == 1):
-            return None
-        lead = 1 if chunk[0].text in ("a", "an", "the") else 0
-        if title is None and len(chunk) - lead <= 10:
-            title = (chunk[lead].start, chunk[-1].end)
+        if chunk[0].text.lower() in _RELATIVE:
+            continue  # ", who asked not to be named,"
+        found = _read(doc, chunk, at_end=True)
+        if found is None:
+            if chunk[0].text.lower() not in _APPOSITION_LEAD:
+                return None
+            title = title or title_head(doc, chunk)
+            continue  # an apposition with no speaker noun: the name is further left
+        if _is_description(found, doc):
+            left = _left_name(doc, chunks, depth)
+            if left is not None:  # "Jawwad al-Tulaibawi, spokesman for the militia, said"
+                return _with_title(left, title or title_head(doc, chunk))
+        return _with_title(found, title)
     return None
 
 
+def _left_name(doc: Doc, chunks: list[list[Word]], depth: int) -> Speaker | None:
+    """The name in the chunk left of an apposition (``depth`` counts chunks from the right)."""
+    index = len(chunks) - 2 - depth
+    if index < 0 or not chunks[index]:
+        return None
+    chunk = chunks[index]
+    if len(chunk) == 1 and chunk[0].text.lower() in _PRONOUNS:
+        return None
+    name = _named(doc, chunk, at_end=True)
+    return None if name is None else _from_name(doc, name, None)
+
+
+def _is_pronoun(s: Speaker, doc: Doc) -> bool:
+    return doc.text[s.start : s.end].lower() in _PRONOUNS
+
+
+def _is_description(s: Speaker, doc: Doc) -> bool:
+    return doc.text[s.start : s.end][:1].islower() or doc.text[s.start : s.end].split()[0].lower() in _QUANTIFIERS
+
+
+def _with_title(s: Speaker, title: tuple[int, int] | None) -> Speaker:
+    if s.title is not None or title is None:
+        return s
+    return Speaker(s.value, s.kind, s.start, s.end, title, s.media, min(s.phrase_start, title[0]))
+
+
 def speaker_after(doc: Doc, cue_end: int, end: int) -> Speaker | None:
-    """The speaker named just after a cue ("said Col. John Dorrian, a spokesman ...")."""
-    words = doc.words(cue_end, end)
-    chunks = _chunks(words)
+    """The speaker named just after a cue ("said Col. John Dorrian, a spokesman ...", "according to the
+    city’s governor, Faisal Amiri")."""
+    chunks = _chunks(doc.words(cue_end, end))
     if not chunks or not chunks[0]:
         return None
     first = chunks[0]
     if len(first) == 1 and first[0].text.lower() in _PRONOUNS:
         return _pronoun(doc, first[0])
     name = _named(doc, first, at_end=False)
-    if name is None:
+    if name is not None:
+        title = None
+        if len(chunks) > 1 and chunks[1] and chunks[1][0].text.lower() in _APPOSITION_LEAD:
+            title = title_head(doc, chunks[1])
+        return _from_name(doc, name, title)
+    described = _title_reference(doc, first) or _description(doc, first)
+    if described is None:
         return None
-    title = None
-    if len(chunks) > 1 and chunks[1] and _is_apposition(chunks[1]) and len(chunks[1]) <= 10:
-        lead = 1 if chunks[1][0].text in ("a", "an", "the") else 0
-        title = (chunks[1][lead].start, chunks[1][-1].end)
-    return _from_name(doc, name, title)
+    if len(chunks) > 1 and chunks[1] and title_head(doc, first) is not None:
+        named = _named(doc, chunks[1], at_end=False)
+        if named is not None and named.kind in (ActorKind.PERSON, ActorKind.OTHER):
+            return _from_name(doc, named, title_head(doc, first))  # "the city’s governor, Faisal Amiri"
+    return described
