@@ -16,6 +16,7 @@ HTTP 500 with ``"script exhausted"``, so a test that expected fewer calls fails 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import socket
 import threading
@@ -23,21 +24,30 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
+from summarizer.config import LLMSettings, RetryPolicy
+from summarizer.engines.llm.draft import Draft, draft_from_briefing
+from summarizer.schema import Briefing
+
 __all__ = [
+    "ISIL",
+    "ISIL_DATE",
     "Reply",
     "Request",
     "ScriptedServer",
     "completion",
     "drop",
     "error",
+    "gold_answer",
+    "gold_draft",
+    "isil_text",
     "no_choices",
     "request_article",
+    "settings_for",
     "tool_completion",
 ]
-
-Step = "Reply | Callable[[Request], Reply]"
 
 
 @dataclass(frozen=True)
@@ -275,3 +285,34 @@ class ScriptedServer:
 
     def __iter__(self) -> Iterator[Request]:
         return iter(list(self.requests))
+
+
+# --------------------------------------------------------------------------- the fixture article
+
+ISIL = Path(__file__).resolve().parent.parent / "fixtures" / "articles" / "anti-isil-coalition"
+ISIL_DATE = dt.date(2016, 10, 26)
+
+
+def isil_text() -> str:
+    return (ISIL / "article.txt").read_text(encoding="utf-8")
+
+
+def gold_draft() -> Draft:
+    """The hand-checked gold briefing of the fixture, as the draft a perfect model would answer."""
+    gold = Briefing.model_validate_json((ISIL / "gold.json").read_text(encoding="utf-8"))
+    return draft_from_briefing(gold)
+
+
+def gold_answer(*, fenced: bool = False, edit: Callable[[dict[str, Any]], None] | None = None) -> str:
+    """A scripted answer for the fixture: the gold draft as JSON, optionally edited, optionally fenced."""
+    data = gold_draft().model_dump(mode="json", exclude_none=True)
+    if edit is not None:
+        edit(data)
+    text = json.dumps(data, ensure_ascii=False)
+    return f"```json\n{text}\n```" if fenced else text
+
+
+def settings_for(server: ScriptedServer, **options: Any) -> LLMSettings:
+    """Settings for the loopback server: no real sleeping (waits are computed and reported, not slept)."""
+    options.setdefault("retry", RetryPolicy(wait_scale=0.0))
+    return LLMSettings.from_env(base_url=server.base_url, model="scripted-model", **options)

@@ -210,8 +210,9 @@ def _report(draft: Draft, text: str, ctx: Context) -> ValidationReport:
 
 def _reask(text: str, draft: Draft, ctx: Context, tally: Tally) -> Generator[Call, Outcome, Draft]:
     base = ctx.prompts.extract_messages(text, ctx.article_date)
+    withdrawn: set[str] = set()  # the model said the article does not support these: not asked again
     for rnd in range(1, ctx.settings.reasks + 1):
-        failing = failing_items(_report(draft, text, ctx))
+        failing = {r: i for r, i in failing_items(_report(draft, text, ctx)).items() if r not in withdrawn}
         if not failing:
             break
         failures = describe_failures(draft, failing)
@@ -235,6 +236,7 @@ def _reask(text: str, draft: Draft, ctx: Context, tally: Tally) -> Generator[Cal
         else:
             draft, notes = apply_repair(draft, answer, failing)
             tally.notes.extend(notes)
+            withdrawn.update(r for r in getattr(answer, "withdrawn", None) or [] if r in failing)
     return draft
 
 
