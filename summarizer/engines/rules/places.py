@@ -17,9 +17,9 @@ from .doc import Doc
 from .evidence import mention, span
 from .names import Name, names_in
 
-__all__ = ["find_dateline", "find_locations", "place_at", "places_in"]
+__all__ = ["find_dateline", "find_locations", "place_at", "places_in", "with_suffix"]
 
-_STRONG_PREPOSITIONS = frozenset("in near outside around into toward towards inside across".split())
+_STRONG_PREPOSITIONS = frozenset("in near at outside around into toward towards inside across".split())
 _PLACE_NOUNS = {
     "province": LocationKind.REGION, "district": LocationKind.REGION, "region": LocationKind.REGION,
     "governorate": LocationKind.REGION, "state": LocationKind.REGION, "county": LocationKind.REGION,
@@ -27,6 +27,8 @@ _PLACE_NOUNS = {
     "village": LocationKind.TOWN, "neighbourhood": LocationKind.OTHER, "neighborhood": LocationKind.OTHER,
     "area": LocationKind.OTHER, "camp": LocationKind.OTHER,
 }  # fmt: skip
+_SUFFIX = re.compile(r"[ \t]+(?:province|district|valley|river|crossing|checkpoint|region|governorate|county)\b")
+_POSSESSIVE_AFTER = re.compile(r"[’']s?\b")
 _ADJECTIVES = frozenset(
     """western eastern northern southern central sunni shiite shia kurdish christian muslim jewish arab islamic
     jihadist humanitarian federal western""".split()
@@ -46,9 +48,7 @@ def _is_place_name(doc: Doc, name: Name) -> bool:
     words = name.text.split()
     if len(words) == 1 and (demonym_country(name.text) or fold_name(name.text) in _ADJECTIVES):
         return False
-    if any(fold_name(w) in _ADJECTIVES for w in words):
-        return False
-    return doc.person_at(name.start, name.end) is None
+    return not any(fold_name(w) in _ADJECTIVES for w in words)
 
 
 def _kind_after(doc: Doc, name: Name) -> LocationKind | None:
@@ -72,14 +72,23 @@ def place_at(doc: Doc, name: Name) -> LocationKind | None:
     """The kind of place ``name`` is, or None when the text does not mark it as a place."""
     if not _is_place_name(doc, name):
         return None
+    strong = _preposition(doc, name) in _STRONG_PREPOSITIONS
     if is_country(name.text):
-        return LocationKind.COUNTRY
+        return LocationKind.COUNTRY if strong else None
     marked = _kind_after(doc, name) or _kind_before(doc, name)
     if marked is not None:
         return marked
-    if name.text in _known(doc) or _preposition(doc, name) in _STRONG_PREPOSITIONS:
+    if name.text in _known(doc) or (strong and not _POSSESSIVE_AFTER.match(doc.text, name.end)):
         return LocationKind.OTHER
     return None
+
+
+def with_suffix(doc: Doc, name: Name) -> Name:
+    """The place name with the place noun that follows it: "Anbar province", "Zahra valley"."""
+    m = _SUFFIX.match(doc.text, name.end)
+    if m is None:
+        return name
+    return Name(name.start, m.end(), doc.text[name.start : m.end()], name.kind, name.title, name.represents)
 
 
 def _known(doc: Doc) -> frozenset[str]:
@@ -91,7 +100,9 @@ def _known(doc: Doc) -> frozenset[str]:
     for name in names_in(doc.text, 0, len(doc.text)):
         if not _is_place_name(doc, name):
             continue
-        if _kind_after(doc, name) or _kind_before(doc, name) or _preposition(doc, name) in _STRONG_PREPOSITIONS:
+        marked = _kind_after(doc, name) or _kind_before(doc, name)
+        placed = _preposition(doc, name) in _STRONG_PREPOSITIONS and not _POSSESSIVE_AFTER.match(doc.text, name.end)
+        if marked or placed:
             found.add(name.text)
     out = frozenset(found)
     doc.src.memo["rules.places"] = out
@@ -111,7 +122,8 @@ def places_in(doc: Doc, start: int, end: int) -> list[tuple[Name, LocationKind]]
 def find_locations(doc: Doc, *, max_spans: int = 5) -> list[Location]:
     """Every place the article names, once each, with up to ``max_spans`` spans."""
     seen: dict[str, tuple[Name, LocationKind, list[Name]]] = {}
-    for name, kind in places_in(doc, 0, len(doc.text)):
+    for bare, kind in places_in(doc, 0, len(doc.text)):
+        name = with_suffix(doc, bare)
         key = fold_name(name.text)
         if key not in seen:
             seen[key] = (name, kind, [name])
