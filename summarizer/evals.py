@@ -58,6 +58,7 @@ from .text import fold_marks
 __all__ = [
     "CUTOFF",
     "FIELDS",
+    "FIELD_LABELS",
     "ArticleScore",
     "AttributeScore",
     "EvalReport",
@@ -70,9 +71,15 @@ __all__ = [
     "fixtures_root",
     "load_fixture",
     "load_fixtures",
+    "name_similarity",
     "render_markdown",
+    "same_person",
+    "same_quantity",
     "score_briefing",
     "score_many",
+    "span_dice",
+    "span_iou",
+    "text_similarity",
 ]
 
 CUTOFF = 0.5
