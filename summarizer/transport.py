@@ -41,6 +41,8 @@ from instructor.core import (
     ProviderError,
     ResponseParsingError,
     TokenBudgetError,
+    TokenBudgetExceeded,
+    TokenUsageUnavailableError,
 )
 from instructor.core import ConfigurationError as InstructorConfigurationError
 from instructor.core import ValidationError as InstructorValidationError
@@ -71,6 +73,7 @@ __all__ = [
 # exception class of openai and instructor resolves to an entry here.
 ERROR_MAP: dict[type[BaseException], tuple[type[E.SummarizerError], str]] = {
     openai.AuthenticationError: (E.AuthenticationError, "the endpoint refused the key (401): check OPENAI_API_KEY"),
+    openai.OAuthError: (E.AuthenticationError, "the endpoint refused the credentials (401): check OPENAI_API_KEY"),
     openai.PermissionDeniedError: (
         E.AuthenticationError,
         "the key may not use this model or endpoint (403): check the key's permissions and SUMMARIZER_MODEL",
@@ -105,6 +108,8 @@ ERROR_MAP: dict[type[BaseException], tuple[type[E.SummarizerError], str]] = {
         "the model stopped at max_tokens (finish_reason 'length'): raise max_tokens or lower chunk_chars",
     ),
     TokenBudgetError: (E.LLMError, "instructor's token budget was spent"),
+    TokenBudgetExceeded: (E.LLMError, "instructor's token budget was spent"),
+    TokenUsageUnavailableError: (E.LLMError, "instructor's token budget needs usage the endpoint did not report"),
     InstructorRetryException: (E.MalformedOutputError, "the answer could not be parsed into the schema"),
     ResponseParsingError: (E.MalformedOutputError, "the answer could not be parsed (no JSON / no tool call)"),
     InstructorValidationError: (E.MalformedOutputError, "the answer did not match the schema"),

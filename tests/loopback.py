@@ -244,7 +244,9 @@ class ScriptedServer:
         self.requests: list[Request] = []
         self.busy_seconds = 0.0
         self._server = _Server(self)
-        self._thread = threading.Thread(target=self._server.serve_forever, name="loopback-llm", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, name="loopback-llm", daemon=True
+        )
 
     @property
     def base_url(self) -> str:

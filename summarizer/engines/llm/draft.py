@@ -11,6 +11,7 @@ descriptions only where the rule matters ("verbatim").
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import functools
 import hashlib
@@ -89,7 +90,16 @@ class _D(BaseModel):
         mode: JsonSchemaMode = "validation",
         **kwargs: Any,
     ) -> dict[str, Any]:
-        return super().model_json_schema(by_alias, ref_template, schema_generator, mode, **kwargs)
+        # Generating a schema costs milliseconds; the engine and instructor ask for it on
+        # every request. Memoised per class and arguments; callers get their own copy.
+        key = (cls, by_alias, ref_template, schema_generator, mode, tuple(sorted(kwargs.items())))
+        cached = _SCHEMAS.get(key)
+        if cached is None:
+            cached = _SCHEMAS[key] = super().model_json_schema(by_alias, ref_template, schema_generator, mode, **kwargs)
+        return copy.deepcopy(cached)
+
+
+_SCHEMAS: dict[tuple[Any, ...], dict[str, Any]] = {}
 
 
 def _blank_to_none(v: object) -> object:
