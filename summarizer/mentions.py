@@ -44,7 +44,9 @@ _ORG_WORDS = frozenset(
     district province city town region county street square palace hotel airport base camp ministers
     defense defence foreign affairs security national international nations united republic castle hall house
     building bridge river sea island port harbour harbor center centre stadium mosque church hospital school
-    market road highway valley mountain mountains lake gulf strait bay desert plain hills""".split()
+    market road highway valley mountain mountains lake gulf strait bay desert plain hills herald gazette
+    tribune journal chronicle telegraph guardian observer daily weekly radio television tv channel broadcaster
+    newspaper magazine wire monitor""".split()
 )
 
 
@@ -144,6 +146,8 @@ def _with_surnames(text: str, full: list[PersonMention]) -> list[PersonMention]:
         k = bisect.bisect_right(starts, m.start()) - 1
         if k >= 0 and covered[k][0] <= m.start() < covered[k][1]:
             continue
+        if text[max(0, m.start() - 4) : m.start()].lower() == "the ":
+            continue  # "the Herald" is not Mr Herald
         extra.append(PersonMention(m.start(), m.end(), by_surname[m.group()]))
     return sorted(full + extra, key=lambda p: p.start)
 

@@ -22,15 +22,6 @@ FIXTURES = load_fixtures()
 IDS = [f.id for f in FIXTURES]
 TEAM_ORIGIN = "written by the summarizer team for tests"
 
-# Errors the validator reports on hand-checked gold that the gold is right about; each was
-# reported to the validator's owner. Remove an entry when the validator is fixed (a test
-# below fails when an entry no longer occurs, so the list cannot go stale).
-KNOWN_VALIDATOR_GAPS: dict[tuple[str, str, str], str] = {
-    ("sannar-aid-convoy", "quotes[10].speaker", "speaker_mismatch"): (
-        "'she paused' follows 'Dr. Nadia Sabri ... spoke to the Daravan Herald': the newspaper is taken for a person"
-    ),
-}
-
 
 @pytest.fixture(params=FIXTURES, ids=IDS)
 def fixture(request: pytest.FixtureRequest) -> Fixture:
@@ -76,17 +67,9 @@ def test_every_gold_span_reproduces_its_text(fixture: Fixture) -> None:
 def test_gold_validates_without_errors(fixture: Fixture) -> None:
     assert fixture.gold is not None
     report = validate(fixture.gold, fixture.text)
-    found = {(fixture.id, i.path, i.code): i.message for i in report.errors}
-    unexpected = {k: v for k, v in found.items() if k not in KNOWN_VALIDATOR_GAPS}
-    assert not unexpected, f"validator errors on gold (re-check the gold first): {unexpected}"
-
-
-@pytest.mark.parametrize("gap", sorted(KNOWN_VALIDATOR_GAPS), ids=lambda g: f"{g[0]}:{g[1]}")
-def test_known_validator_gaps_still_occur(gap: tuple[str, str, str]) -> None:
-    fx = next(f for f in FIXTURES if f.id == gap[0])
-    assert fx.gold is not None
-    codes = {(fx.id, i.path, i.code) for i in validate(fx.gold, fx.text).errors}
-    assert gap in codes, f"the validator no longer reports {gap}: remove it from KNOWN_VALIDATOR_GAPS"
+    found = {(i.path, i.code): i.message for i in report.errors}
+    assert not found, f"validator errors on gold (re-check the gold first): {found}"
+    assert report.grounding_rate == 1.0
 
 
 def test_gold_files_match_their_authoring_modules() -> None:
