@@ -32,7 +32,7 @@ from .speakers import Speaker, speaker_after, speaker_before
 __all__ = ["find_quotes"]
 
 _LEAD_IN = frozenset({":", ",", "that"})
-_CUE_PARTICLES = frozenset({"for", "on", "against"})
+_CUE_PARTICLES = frozenset({("on", "call"), ("on", "urge"), ("against", "warn"), ("of", "warn")})
 _ADDRESSEES = frozenset({"reporters", "journalists", "lawmakers", "parliament", "supporters", "delegates", "me", "us"})
 _OUTLET_NOUNS = r"(?:\s+(?:broadcaster|newspaper|daily|agency|news\s+agency|radio|television|channel|website))?"
 _FINITE = frozenset(
@@ -221,7 +221,9 @@ def _attribution(doc: Doc, cue: Word, who: Speaker) -> _Attribution:
         end = addressee.spans[0].end
     else:
         nxt = doc.words(cue.end, min(len(doc.text), cue.end + 12))
-        if nxt and nxt[0].text.lower() in _CUE_PARTICLES and not nxt[0].start - cue.end > 1:
+        lemma = speech_lemma(cue.text)
+        particle = nxt[0].text.lower() if nxt else ""
+        if (particle == "for" or (particle, lemma) in _CUE_PARTICLES) and nxt[0].start - cue.end <= 1:
             end = nxt[0].end  # "calling for", "appealed for"
     return _Attribution(mention(doc.text, cue.start, end), who, addressee)
 

@@ -1,0 +1,170 @@
+"""The command line: argument parsing and file handling only; the work is done by the library.
+
+    summarizer brief PATH... [--engine auto|llm|rules] [--format md|json] [-o FILE] [--date YYYY-MM-DD]
+    summarizer validate BRIEFING.json ARTICLE.txt [--format md|json] [-o FILE]
+
+``brief`` reads each article as UTF-8 (a directory stands for its ``article.txt``),
+takes the article date from ``--date`` or from a ``meta.json`` beside the article,
+and briefs it with :func:`summarizer.api.summarize`. A batch goes on when one
+article fails, names it on stderr and exits 1. ``validate`` checks a briefing
+against its article and exits 1 when the validator finds errors.
+
+Exit codes: 0 success; 1 an article failed or a briefing has errors; 2 bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from pydantic import ValidationError
+
+from . import api
+from .coverage import audit
+from .errors import FixtureError, SummarizerError
+from .render import to_json, to_json_many, to_markdown
+from .schema import Briefing
+from .text import read_article
+from .validate import validate
+
+__all__ = ["main"]
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="summarizer", description="News articles into verifiable briefings.")
+    sub = p.add_subparsers(dest="command", required=True)
+    brief = sub.add_parser("brief", help="brief one or more articles")
+    brief.add_argument("paths", nargs="+", metavar="PATH", help="article files (UTF-8 text) or fixture directories")
+    brief.add_argument("--engine", choices=("auto", "llm", "rules"), default="auto", help="default: auto")
+    brief.add_argument("--date", type=_iso_date, help="article date YYYY-MM-DD (default: meta.json beside the file)")
+    _output_options(brief)
+    check = sub.add_parser("validate", help="check a briefing (JSON) against its article")
+    check.add_argument("briefing", metavar="BRIEFING.json")
+    check.add_argument("article", metavar="ARTICLE.txt")
+    _output_options(check)
+    return p
+
+
+def _output_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--format", choices=("md", "json"), default="md", help="default: md")
+    p.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+
+
+def _iso_date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date: use YYYY-MM-DD") from exc
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "brief":
+        return _brief(args.paths, engine=args.engine, date=args.date, fmt=args.format, output=args.output)
+    return _validate(Path(args.briefing), Path(args.article), fmt=args.format, output=args.output)
+
+
+# --------------------------------------------------------------------------- brief
+
+
+def _article_path(path: Path) -> Path:
+    return path / "article.txt" if path.is_dir() else path
+
+
+def _meta_date(article: Path) -> dt.date | None:
+    """The ``date`` of a ``meta.json`` beside the article (the fixture layout), if there is one."""
+    meta = article.parent / "meta.json"
+    if not meta.is_file():
+        return None
+    try:
+        value = json.loads(meta.read_text(encoding="utf-8")).get("date")
+        return dt.date.fromisoformat(value) if isinstance(value, str) else None
+    except (ValueError, AttributeError, OSError, UnicodeDecodeError) as exc:
+        raise FixtureError(f"{meta}: cannot read its date ({exc}); fix the file or pass --date") from exc
+
+
+def _brief_one(path: Path, *, engine: api.Engine, date: dt.date | None) -> Briefing:
+    article = _article_path(path)
+    text = read_article(article)
+    when = date if date is not None else _meta_date(article)
+    briefing = api.summarize(text, engine=engine, date=when)
+    report = briefing.validation if briefing.validation is not None else validate(briefing, text)
+    if report.coverage is None:
+        report = report.model_copy(update={"coverage": audit(briefing, text)})
+    return briefing.model_copy(update={"validation": report})
+
+
+def _brief(paths: list[str], *, engine: api.Engine, date: dt.date | None, fmt: str, output: str | None) -> int:
+    done: list[Briefing] = []
+    failed: list[str] = []
+    for raw in paths:
+        try:
+            done.append(_brief_one(Path(raw), engine=engine, date=date))
+        except SummarizerError as exc:
+            failed.append(raw)
+            print(f"summarizer: {raw}: {exc}", file=sys.stderr)
+    if done:
+        if fmt == "json":
+            body = to_json(done[0]) if len(paths) == 1 else to_json_many(done)
+        else:
+            body = "\n---\n\n".join(to_markdown(b) for b in done)
+        if not _write(body, output):
+            return 1
+    if failed:
+        print(f"summarizer: {len(failed)} of {len(paths)} article(s) failed: {', '.join(failed)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+# --------------------------------------------------------------------------- validate
+
+
+def _load_briefing(path: Path) -> Briefing:
+    try:
+        return Briefing.model_validate_json(path.read_bytes())
+    except OSError as exc:
+        raise FixtureError(f"{path}: cannot read the briefing ({exc.strerror or exc}); check the path") from exc
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        raise FixtureError(f"{path}: not a briefing ({where}: {first.get('msg')}); pass a briefing JSON file") from exc
+
+
+def _validate(briefing_path: Path, article_path: Path, *, fmt: str, output: str | None) -> int:
+    try:
+        briefing = _load_briefing(briefing_path)
+        text = read_article(article_path)
+        report = validate(briefing, text)
+    except SummarizerError as exc:
+        print(f"summarizer: {exc}", file=sys.stderr)
+        return 1
+    report = report.model_copy(update={"coverage": audit(briefing, text)})
+    checked = briefing.model_copy(update={"validation": report})
+    body = to_json(checked) if fmt == "json" else to_markdown(checked)
+    if not _write(body, output):
+        return 1
+    return 0 if report.ok else 1
+
+
+# --------------------------------------------------------------------------- output
+
+
+def _write(body: str, output: str | None, stream: TextIO | None = None) -> bool:
+    if output is None:
+        (stream or sys.stdout).write(body)
+        return True
+    try:
+        Path(output).write_text(body, encoding="utf-8")
+    except OSError as exc:
+        print(f"summarizer: cannot write {output}: {exc.strerror or exc}", file=sys.stderr)
+        return False
+    return True
+
+
+if __name__ == "__main__":  # python -m summarizer.cli
+    raise SystemExit(main())

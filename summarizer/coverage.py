@@ -1,0 +1,166 @@
+"""The coverage audit: what the source says that a briefing leaves out.
+
+``audit(briefing, source)`` lists the direct quotations, casualty figures and dates
+of the source and checks each against the briefing's spans. It answers the question
+precision cannot: the validator proves that what a briefing says is in the article;
+the audit measures how much of what the article says the briefing kept. Pure and
+linear in the length of the source.
+
+- A *quotation* is one the offline engine attributes, or any quotation of three words
+  or more; it is covered when the briefing's quote spans cover at least half of it.
+- A *casualty figure* is a number in the same clause as a casualty word ("killed",
+  "wounded", "displaced", "fled" ...); it is covered when a quantity, quote or summary
+  span of the briefing contains it.
+- A *date* is any date expression ("Oct. 25", "on Tuesday", "yesterday"); it is
+  covered when a date, quote or summary span of the briefing contains it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from .engines.rules import extract
+from .errors import InputError
+from .locate import iter_evidence
+from .parse import parse_dates, parse_quantities
+from .schema import Briefing, Coverage, CoverageItem, DateValue, Quantity, Quote, Span, SummaryPoint
+from .text import SourceText, source_text
+
+__all__ = ["audit"]
+
+_MIN_QUOTE_WORDS = 3
+_CASUALTY = re.compile(
+    r"\b(?:killed|killing|kills|dead|deaths?|died|wounded|wounding|injured|injuring|injuries|casualties|"
+    r"displaced|fled|fleeing|evacuated|missing|abducted|kidnapped|detained|arrested|executed|massacred|"
+    r"homeless|refugees|victims|bodies|lives)\b",
+    re.IGNORECASE,
+)
+_CLAUSE = re.compile(r"[;,.:!?]\s|\s[—–-]\s")
+_WINDOW = 80  # a figure counts when it lies this close to a casualty word, inside the same clause
+
+
+def audit(briefing: Briefing, source: str) -> Coverage:
+    """Direct quotations, casualty figures and dates of ``source`` that ``briefing`` does not cover."""
+    if not isinstance(briefing, Briefing):
+        raise InputError(f"audit() takes a Briefing, got {type(briefing).__name__}")
+    if not isinstance(source, str):
+        raise InputError(f"audit() takes the source text as str, got {type(source).__name__}")
+    src = source_text(source)
+    quote_spans = _spans(briefing, Quote)
+    broad = quote_spans + _spans(briefing, SummaryPoint)
+    figure_spans = _spans(briefing, Quantity) + broad
+    date_spans = _spans(briefing, DateValue) + broad
+    found: list[tuple[CoverageItem, bool]] = []
+    for a, b in _quotations(src, briefing):
+        item = CoverageItem(kind="quote", start=a, end=b, text=source[a:b])
+        found.append((item, _covered_half(a, b, quote_spans)))
+    for a, b in _figures(src):
+        found.append((CoverageItem(kind="figure", start=a, end=b, text=source[a:b]), _inside(a, b, figure_spans)))
+    for a, b in _dates(src):
+        found.append((CoverageItem(kind="date", start=a, end=b, text=source[a:b]), _inside(a, b, date_spans)))
+    missing = tuple(sorted((item for item, ok in found if not ok), key=lambda i: (i.start, i.kind)))
+    return Coverage(found=len(found), covered=len(found) - len(missing), missing=missing)
+
+
+# --------------------------------------------------------------------------- what the source holds
+
+
+def _quotations(src: SourceText, briefing: Briefing) -> list[tuple[int, int]]:
+    """Content ranges of the source's quotations worth covering."""
+    attributed = _attributed(src, briefing)
+    out: list[tuple[int, int]] = []
+    for q in src.quotes:
+        if q.nested or not q.closed:
+            continue
+        a, b = q.inner_start, q.inner_end
+        while a < b and src.text[a].isspace():
+            a += 1
+        while b > a and src.text[b - 1].isspace():
+            b -= 1
+        if b <= a:
+            continue
+        words = len(src.text[a:b].split())
+        if words >= _MIN_QUOTE_WORDS or (a, b) in attributed:
+            out.append((a, b))
+    return out
+
+
+def _attributed(src: SourceText, briefing: Briefing) -> set[tuple[int, int]]:
+    """Quotations the offline engine attributes (short ones included: "vigilance")."""
+    if briefing.provenance is not None and briefing.provenance.engine == "rules":
+        spans = _spans(briefing, Quote)
+    else:  # the offline quote finder lists what the source contains
+        try:
+            spans = _spans(extract(src.text), Quote)
+        except InputError:
+            return set()
+    return {(s[0], s[1]) for s in spans}
+
+
+def _figures(src: SourceText) -> list[tuple[int, int]]:
+    text = src.text
+    dates = _dates(src)
+    out: list[tuple[int, int]] = []
+    for a, b in src.sentences:
+        cues = [m.start() for m in _CASUALTY.finditer(text, a, b)]
+        if not cues:
+            continue
+        for q in parse_quantities(text[a:b]):
+            qa, qb = a + q.start, a + q.end
+            if q.unit is not None or _is_year(text[qa:qb]) or any(da < qb and qa < db for da, db in dates):
+                continue  # a distance, a year, or the day of a date ("Oct. 25")
+            if any(_same_clause(text, qa, qb, c) for c in cues):
+                out.append((qa, qb))
+    return out
+
+
+def _is_year(s: str) -> bool:
+    return re.fullmatch(r"(?:19|20)\d\d", s.strip()) is not None
+
+
+def _same_clause(text: str, qa: int, qb: int, cue: int) -> bool:
+    lo, hi = (qb, cue) if cue >= qb else (cue, qa)
+    if hi - lo > _WINDOW:
+        return False
+    return _CLAUSE.search(text, lo, hi) is None
+
+
+def _dates(src: SourceText) -> list[tuple[int, int]]:
+    return [(d.start, d.end) for d in parse_dates(src.text)]
+
+
+# --------------------------------------------------------------------------- what the briefing covers
+
+
+def _spans(briefing: Briefing, kind: type) -> list[tuple[int, int]]:
+    """Located spans of every value of ``kind`` (a quote's text, a quantity, a date, a summary point)."""
+    out: list[tuple[int, int]] = []
+    for prefix, item in briefing.items():
+        if kind is Quote:
+            if isinstance(item, Quote):
+                out.extend(_located(item.text.spans))
+            continue
+        for _, ev in iter_evidence(item, prefix):
+            if isinstance(ev, kind):
+                out.extend(_located(ev.spans))
+    return out
+
+
+def _located(spans: Iterable[Span]) -> list[tuple[int, int]]:
+    return [(s.start, s.end) for s in spans if s.start is not None and s.end is not None]
+
+
+def _covered_half(a: int, b: int, spans: list[tuple[int, int]]) -> bool:
+    covered = 0
+    last = a
+    for s, e in sorted(spans):
+        s, e = max(s, last), min(e, b)
+        if e > s:
+            covered += e - s
+            last = e
+    return covered * 2 >= b - a
+
+
+def _inside(a: int, b: int, spans: list[tuple[int, int]]) -> bool:
+    return any(s <= a and b <= e for s, e in spans)

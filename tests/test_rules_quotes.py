@@ -1,0 +1,193 @@
+"""The rules engine's quotes, sentence by sentence: what is attributed to whom, and what is left out.
+
+Each case is a short text written for the test, the quotes expected (kind, speaker,
+content), and nothing else: an extra quote fails the case as surely as a missing one.
+Every briefing must also pass the validator with no error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pytest
+
+from summarizer.engines.rules import extract
+from summarizer.schema import Briefing
+from summarizer.validate import validate
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    text: str
+    quotes: tuple[tuple[str, str, str], ...]  # (kind, speaker, content)
+
+
+DIRECT = [
+    Case("name-said", "“We will hold the bridge,” Smith said.", (("direct", "Smith", "We will hold the bridge,"),)),
+    Case(
+        "said-name-inverted",
+        "“Fighting is ongoing,” said Col. John Reed, a spokesman for the coalition.",
+        (("direct", "John Reed", "Fighting is ongoing,"),),
+    ),
+    Case(
+        "apposition-told-agency",
+        "“The road is open,” their commander, General Ali Hassan, told AFP.",
+        (("direct", "Ali Hassan", "The road is open,"),),
+    ),
+    Case(
+        "pronoun-to-person",
+        "Prime Minister Jane Doe spoke in Rome on Monday.\n\n“We are ready to talk,” she said.",
+        (("direct", "Jane Doe", "We are ready to talk,"),),
+    ),
+    Case(
+        "cue-before-colon",
+        "Karim Nasser told reporters: “The bridge is still ours.”",
+        (("direct", "Karim Nasser", "The bridge is still ours."),),
+    ),
+    Case(
+        "according-to",
+        "“The city has fallen,” according to Mayor Tom Reed.",
+        (("direct", "Tom Reed", "The city has fallen,"),),
+    ),
+    Case(
+        "name-apposition-said",
+        "“Not one bridge was lost,” Karim Nasser, spokesman for the Northern Front, said.",
+        (("direct", "Karim Nasser", "Not one bridge was lost,"),),
+    ),
+    Case(
+        "description-speaker",
+        "“Nothing moves at night,” local officials said.",
+        (("direct", "local officials", "Nothing moves at night,"),),
+    ),
+    Case(
+        "continued-in-next-sentence",
+        "“We are ready,” Smith said. “We have waited long enough.”",
+        (("direct", "Smith", "We are ready,"), ("direct", "Smith", "We have waited long enough.")),
+    ),
+    Case(
+        "fragment-after-cue",
+        "Francois Hollande appealed for calm and for “vigilance in every town” on Tuesday.",
+        (("direct", "Francois Hollande", "vigilance in every town"),),
+    ),
+    Case(
+        "participle-takes-the-clause-speaker",
+        "“The city will recover,” Hollande said, calling for “a new start”.",
+        (("direct", "Hollande", "The city will recover,"), ("direct", "Hollande", "a new start")),
+    ),
+    Case(
+        "over-two-paragraphs",
+        "“The first part ends here.\n\n“The second part goes on,” Leila Mansour said.",
+        (("direct", "Leila Mansour", "The first part ends here. The second part goes on,"),),
+    ),
+    Case(
+        "nested-single-quote",
+        "“One doctor told me, ‘We ran out of beds.’ I believed her,” Leila Mansour said.",
+        (
+            ("direct", "Leila Mansour", "One doctor told me, ‘We ran out of beds.’ I believed her,"),
+            ("direct", "One doctor", "We ran out of beds."),
+        ),
+    ),
+    Case(
+        "straight-marks",
+        '"We will not leave," said the mayor of the town.',
+        (("direct", "mayor", "We will not leave,"),),
+    ),
+]
+
+LEFT_OUT = [
+    Case("scare-quotes", "The so-called “peace plan” was rejected by both sides.", ()),
+    Case("no-speaker", "“Everything is calm,” the statement read.", ()),
+    Case("news-agency-relay-only", "“Fighting is ongoing in the town,” AFP reported.", ()),
+    Case("unclosed-quotation", "“This quotation never closes, the spokesman said.", ()),
+    Case("pronoun-with-no-person", "“We will see,” he said.", ()),
+    Case("noun-not-cue", "She read the ministry’s “promise” in full.", ()),
+]
+
+INDIRECT = [
+    Case(
+        "said-finite-clause",
+        "Jane Doe said the talks would resume on Monday.",
+        (("indirect", "Jane Doe", "the talks would resume on Monday"),),
+    ),
+    Case(
+        "pledged-that",
+        "NATO Secretary General Jens Stoltenberg pledged on Oct. 25 that NATO would expand its support.",
+        (("indirect", "Jens Stoltenberg", "NATO would expand its support"),),
+    ),
+    Case(
+        "statement-then-speaker",
+        "Fighting resumed near the border on Tuesday, local officials said.",
+        (("indirect", "local officials", "Fighting resumed near the border on Tuesday"),),
+    ),
+    Case(
+        "urged-object-to",
+        "Helena Marsh urged both sides to guarantee the convoy's safe passage.",
+        (("indirect", "Helena Marsh", "both sides to guarantee the convoy's safe passage"),),
+    ),
+    Case(
+        "two-statements-one-sentence",
+        "Aino Lehtola said Finland would send two ships, while Karl Westin pledged that Sweden would open a base.",
+        (
+            ("indirect", "Aino Lehtola", "Finland would send two ships"),
+            ("indirect", "Karl Westin", "Sweden would open a base"),
+        ),
+    ),
+    Case(
+        "told-outlet-that",
+        "Rokas Valaitis told the LRT broadcaster that Lithuania had wanted a NATO command.",
+        (("indirect", "Rokas Valaitis", "Lithuania had wanted a NATO command"),),
+    ),
+    Case(
+        "according-to-after-statement",
+        "Shells hit the city of Sannar overnight, killing about 20 people, according to the governor, Faisal Amiri.",
+        (("indirect", "Faisal Amiri", "Shells hit the city of Sannar overnight, killing about 20 people"),),
+    ),
+    Case("no-clause", "The report said nothing new.", ()),
+]
+
+
+def _brief(text: str) -> Briefing:
+    briefing = extract(text, article_date=dt.date(2024, 5, 16))
+    report = validate(briefing, text)
+    assert report.errors == (), [f"{i.path}: {i.code}: {i.message}" for i in report.errors]
+    return briefing
+
+
+@pytest.mark.parametrize("case", DIRECT + LEFT_OUT + INDIRECT, ids=lambda c: c.id)
+def test_quotes(case: Case) -> None:
+    briefing = _brief(case.text)
+    got = tuple((q.kind.value, q.speaker.value, q.text.value) for q in briefing.quotes)
+    assert got == case.quotes
+
+
+def test_a_direct_quote_keeps_cue_title_and_addressee() -> None:
+    briefing = _brief("“The road is open,” their commander, General Ali Hassan, told AFP.")
+    (q,) = briefing.quotes
+    assert q.speaker_title is not None and q.speaker_title.value == "General"
+    assert q.cue is not None and q.cue.value == "told AFP"
+    assert q.addressee is not None and q.addressee.value == "AFP"
+
+
+def test_a_pronoun_speaker_points_at_the_pronoun() -> None:
+    text = "Prime Minister Jane Doe spoke in Rome on Monday.\n\n“We are ready to talk,” she said."
+    (q,) = _brief(text).quotes
+    (s,) = q.speaker.spans
+    assert (s.text, s.start) == ("she", text.index("she"))
+
+
+def test_a_title_reference_resolves_to_the_titled_person() -> None:
+    text = "Interior Minister Walid Sarraf defended the checkpoint. “Our soldiers protect people,” the minister said."
+    (q,) = _brief(text).quotes
+    assert q.speaker.value == "Walid Sarraf"
+    assert q.speaker.spans[0].text == "the minister"
+
+
+def test_quote_spans_are_exact_slices() -> None:
+    text = "“We will hold,” Smith said.\n\n“We will not leave,” said the mayor of the town."
+    for q in _brief(text).quotes:
+        for s in [*q.text.spans, *q.speaker.spans]:
+            assert s.status.value == "exact"
+            assert s.start is not None and s.end is not None
+            assert text[s.start : s.end] == s.text
