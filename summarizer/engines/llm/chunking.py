@@ -91,7 +91,7 @@ def plan_chunks(text: str, *, size: int, overlap: int, start: int = 0, end: int 
             break
         # The next chunk starts at the earliest unit that ends within ``overlap`` of this chunk's end.
         k = j + 1
-        while k - 1 > i and units[j][1] - units[k - 1][0] <= overlap:
+        while k - 1 > i and units[j][1] - units[k - 1][0] <= overlap and units[j + 1][1] - units[k - 1][0] <= size:
             k -= 1
         i = k
     return chunks
@@ -99,12 +99,15 @@ def plan_chunks(text: str, *, size: int, overlap: int, start: int = 0, end: int 
 
 def split_in_two(text: str, start: int, end: int, *, overlap: int) -> list[tuple[int, int]] | None:
     """Two overlapping halves of ``[start, end)`` for a model that ran out of tokens; None when it cannot split."""
-    span = end - start
-    for size in (span // 2 + overlap // 2, span // 2 + 1):
-        halves = plan_chunks(text, size=max(1, size), overlap=min(overlap, span // 4), start=start, end=end)
-        if len(halves) >= 2:
-            return halves
-    return None
+    units = _units(text, start, end, max(1, (end - start) // 2))
+    if len(units) < 2:
+        return None
+    middle = (start + end) / 2
+    m = min(range(len(units) - 1), key=lambda i: abs(units[i][1] - middle))  # the last unit of the first half
+    k = m + 1
+    while k - 1 > 0 and units[m][1] - units[k - 1][0] <= overlap:
+        k -= 1
+    return [(units[0][0], units[m][1]), (units[k][0], units[-1][1])]
 
 
 # --------------------------------------------------------------------------- merging
