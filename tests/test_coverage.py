@@ -10,7 +10,7 @@ from summarizer.coverage import audit
 from summarizer.engines.rules import extract
 from summarizer.errors import InputError
 from summarizer.evals import load_fixtures
-from summarizer.schema import Briefing, Coverage, Mention, Quote, Span, SourceInfo
+from summarizer.schema import Briefing, Coverage, Mention, Quote, SourceInfo, Span
 
 TEXT = (
     "An air strike killed at least 14 people in Kafr Dalal on Tuesday, officials said.\n\n"
