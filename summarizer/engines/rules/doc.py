@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from ...mentions import PersonMention, person_mentions
 from ...text import QuoteRegion, SourceText
+from .names import Name, names_in
 
 __all__ = ["Doc", "Word"]
 
@@ -22,6 +23,16 @@ class Word:
     text: str
 
 
+def _tokenize(text: str) -> list[Word]:
+    out: list[Word] = []
+    for m in _WORD.finditer(text):
+        a, b, w = m.start(), m.end(), m.group()
+        if len(w) > 1 and w.endswith(".") and not re.fullmatch(r"(?:[A-Z]\.)+|[A-Z][a-z]{0,3}\.", w):
+            b, w = b - 1, w[:-1]
+        out.append(Word(a, b, w))
+    return out
+
+
 @dataclass(slots=True)
 class Doc:
     """One article, with the derived views every rule module reads."""
@@ -32,6 +43,11 @@ class Doc:
     _region_starts: list[int] | None = field(default=None, repr=False)
     _people: list[PersonMention] | None = field(default=None, repr=False)
     _people_starts: list[int] = field(default_factory=list, repr=False)
+    _words: list[Word] | None = field(default=None, repr=False)
+    _word_starts: list[int] = field(default_factory=list, repr=False)
+    _names: list[Name] | None = field(default=None, repr=False)
+    _name_starts: list[int] = field(default_factory=list, repr=False)
+    _para_starts: list[int] | None = field(default=None, repr=False)
 
     @property
     def text(self) -> str:
@@ -73,14 +89,31 @@ class Doc:
         return sents[self.src.sentence_index(offset)]
 
     def words(self, start: int, end: int) -> list[Word]:
-        """Words and clause punctuation of ``text[start:end]``; a final full stop is split off."""
-        out: list[Word] = []
-        for m in _WORD.finditer(self.text, start, end):
-            a, b, w = m.start(), m.end(), m.group()
-            if len(w) > 1 and w.endswith(".") and not re.fullmatch(r"(?:[A-Z]\.)+|[A-Z][a-z]{0,3}\.", w):
-                b, w = b - 1, w[:-1]
-            out.append(Word(a, b, w))
+        """Words and clause punctuation lying within ``text[start:end]``; a final full stop is split off."""
+        if self._words is None:
+            self._words = _tokenize(self.text)
+            self._word_starts = [w.start for w in self._words]
+        i = bisect.bisect_left(self._word_starts, start)
+        j = bisect.bisect_left(self._word_starts, end)
+        out = self._words[i:j]
+        while out and out[-1].end > end:
+            out.pop()
         return out
+
+    def names(self, start: int, end: int) -> list[Name]:
+        """The names of :func:`~.names.names_in` that lie within ``[start, end)`` (one pass, then bisect)."""
+        if self._names is None:
+            self._names = names_in(self.text, 0, len(self.text))
+            self._name_starts = [n.start for n in self._names]
+        i = bisect.bisect_left(self._name_starts, start)
+        j = bisect.bisect_left(self._name_starts, end)
+        return [n for n in self._names[i:j] if n.end <= end]
+
+    def paragraph(self, offset: int) -> int:
+        """Index of the paragraph holding ``offset``."""
+        if self._para_starts is None:
+            self._para_starts = [a for a, _ in self.src.paragraphs]
+        return max(0, bisect.bisect_right(self._para_starts, offset) - 1)
 
     @property
     def people(self) -> list[PersonMention]:

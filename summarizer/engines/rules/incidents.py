@@ -21,7 +21,7 @@ from ...lexicon import fold_name
 from ...schema import DateValue, EventType, Incident, IncidentSubType, Mention, Quantity
 from .doc import Doc
 from .evidence import dates_in, mention, quantities_in, span, to_quantity
-from .names import MEDIA, Name, names_in
+from .names import MEDIA, Name
 from .places import places_in
 from .positions import force_mention
 
@@ -262,7 +262,7 @@ def _actors(doc: Doc, sa: int, cue_a: int, cue_b: int, sb: int, sub: IncidentSub
     if subject is not None:
         a, b = ca + subject.start(1), ca + subject.end(1)
         force = force_mention(doc, a, b)
-        names = [n for n in names_in(text, a, b) if n.kind.value in ("armed_group", "organisation", "country")]
+        names = [n for n in doc.names(a, b) if n.kind.value in ("armed_group", "organisation", "country")]
         if force is not None:
             out.append(force)
         elif len(names) == 1 and names[0].start == a:
@@ -277,7 +277,7 @@ def _actors(doc: Doc, sa: int, cue_a: int, cue_b: int, sb: int, sub: IncidentSub
 
 
 def _reported_by(doc: Doc, start: int, end: int) -> Mention | None:
-    for name in names_in(doc.text, start, end):
+    for name in doc.names(start, end):
         if fold_name(name.text) in MEDIA and _REPORTED.match(doc.text, name.end + 1, min(end, name.end + 12)):
             return mention(doc.text, name.start, name.end)
     return None

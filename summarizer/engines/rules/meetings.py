@@ -18,7 +18,7 @@ from ...lexicon import fold_name
 from ...schema import ActorKind, DateValue, Meeting, Mention, Participant, ParticipantRole
 from .doc import Doc
 from .evidence import dates_in, mention, span
-from .names import Name, names_in
+from .names import Name
 from .places import places_in
 
 __all__ = ["find_meetings"]
@@ -69,7 +69,7 @@ def _enumerations(doc: Doc, start: int, end: int) -> list[list[Name]]:
     """Runs of names joined by commas and "and" (a name inside a blocking phrase starts no run)."""
     text = doc.text
     groups: list[list[Name]] = []
-    for name in names_in(text, start, end):
+    for name in doc.names(start, end):
         if not _party(doc, name):
             groups.append([])
             continue

@@ -15,7 +15,7 @@ from ...lexicon import demonym_country, fold_name, is_country
 from ...schema import ActorKind, Location, LocationKind, Mention
 from .doc import Doc
 from .evidence import mention, span
-from .names import Name, names_in
+from .names import Name
 
 __all__ = ["find_dateline", "find_locations", "place_at", "places_in", "with_suffix"]
 
@@ -97,7 +97,7 @@ def _known(doc: Doc) -> frozenset[str]:
     if isinstance(cached, frozenset):
         return cached
     found: set[str] = set()
-    for name in names_in(doc.text, 0, len(doc.text)):
+    for name in doc.names(0, len(doc.text)):
         if not _is_place_name(doc, name):
             continue
         marked = _kind_after(doc, name) or _kind_before(doc, name)
@@ -112,7 +112,7 @@ def _known(doc: Doc) -> frozenset[str]:
 def places_in(doc: Doc, start: int, end: int) -> list[tuple[Name, LocationKind]]:
     """Places named in ``[start, end)``, in order."""
     out: list[tuple[Name, LocationKind]] = []
-    for name in names_in(doc.text, start, end):
+    for name in doc.names(start, end):
         kind = place_at(doc, name)
         if kind is not None:
             out.append((name, kind))

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from ...schema import DateValue, Mention, Position, PositionStatus, Quantity, Quote
 from .doc import Doc, Word
 from .evidence import dates_in, mention, quantities_in, to_quantity
-from .names import ARMED_GROUPS, Name, names_in
+from .names import ARMED_GROUPS, Name
 from .places import places_in
 from .speakers import SKIPPABLE
 
@@ -180,7 +180,7 @@ def _mention_of(doc: Doc, target: Name | tuple[int, int] | None) -> Mention | No
 
 def _place_after(doc: Doc, start: int, end: int, *, max_words: int = 6) -> Name | None:
     """The first name after ``start`` when it is a place and no more than ``max_words`` words away."""
-    names = names_in(doc.text, start, min(end, start + 12 * max_words))
+    names = doc.names(start, min(end, start + 12 * max_words))
     if not names:
         return None
     between = doc.text[start : names[0].start]
@@ -270,7 +270,7 @@ def force_mention(doc: Doc, a: int, b: int) -> Mention | None:
     words = [w.lower().strip("’'") for w in re.findall(r"[\w’'-]+", phrase)]
     if not words:
         return None
-    groups = [n for n in names_in(text, a, b) if n.kind.value == "armed_group" or n.text.lower() in ARMED_GROUPS]
+    groups = [n for n in doc.names(a, b) if n.kind.value == "armed_group" or n.text.lower() in ARMED_GROUPS]
     if words[-1] in _FORCE_HEADS or any(w in _FORCE_HEADS for w in words[-2:]) or groups:
         return mention(text, a, b)
     return None
@@ -288,7 +288,7 @@ def _first_person_force(
         return None, None
     prev = earlier[-1]
     prev_at = prev.force.spans[0].start if prev.force.spans else None
-    if prev_at is None or doc.src.paragraph_index(region.start) - doc.src.paragraph_index(prev_at) > 1:
+    if prev_at is None or doc.paragraph(region.start) - doc.paragraph(prev_at) > 1:
         return None, None
     return prev.force, quote.speaker
 

@@ -26,7 +26,6 @@ from ...text import QuoteRegion
 from .cues import INDIRECT_CUES, speech_lemma
 from .doc import Doc, Word
 from .evidence import mention, span, trim
-from .names import names_in
 from .speakers import Speaker, speaker_after, speaker_before
 
 __all__ = ["find_quotes"]
@@ -209,7 +208,7 @@ def _continued(doc: Doc, region: QuoteRegion, earlier: list[tuple[QuoteRegion, _
     if region.nested or _fragment(doc, region) or not earlier:
         return None
     prev, attribution = earlier[-1]
-    if prev.nested or doc.src.paragraph_index(prev.start) != doc.src.paragraph_index(region.start):
+    if prev.nested or doc.paragraph(prev.start) != doc.paragraph(region.start):
         return None
     return _Attribution(None, attribution.speaker)
 
@@ -239,7 +238,7 @@ def _addressee(doc: Doc, cue: Word) -> Mention | None:
         return None
     if words[0].text in _ADDRESSEES and words[0].text not in ("me", "us"):
         return mention(text, words[0].start, words[0].end)
-    names = names_in(text, words[0].start, words[-1].end)
+    names = doc.names(words[0].start, words[-1].end)
     if names and names[0].start == words[0].start and not names[0].title:
         return mention(text, names[0].start, names[0].end)
     return None

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from ...lexicon import PERSON_TITLES, fold_name
 from ...schema import ActorKind
 from .doc import Doc, Word
-from .names import ARMED_GROUPS, MEDIA, Name, is_org_word, is_title_word, kind_of, names_in
+from .names import ARMED_GROUPS, MEDIA, Name, is_org_word, is_title_word, kind_of
 
 __all__ = ["SKIPPABLE", "Speaker", "speaker_after", "speaker_before", "title_head"]
 
@@ -117,7 +117,7 @@ def _pronoun(doc: Doc, w: Word) -> Speaker | None:
     if found is None:
         return None
     name, at = found
-    if doc.src.paragraph_index(w.start) - doc.src.paragraph_index(at) > _MAX_PARAGRAPHS_BACK:
+    if doc.paragraph(w.start) - doc.paragraph(at) > _MAX_PARAGRAPHS_BACK:
         return None
     return Speaker(name, ActorKind.PERSON, w.start, w.end, phrase_start=w.start)
 
@@ -144,7 +144,7 @@ def _from_name(doc: Doc, name: Name, title: tuple[int, int] | None) -> Speaker:
 
 def _named(doc: Doc, chunk: list[Word], *, at_end: bool) -> Name | None:
     """The name that ends (``at_end``) or starts the chunk, led by at most a few other words."""
-    names = names_in(doc.text, chunk[0].start, chunk[-1].end)
+    names = doc.names(chunk[0].start, chunk[-1].end)
     if not names:
         return None
     if at_end:
@@ -228,7 +228,7 @@ def _title_reference(doc: Doc, chunk: list[Word]) -> Speaker | None:
     if found is None:
         return None
     name, at = found
-    if doc.src.paragraph_index(chunk[0].start) - doc.src.paragraph_index(at) > _TITLE_REFERENCE_PARAGRAPHS:
+    if doc.paragraph(chunk[0].start) - doc.paragraph(at) > _TITLE_REFERENCE_PARAGRAPHS:
         return None
     before = doc.text[max(0, at - 60) : at]
     if not re.search(rf"\b{re.escape(chunk[1].text)}\b", before, re.IGNORECASE):
