@@ -17,6 +17,7 @@ linear in the length of the source.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 
@@ -47,17 +48,18 @@ def audit(briefing: Briefing, source: str) -> Coverage:
     if not isinstance(source, str):
         raise InputError(f"audit() takes the source text as str, got {type(source).__name__}")
     src = source_text(source)
-    quote_spans = _spans(briefing, Quote)
-    broad = quote_spans + _spans(briefing, SummaryPoint)
-    figure_spans = _spans(briefing, Quantity) + broad
-    date_spans = _spans(briefing, DateValue) + broad
+    quote_spans = _union(_spans(briefing, Quote))
+    broad = _spans(briefing, Quote) + _spans(briefing, SummaryPoint)
+    figure_spans = _union(_spans(briefing, Quantity) + broad)
+    date_spans = _union(_spans(briefing, DateValue) + broad)
     found: list[tuple[CoverageItem, bool]] = []
     for a, b in _quotations(src, briefing):
         item = CoverageItem(kind="quote", start=a, end=b, text=source[a:b])
         found.append((item, _covered_half(a, b, quote_spans)))
-    for a, b in _figures(src):
+    dates = _dates(src)
+    for a, b in _figures(src, dates):
         found.append((CoverageItem(kind="figure", start=a, end=b, text=source[a:b]), _inside(a, b, figure_spans)))
-    for a, b in _dates(src):
+    for a, b in dates:
         found.append((CoverageItem(kind="date", start=a, end=b, text=source[a:b]), _inside(a, b, date_spans)))
     missing = tuple(sorted((item for item, ok in found if not ok), key=lambda i: (i.start, i.kind)))
     return Coverage(found=len(found), covered=len(found) - len(missing), missing=missing)
@@ -98,9 +100,9 @@ def _attributed(src: SourceText, briefing: Briefing) -> set[tuple[int, int]]:
     return {(s[0], s[1]) for s in spans}
 
 
-def _figures(src: SourceText) -> list[tuple[int, int]]:
+def _figures(src: SourceText, date_ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
     text = src.text
-    dates = _dates(src)
+    dates = _union(date_ranges)
     out: list[tuple[int, int]] = []
     for a, b in src.sentences:
         cues = [m.start() for m in _CASUALTY.finditer(text, a, b)]
@@ -108,7 +110,7 @@ def _figures(src: SourceText) -> list[tuple[int, int]]:
             continue
         for q in parse_quantities(text[a:b]):
             qa, qb = a + q.start, a + q.end
-            if q.unit is not None or _is_year(text[qa:qb]) or any(da < qb and qa < db for da, db in dates):
+            if q.unit is not None or _is_year(text[qa:qb]) or _overlap(qa, qb, dates):
                 continue  # a distance, a year, or the day of a date ("Oct. 25")
             if any(_same_clause(text, qa, qb, c) for c in cues):
                 out.append((qa, qb))
@@ -151,16 +153,31 @@ def _located(spans: Iterable[Span]) -> list[tuple[int, int]]:
     return [(s.start, s.end) for s in spans if s.start is not None and s.end is not None]
 
 
-def _covered_half(a: int, b: int, spans: list[tuple[int, int]]) -> bool:
+def _union(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted, disjoint ranges covering the same characters as ``spans``."""
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
+def _overlap(a: int, b: int, union: list[tuple[int, int]]) -> int:
+    """How many characters of ``[a, b)`` the disjoint ranges ``union`` cover."""
+    i = max(0, bisect.bisect_right(union, (a, a)) - 1)
     covered = 0
-    last = a
-    for s, e in sorted(spans):
-        s, e = max(s, last), min(e, b)
-        if e > s:
-            covered += e - s
-            last = e
-    return covered * 2 >= b - a
+    while i < len(union) and union[i][0] < b:
+        s, e = union[i]
+        covered += max(0, min(e, b) - max(s, a))
+        i += 1
+    return covered
 
 
-def _inside(a: int, b: int, spans: list[tuple[int, int]]) -> bool:
-    return any(s <= a and b <= e for s, e in spans)
+def _covered_half(a: int, b: int, union: list[tuple[int, int]]) -> bool:
+    return _overlap(a, b, union) * 2 >= b - a
+
+
+def _inside(a: int, b: int, union: list[tuple[int, int]]) -> bool:
+    return _overlap(a, b, union) == b - a

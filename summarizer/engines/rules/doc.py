@@ -109,6 +109,12 @@ class Doc:
         j = bisect.bisect_left(self._name_starts, end)
         return [n for n in self._names[i:j] if n.end <= end]
 
+    def sentences_with(self, keywords: re.Pattern[str]) -> list[tuple[int, int]]:
+        """The sentences in which ``keywords`` matches (one scan of the text)."""
+        sents = self.src.sentences
+        hits = sorted({self.src.sentence_index(m.start()) for m in keywords.finditer(self.text)})
+        return [sents[i] for i in hits if i < len(sents)]
+
     def paragraph(self, offset: int) -> int:
         """Index of the paragraph holding ``offset``."""
         if self._para_starts is None:

@@ -92,6 +92,12 @@ _CUES: list[tuple[re.Pattern[str], EventType, IncidentSubType]] = [
     ),
     (re.compile(r"\b(?:riots?|rioters|rioting)\b", re.I), E.RIOTS, S.RIOT),
 ]
+# Every cue above contains one of these: sentences without any are skipped at once.
+_KEYWORDS = re.compile(
+    r"suicide|strike|raid|shell|artillery|mortar|rocket|bomb|blast|IED|clash|battl|firefight|gun|fighting|attack"
+    r"|assault|ambush|abduct|kidnap|leave|forced|fled|displaced|protest|demonstrat|riot",
+    re.I,
+)
 _NOT_EVENT = re.compile(
     r"\b(?:defus\w*|disarm\w*|detect\w*|counter|against\s+future|prevent\w*|risk\s+of|threat\s+of)\s+$", re.I
 )
@@ -135,8 +141,9 @@ class _Draft:
 
 
 def find_incidents(doc: Doc) -> list[Incident]:
-    out: list[tuple[_Draft, Incident]] = []
-    for sa, sb in doc.src.sentences:
+    out: list[Incident] = []
+    seen: dict[tuple[IncidentSubType, str], list[_Draft]] = {}
+    for sa, sb in doc.sentences_with(_KEYWORDS):
         taken: list[tuple[int, int]] = []
         for pattern, etype, sub in _CUES:
             for m in pattern.finditer(doc.text, sa, sb):
@@ -148,9 +155,13 @@ def find_incidents(doc: Doc) -> list[Incident]:
                 if found is None:
                     continue
                 taken.append((m.start(), m.end()))
-                if not any(_same_event(found[0], d) for d, _ in out):
-                    out.append(found)
-    return [inc for _, inc in out]
+                draft, incident = found
+                key = (draft.sub_type, fold_name(draft.location.text) if draft.location else "")
+                same = seen.setdefault(key, [])
+                if draft.location is None or not any(_same_event(draft, d) for d in same):
+                    same.append(draft)
+                    out.append(incident)
+    return out
 
 
 def _incident(
@@ -229,6 +240,8 @@ def _count(doc: Doc, sa: int, cue_a: int) -> Quantity | None:
 
 def _casualties(doc: Doc, sa: int, sb: int, verbs: tuple[str, ...]) -> Quantity | None:
     text = doc.text
+    if not any(text.find(v, sa, sb) >= 0 for v in verbs):
+        return None
     for m in _KILLED.finditer(text, sa, sb):
         if m.group("verb") and m.group("verb").lower() in verbs:
             a, b = m.start("a"), m.end("a")

@@ -106,6 +106,12 @@ _RULES: list[_Rule] = [
         "location",
     ),
 ]
+# Every rule's cue contains one of these: sentences without any are skipped at once.
+_KEYWORDS = re.compile(
+    r"advanc|push|mov|came|come|got|closed|closer|closing|retook|recaptur|captur|seiz|liberat|regain|overran"
+    r"|took control|reach|gains|battl|fought|clashed|prepar|withdr|retreat|pulled",
+    re.I,
+)
 _REACHING = re.compile(r"\b(?:reach(?:ing|ed)?\s+the\s+outskirts\s+of|toward|towards)\s+", re.I)
 _MODIFIER = re.compile(r"\s+(?:backed|supported|aided|assisted|led|trained|armed)\s+by\b", re.I)
 _WE = re.compile(r"\b(?:we|our forces|our troops|our fighters)\b", re.I)
@@ -120,7 +126,7 @@ class _Found:
 
 def find_positions(doc: Doc, quotes: list[Quote] | None = None) -> list[Position]:
     out: list[Position] = []
-    for sa, sb in doc.src.sentences:
+    for sa, sb in doc.sentences_with(_KEYWORDS):
         for rule, status, slot in _RULES:
             for m in rule.finditer(doc.text, sa, sb):
                 pos = _position(doc, m, status, slot, (sa, sb), out, quotes or [])
