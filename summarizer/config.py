@@ -113,6 +113,7 @@ class LLMSettings:
     chunk_chars: int = 16_000  # articles longer than this are split (~2,700 words)
     chunk_overlap: int = 1_200
     concurrency: int = 8  # chunks of one article in flight at once (async)
+    coverage: bool = True  # attach the coverage audit (what the source has that the briefing lacks)
 
     def __post_init__(self) -> None:
         if self.mode is not None and not isinstance(self.mode, Mode):

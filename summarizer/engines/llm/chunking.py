@@ -21,7 +21,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from ...locate import ground
-from ...schema import Briefing, SourceInfo
+from ...schema import Briefing, SourceInfo, ValidationReport
 from ...text import source_text
 from .draft import ITEM_LISTS, Draft, to_briefing
 
@@ -35,6 +35,8 @@ class Piece:
     start: int
     end: int
     draft: Draft
+    # The draft grounded and validated against text[start:end], when the re-ask loop already did it.
+    checked: tuple[Briefing, ValidationReport] | None = None
 
 
 # --------------------------------------------------------------------------- splitting

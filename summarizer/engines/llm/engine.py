@@ -128,6 +128,10 @@ class LLMEngine:
         self._validate: Validator = validate or default_validate
 
     # -- keys and context -----------------------------------------------------------
+    def _fingerprint(self) -> str:
+        """What made a stored result: the library's code and whether coverage was attached."""
+        return f"{core_fingerprint()}:coverage={int(self.settings.coverage)}"
+
     def key(self, text: str, article_date: dt.date | None) -> str:
         return cache_key(
             model=self.model,
@@ -208,7 +212,7 @@ class LLMEngine:
             return None, None
         look = self.cache.get(self.key(text, article_date), text=text)
         entry = look.entry
-        if entry is None or entry.result is None or entry.fingerprint != core_fingerprint():
+        if entry is None or entry.result is None or entry.fingerprint != self._fingerprint():
             return None, look.problem
         try:
             briefing = Briefing.model_validate_json(entry.result)
@@ -282,7 +286,7 @@ class LLMEngine:
             tally.notes, tally.waits, tally.responses = [], [], []
             whole = _Run([], tally)
         entry = self._entry(text, article_date, whole, 0)
-        entry = entry.model_copy(update={"result": result.model_dump_json(), "fingerprint": core_fingerprint()})
+        entry = entry.model_copy(update={"result": result.model_dump_json(), "fingerprint": self._fingerprint()})
         self.cache.put(entry)
 
     # -- assembly ---------------------------------------------------------------------
@@ -290,8 +294,12 @@ class LLMEngine:
         self, text: str, article_date: dt.date | None, runs: list[_Run], started: dt.datetime, note: str | None
     ) -> Briefing:
         pieces = [p for r in runs for p in r.pieces]
-        briefing = assemble(pieces, text, article_date=article_date)
-        report = self._validate(briefing, text)
+        whole = pieces[0] if len(pieces) == 1 and (pieces[0].start, pieces[0].end) == (0, len(text)) else None
+        if whole is not None and whole.checked is not None:  # the re-ask loop already checked this very draft
+            briefing, report = whole.checked
+        else:
+            briefing = assemble(pieces, text, article_date=article_date)
+            report = self._validate(briefing, text)
         briefing, dropped = _drop_source_fields(briefing, report)
         tally = Tally()
         for r in runs:
@@ -315,8 +323,11 @@ class LLMEngine:
             dropped=dropped,
             notes=notes,
         )
-        report = _with_coverage(briefing, text, report)
-        result = briefing.model_copy(update={"provenance": prov}).verified(report)
+        if self.settings.coverage:
+            report = _with_coverage(briefing, text, report)
+        result = briefing.model_copy(update={"provenance": prov})
+        # verified() rebuilds the briefing; with no errors there is nothing to drop.
+        result = result.verified(report) if report.errors else result.model_copy(update={"validation": report})
         self._store_result(text, article_date, runs, result)
         return result
 

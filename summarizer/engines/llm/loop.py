@@ -33,7 +33,7 @@ from ...config import LLMSettings
 from ...errors import MalformedOutputError, TruncatedOutputError
 from ...locate import ground
 from ...prompts import PromptSet
-from ...schema import Issue, TokenUsage, ValidationReport
+from ...schema import Briefing, Issue, TokenUsage, ValidationReport
 from ...transport import Call, Outcome, Wait
 from .chunking import Piece, split_in_two
 from .draft import ITEM_LISTS, Draft, repair_model, to_briefing
@@ -203,18 +203,27 @@ def apply_repair(draft: Draft, repair: BaseModel, failing: dict[str, list[Issue]
     return draft.model_copy(update=data), notes
 
 
-def _report(draft: Draft, text: str, ctx: Context) -> ValidationReport:
+Checked = tuple[Briefing, ValidationReport]
+
+
+def _check(draft: Draft, text: str, ctx: Context) -> Checked:
     briefing = ground(to_briefing(draft, text, article_date=ctx.article_date), text)
-    return ctx.validate(briefing, text)
+    return briefing, ctx.validate(briefing, text)
 
 
-def _reask(text: str, draft: Draft, ctx: Context, tally: Tally) -> Generator[Call, Outcome, Draft]:
+def _reask(
+    text: str, draft: Draft, ctx: Context, tally: Tally
+) -> Generator[Call, Outcome, tuple[Draft, Checked | None]]:
+    """The draft after the re-ask rounds, and its check when the last round changed nothing."""
     base = ctx.prompts.extract_messages(text, ctx.article_date)
     withdrawn: set[str] = set()  # the model said the article does not support these: not asked again
+    checked: Checked | None = None
     for rnd in range(1, ctx.settings.reasks + 1):
-        failing = {r: i for r, i in failing_items(_report(draft, text, ctx)).items() if r not in withdrawn}
+        checked = _check(draft, text, ctx)
+        failing = {r: i for r, i in failing_items(checked[1]).items() if r not in withdrawn}
         if not failing:
             break
+        checked = None
         failures = describe_failures(draft, failing)
         tally.reasks += 1
         if ctx.settings.reask_strategy == "targeted":
@@ -237,7 +246,7 @@ def _reask(text: str, draft: Draft, ctx: Context, tally: Tally) -> Generator[Cal
             draft, notes = apply_repair(draft, answer, failing)
             tally.notes.extend(notes)
             withdrawn.update(r for r in getattr(answer, "withdrawn", None) or [] if r in failing)
-    return draft
+    return draft, checked
 
 
 def run_chunk(text: str, start: int, end: int, ctx: Context, tally: Tally, depth: int = 0) -> Conversation:
@@ -258,5 +267,5 @@ def run_chunk(text: str, start: int, end: int, ctx: Context, tally: Tally, depth
         for a, b in halves:
             pieces.extend((yield from run_chunk(text, a, b, ctx, tally, depth + 1)))
         return pieces
-    draft = yield from _reask(sub, draft, ctx, tally)
-    return [Piece(start, end, draft)]
+    draft, checked = yield from _reask(sub, draft, ctx, tally)
+    return [Piece(start, end, draft, checked)]
