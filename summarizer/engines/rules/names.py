@@ -227,7 +227,7 @@ def kind_of(name: str) -> ActorKind:
     if key in ARMED_GROUPS or any(t in _ARMED_TOKENS for t in key.split()):
         return ActorKind.ARMED_GROUP
     words = name.split()
-    if any(fold_name(w).rstrip("s") in ("militia", "brigade") for w in words):
+    if any(fold_name(w).rstrip("s") in ("militia", "brigade", "battalion", "front", "liberation") for w in words):
         return ActorKind.ARMED_GROUP
     if is_country(name):
         return ActorKind.COUNTRY

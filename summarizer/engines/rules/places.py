@@ -28,6 +28,12 @@ _PLACE_NOUNS = {
     "area": LocationKind.OTHER, "camp": LocationKind.OTHER,
 }  # fmt: skip
 _SUFFIX = re.compile(r"[ \t]+(?:province|district|valley|river|crossing|checkpoint|region|governorate|county)\b")
+_OF_PLACE = re.compile(
+    r"\b(?:outskirts|edge|suburbs|centre|center|heart|north|south|east|west|northeast|northwest|southeast|southwest"
+    r"|north-east|north-west|south-east|south-west|town|city|village|province|district|region|capital)\s+of\s+"
+    r"(?:the\s+)?$",
+    re.I,
+)
 _POSSESSIVE_AFTER = re.compile(r"[’']s?\b")
 _ADJECTIVES = frozenset(
     """western eastern northern southern central sunni shiite shia kurdish christian muslim jewish arab islamic
@@ -64,6 +70,8 @@ def _kind_before(doc: Doc, name: Name) -> LocationKind | None:
 
 def _preposition(doc: Doc, name: Name) -> str | None:
     before = doc.text[max(0, name.start - 40) : name.start]
+    if _OF_PLACE.search(before):
+        return "in"  # "the outskirts of Birat", "3 km south of Tel Maskan": as strong as "in"
     m = re.search(r"\b([a-z]+)\s+(?:the\s+)?(?:(?:[A-Z][\w]*)['’]s\s+)?$", before)
     return m.group(1) if m else None
 

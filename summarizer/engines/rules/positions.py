@@ -19,32 +19,36 @@ before it, claimed by the quote's speaker. No force, no position.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
-from ...schema import DateValue, Mention, Position, PositionStatus, Quantity, Quote
+from ...schema import ActorKind, DateValue, Mention, Position, PositionStatus, Quantity, Quote
 from .doc import Doc, Word
-from .evidence import dates_in, mention, quantities_in, to_quantity
+from .evidence import dates_in, mention, quantities_in, span, to_quantity
 from .names import ARMED_GROUPS, Name
 from .places import places_in
-from .speakers import SKIPPABLE
+from .speakers import SKIPPABLE, speaker_before
 
 __all__ = ["find_positions", "force_mention"]
 
 _COMPASS = r"(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?"
+_DIST = (
+    r"(?P<dist>(?:(?:about|some|around|nearly|almost|roughly|approximately)\s+)?(?:[\w.\-\s]|,(?=\d)){1,40}?\s*"
+    r"(?:km|kms|kilomet(?:er|re)s?|miles?|met(?:er|re)s?))\b"
+)
 _FORCE_HEADS = frozenset(
     """forces force troops fighters militants soldiers army militia militias men units rebels peshmerga service
     police brigade brigades division battalion jihadists insurgents gunmen commandos marines regiment
     battalions divisions units fighter""".split()
 )
-_CLAUSE_LEADS = re.compile(r"^(?:as|meanwhile|but|and|while|when|after|before|since|although|though|the)\b\s*", re.I)
-_AUX = r"(?:(?:have|has|had|were|are|is|was|been|be|also|now|still|reportedly)\s+){0,3}"
+_CLAUSE_LEADS = re.compile(r"^(?:as|meanwhile|but|and|while|when|after|before|since|although|though)\b\s*", re.I)
+_DETERMINER = re.compile(r"^(?:the|a|an)\s+", re.I)
+_BEFORE_CUE = frozenset(SKIPPABLE | {"to", "claimed", "claims", "appeared", "appears", "seemed", "now", "still"})
+_CLAIMED = frozenset({"claimed", "claims"})
 
 _Rule = tuple[re.Pattern[str], PositionStatus, str]
 _RULES: list[_Rule] = [
     (
         re.compile(
-            rf"\b{_AUX}(?P<cue>advanc\w*|push\w*|mov\w*|c[oa]me|got|closed)\s+(?:to\s+)?within\s+"
-            r"(?P<dist>[\w.,\- ]{1,40}?\s*(?:km|kms|kilomet(?:er|re)s?|miles?|met(?:er|re)s?))\s+(?:of|from)\s+",
+            rf"\b(?P<cue>advanc\w*|push\w*|mov\w*|c[oa]me|got|closed)\s+(?:to\s+)?within\s+{_DIST}\s+(?:of|from)\s+",
             re.I,
         ),
         PositionStatus.ADVANCING,
@@ -52,27 +56,44 @@ _RULES: list[_Rule] = [
     ),
     (
         re.compile(
-            rf"\b{_AUX}(?P<cue>retook|recaptured|captured|seized|liberated|regained|overran|took control of)\s+", re.I
+            rf"\b(?P<cue>advanc\w*|push\w*|mov\w*)\s+{_DIST}\s+(?:[\w’'\-]+\s+){{0,6}}?(?:toward|towards|on)\s+", re.I
+        ),
+        PositionStatus.ADVANCING,
+        "objective",
+    ),
+    (
+        re.compile(
+            r"\b(?P<cue>retook|recaptured|captured|seized|liberated|regained|overran|took\s+control\s+of"
+            r"|(?:had|has|have)\s+taken)\s+",
+            re.I,
         ),
         PositionStatus.CAPTURED,
         "location",
     ),
     (
         re.compile(
-            rf"\b{_AUX}(?P<cue>(?:inching|edging|moving|creeping|pushing|inched|edged|moved|crept|pushed)\s+closer\s+to)\s+",
+            r"\b(?P<cue>(?:inching|edging|moving|creeping|pushing|inched|edged|moved|crept|pushed)\s+closer\s+to)\s+",
             re.I,
         ),
         PositionStatus.ADVANCING,
         "objective",
     ),
     (
-        re.compile(rf"\b{_AUX}(?P<cue>clos(?:ing|ed|e)\s+in\s+on|reach(?:ed|ing)?\s+the\s+outskirts\s+of)\s+", re.I),
+        re.compile(r"\b(?P<cue>clos(?:ing|ed|e)\s+in\s+on|reach(?:ed|ing)?\s+the\s+outskirts\s+of)\s+", re.I),
         PositionStatus.ADVANCING,
         "objective",
     ),
     (
         re.compile(
-            rf"\b{_AUX}(?P<cue>(?:making|made|make)\s+(?:significant\s+|steady\s+|rapid\s+|some\s+)?gains)"
+            rf"\b(?P<cue>advancing|advanced|pushing|pushed|heading|headed)\s+(?:(?P<dir>{_COMPASS})\s+)?(?:toward|towards)\s+",
+            re.I,
+        ),
+        PositionStatus.ADVANCING,
+        "objective",
+    ),
+    (
+        re.compile(
+            r"\b(?P<cue>(?:making|made|make)\s+(?:significant\s+|steady\s+|rapid\s+|some\s+)?gains)"
             rf"(?:\s+(?:on|along|in)\s+the\s+(?P<dir>{_COMPASS})\s+front)?",
             re.I,
         ),
@@ -80,20 +101,18 @@ _RULES: list[_Rule] = [
         "",
     ),
     (
-        re.compile(
-            rf"\b{_AUX}(?P<cue>advancing|advanced|pushing|pushed|moving)\s+from\s+the\s+(?P<dir>{_COMPASS})\b", re.I
-        ),
+        re.compile(rf"\b(?P<cue>advancing|advanced|pushing|pushed|moving)\s+from\s+the\s+(?P<dir>{_COMPASS})\b", re.I),
         PositionStatus.ADVANCING,
         "objective-later",
     ),
     (
-        re.compile(rf"\b{_AUX}(?P<cue>battled|fought|clashed\s+with|are\s+battling|were\s+battling)\s+", re.I),
+        re.compile(r"\b(?P<cue>battled|fought|clashed\s+with|are\s+battling|were\s+battling)\s+", re.I),
         PositionStatus.CONTESTED,
         "location-later",
     ),
     (
         re.compile(
-            rf"\b{_AUX}(?P<cue>preparing\s+(?:for\s+a\s+(?:push|offensive|assault|attack)|to\s+(?:attack|advance|push|storm)))"
+            r"\b(?P<cue>preparing\s+(?:for\s+a\s+(?:push|offensive|assault|attack)|to\s+(?:attack|advance|push|storm)))"
             rf"(?:\s+(?:to|toward|towards|on)\s+the\s+(?P<dir>{_COMPASS}))?",
             re.I,
         ),
@@ -101,37 +120,108 @@ _RULES: list[_Rule] = [
         "",
     ),
     (
-        re.compile(rf"\b{_AUX}(?P<cue>withdrew|retreated|pulled\s+back|pulled\s+out)\s+from\s+", re.I),
+        re.compile(r"\b(?P<cue>withdrew|retreated|pulled\s+back|pulled\s+out)\s+from\s+", re.I),
         PositionStatus.WITHDRAWN,
         "location",
+    ),
+    (
+        re.compile(
+            r"\b(?P<cue>(?:held|holding|hold|maintained|kept)\s+(?:their|its|his|her|the)\s+(?:positions?|lines?|ground))"
+            rf"\s+{_DIST}\s+(?P<dir>{_COMPASS})\s+of\s+",
+            re.I,
+        ),
+        PositionStatus.HOLDING,
+        "objective",
+    ),
+    (
+        re.compile(
+            r"\b(?P<cue>(?:held|holding|hold|maintained|kept)\s+(?:their|its|his|her|the)\s+(?:positions?|lines?|ground))"
+            r"\s+(?:around|at|near|in|outside)\s+",
+            re.I,
+        ),
+        PositionStatus.HOLDING,
+        "location",
+    ),
+    (
+        re.compile(
+            r"\b(?P<cue>(?:held|hold|holds|holding|controlled|controls|control)\s+the\s+"
+            r"(?:checkpoint|town|city|village|bridge|crossing|road|base|airport|hill|ridge|district))\b",
+            re.I,
+        ),
+        PositionStatus.HOLDING,
+        "",
+    ),
+    (
+        re.compile(r"\b(?P<cue>(?:remained|remain|remains|stayed|were|are)\s+dug\s+in|dug\s+in|entrenched)\b", re.I),
+        PositionStatus.HOLDING,
+        "",
     ),
 ]
 # Every rule's cue contains one of these: sentences without any are skipped at once.
 _KEYWORDS = re.compile(
     r"advanc|push|mov|came|come|got|closed|closer|closing|retook|recaptur|captur|seiz|liberat|regain|overran"
-    r"|took control|reach|gains|battl|fought|clashed|prepar|withdr|retreat|pulled",
+    r"|took control|taken|reach|gains|battl|fought|clashed|prepar|withdr|retreat|pulled|head|held|hold|maintain"
+    r"|kept|control|dug in|entrenched",
     re.I,
 )
 _REACHING = re.compile(r"\b(?:reach(?:ing|ed)?\s+the\s+outskirts\s+of|toward|towards)\s+", re.I)
 _MODIFIER = re.compile(r"\s+(?:backed|supported|aided|assisted|led|trained|armed)\s+by\b", re.I)
+_FORCES_OF = re.compile(
+    r"(?:[\w,]+\s+of\s+)?(?:\w+\s+)?(?:forces|troops|fighters|men|units|members)\s+(?:from|of)\s+(?:the\s+)?", re.I
+)
 _WE = re.compile(r"\b(?:we|our forces|our troops|our fighters)\b", re.I)
-
-
-@dataclass(frozen=True, slots=True)
-class _Found:
-    cue: tuple[int, int]
-    status: PositionStatus
-    sentence: tuple[int, int]
+_THIRD_PERSON = re.compile(r"^(?:it|they|its\s+\w+|their\s+\w+)$", re.I)
+_REPORTING = frozenset("said says claimed claims announced reported stated".split())
+_SAID_BEFORE = re.compile(r"\b(?:said|says|claimed|claims|announced|reported|stated)\s+(?:that\s+)?$", re.I)
+_PRIORITY = {
+    PositionStatus.CAPTURED: 0,
+    PositionStatus.WITHDRAWN: 0,
+    PositionStatus.HOLDING: 1,
+    PositionStatus.CONTESTED: 1,
+    PositionStatus.ADVANCING: 2,
+    PositionStatus.PREPARING: 3,
+    PositionStatus.UNKNOWN: 4,
+}
 
 
 def find_positions(doc: Doc, quotes: list[Quote] | None = None) -> list[Position]:
     out: list[Position] = []
     for sa, sb in doc.sentences_with(_KEYWORDS):
+        found: list[tuple[int, Position]] = []
         for rule, status, slot in _RULES:
             for m in rule.finditer(doc.text, sa, sb):
+                if any(a <= m.start("cue") < b for a, b in _cue_ranges(found)):
+                    continue
                 pos = _position(doc, m, status, slot, (sa, sb), out, quotes or [])
                 if pos is not None:
-                    out.append(pos)
+                    found.append((m.start("cue"), pos))
+        out.extend(_merge_sentence([p for _, p in sorted(found, key=lambda fp: fp[0])]))
+    return out
+
+
+def _cue_ranges(found: list[tuple[int, Position]]) -> list[tuple[int, int]]:
+    return [
+        (s.start, s.end)
+        for _, p in found
+        if p.status_cue
+        for s in p.status_cue.spans
+        if s.start is not None and s.end is not None
+    ]
+
+
+def _merge_sentence(positions: list[Position]) -> list[Position]:
+    """Positions of one force in one sentence are one position ("advancing from the south, captured X")."""
+    out: list[Position] = []
+    for p in positions:
+        same = next((o for o in out if o.force.spans == p.force.spans), None)
+        if same is None:
+            out.append(p)
+            continue
+        first, second = (same, p) if _PRIORITY[same.status] <= _PRIORITY[p.status] else (p, same)
+        merged = first.model_copy(
+            update={k: getattr(second, k) for k in type(first).model_fields if getattr(first, k) is None}
+        )
+        out[out.index(same)] = merged
     return out
 
 
@@ -147,9 +237,9 @@ def _position(
     text = doc.text
     sa, sb = sentence
     cue_a, cue_b = m.start("cue"), m.end("cue")
-    force, claimed = _force(doc, sa, m.start()), None
+    force, claimed = _force(doc, sa, cue_a)
     if force is None:
-        force, claimed = _first_person_force(doc, sa, m.start(), earlier, quotes)
+        force, claimed = _first_person_force(doc, sa, cue_a, earlier, quotes)
     if force is None:
         return None
     place = _place_after(doc, m.end(), sb, max_words=12 if status is PositionStatus.CAPTURED else 6)
@@ -162,10 +252,11 @@ def _position(
         place = found[0][0] if found else None
     if slot in ("objective", "location") and place is None and status is not PositionStatus.CAPTURED:
         return None
-    location = _location_phrase(doc, m.end(), place) if status is PositionStatus.CAPTURED else place
+    if status is PositionStatus.CAPTURED and place is None:
+        return None
     return Position(
         force=force,
-        location=_mention_of(doc, location) if slot.startswith("location") else None,
+        location=_mention_of(doc, place) if slot.startswith("location") else None,
         objective=_mention_of(doc, place) if slot.startswith("objective") else None,
         distance=_distance(doc, m) if "dist" in m.re.groupindex else None,
         direction=_direction(doc, m, place),
@@ -194,13 +285,6 @@ def _place_after(doc: Doc, start: int, end: int, *, max_words: int = 6) -> Name 
         return None
     found = places_in(doc, names[0].start, names[0].end)
     return found[0][0] if found else None
-
-
-def _location_phrase(doc: Doc, start: int, place: Name | None) -> tuple[int, int] | None:
-    """ "areas close to the eastern outskirts of Mosul": the captured ground up to its place name."""
-    if place is not None and place.start - start <= 80:
-        return start, place.end
-    return None
 
 
 def _distance(doc: Doc, m: re.Match[str]) -> Quantity | None:
@@ -234,33 +318,54 @@ def _as_of(doc: Doc, start: int, end: int) -> DateValue | None:
 # --------------------------------------------------------------------------- the force
 
 
-def _force(doc: Doc, sa: int, cue_start: int) -> Mention | None:
-    """The subject noun phrase before the cue, when it names a force or an armed group."""
+def _force(doc: Doc, sa: int, cue_start: int) -> tuple[Mention | None, Mention | None]:
+    """The subject noun phrase before the cue when it names a force or an armed group, and who claims the move."""
     text = doc.text
     words = doc.words(sa, cue_start)
-    while words and words[-1].text.lower() in SKIPPABLE:
+    claimed = False
+    while words and words[-1].text.lower() in _BEFORE_CUE:
+        claimed = claimed or words[-1].text.lower() in _CLAIMED
         words.pop()
     chunks: list[list[Word]] = [[]]
     for w in words:
-        if w.text == ",":
+        if w.text in (",", "—", "–", ";", ":"):
             chunks.append([])
         else:
             chunks[-1].append(w)
     # "X, a paramilitary group ..., were preparing": skip the apposition.
-    chunk = chunks[-3] if len(chunks) >= 3 and not chunks[-1] else chunks[-1]
+    # "X, advancing from the south, captured": the participle's subject is X too.
+    chunk = chunks[-1] if chunks[-1] else (chunks[-3] if len(chunks) >= 3 else chunks[0])
     # The subject's clause: after the last "but" / "while" / "as" / ";".
     for i in range(len(chunk) - 1, -1, -1):
         if chunk[i].text.lower() in ("but", "while", "as", ";", "and", "when") and i + 1 < len(chunk):
             chunk = chunk[i + 1 :]
             break
+    said = [i for i, w in enumerate(chunk) if w.text.lower() in _REPORTING]
+    if said and said[-1] + 1 < len(chunk):  # "The army also said it ...": the reported clause's subject
+        chunk = chunk[said[-1] + 1 :]
+        chunk = chunk[1:] if chunk[0].text.lower() == "that" and len(chunk) > 1 else chunk
     if not chunk or len(chunk) > 12 or doc.quote_at(chunk[0].start) is not None:
-        return None
+        return None, None
     a, b = chunk[0].start, chunk[-1].end
-    phrase = text[a:b]
-    lead = _CLAUSE_LEADS.match(phrase)
+    lead = _CLAUSE_LEADS.match(text[a:b])
     if lead is not None:
         a += lead.end()
-    return force_mention(doc, a, b)
+    if _THIRD_PERSON.match(text[a:b]):
+        force = _reporting_force(doc, sa, a)  # "The army said it had taken ...": the army
+        return force, force
+    force = force_mention(doc, a, b)
+    return force, force if claimed and force is not None else None
+
+
+def _reporting_force(doc: Doc, sa: int, pronoun: int) -> Mention | None:
+    """The force or group that reports its own move: the subject of "said" right before the pronoun."""
+    cue = _SAID_BEFORE.search(doc.text, max(sa, pronoun - 30), pronoun)
+    if cue is None:
+        return None
+    who = speaker_before(doc, sa, cue.start())
+    if who is None or who.kind not in (ActorKind.ORGANISATION, ActorKind.ARMED_GROUP, ActorKind.COUNTRY):
+        return None
+    return Mention(value=who.value, spans=[span(doc.text, who.start, who.end)])
 
 
 def force_mention(doc: Doc, a: int, b: int) -> Mention | None:
@@ -270,9 +375,12 @@ def force_mention(doc: Doc, a: int, b: int) -> Mention | None:
     if modifier is not None:
         b = modifier.start()
     phrase = text[a:b]
-    m = re.match(r"(?:[\w,]+\s+of\s+)?(?:forces|troops|fighters|men|units|members)\s+from\s+(?:the\s+)?", phrase, re.I)
+    m = _FORCES_OF.match(phrase)
     if m is not None and m.end() < len(phrase):
         return mention(text, a + m.end(), b)
+    det = _DETERMINER.match(phrase)
+    if det is not None:
+        a, phrase = a + det.end(), phrase[det.end() :]
     words = [w.lower().strip("’'") for w in re.findall(r"[\w’'-]+", phrase)]
     if not words:
         return None
