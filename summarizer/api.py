@@ -95,7 +95,11 @@ def _rules(text: str, article_date: dt.date | None) -> Briefing:
 def _llm_engine(settings: LLMSettings, client: object) -> Any:
     from .engines.llm import LLMEngine
 
-    return LLMEngine(settings, client=client)
+    if not settings.coverage:
+        return LLMEngine(settings, client=client)
+    from .coverage import audit  # the offline finders measure what the model missed
+
+    return LLMEngine(settings, client=client, audit=audit)
 
 
 # --------------------------------------------------------------------------- one article

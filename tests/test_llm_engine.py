@@ -62,6 +62,7 @@ def test_scripted_valid_answer_gives_a_verified_briefing() -> None:
     assert req.body["model"] == "scripted-model" and req.body["temperature"] == 0.0
     assert "Article date: 2016-10-26" in req.text
     assert b.validation is not None and b.validation.ok
+    assert b.validation.coverage is not None and b.validation.coverage.found > 0  # the coverage audit, attached
     gold = gold_draft()
     assert (len(b.quotes), len(b.incidents), len(b.front_lines)) == (
         len(gold.quotes),

@@ -11,9 +11,9 @@ or :class:`~summarizer.transport.AsyncTransport`. Per article:
    and validated again;
 2. on a miss, the article is split into chunks when long, each chunk looked up in
    the cache or asked of the model (with re-asks), and the pieces assembled;
-3. the assembled briefing is validated against the whole article, the coverage
-   audit is attached when available, unverified items are dropped with their
-   reasons, and provenance records what it cost.
+3. the assembled briefing is validated against the whole article, unverified items
+   are dropped with their reasons, the coverage audit (when given) is attached to
+   the report, and provenance records what it cost.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ import openai
 from ...cache import CachedPiece, CacheEntry, ResponseCache, cache_key, open_cache
 from ...config import LLMSettings
 from ...prompts import load_prompts
-from ...schema import Briefing, DroppedItem, Provenance, ValidationReport
+from ...schema import Briefing, Coverage, DroppedItem, Provenance, ValidationReport
 from ...transport import AsyncTransport, Call, Outcome, Transport
 from ...validate import validate as default_validate
 from .chunking import Piece, assemble, plan_chunks
@@ -99,7 +99,15 @@ async def _adrive(gen: Generator[Call, Outcome, T], transport: AsyncTransport, s
 class LLMEngine:
     """One configured endpoint + model + prompt set. Cheap to keep; safe to share between threads."""
 
-    def __init__(self, settings: LLMSettings, *, client: Any = None, validate: Validator | None = None) -> None:
+    def __init__(
+        self,
+        settings: LLMSettings,
+        *,
+        client: Any = None,
+        validate: Validator | None = None,
+        audit: Callable[[Briefing, str], Coverage] | None = None,
+    ) -> None:
+        """``audit`` (e.g. :func:`summarizer.coverage.audit`) fills ``validation.coverage`` of each result."""
         if client is not None and settings.base_url is None:
             settings = settings.replace(base_url=str(client.base_url))
         if client is None:
@@ -126,11 +134,12 @@ class LLMEngine:
         }
         self.cache: ResponseCache | None = open_cache(settings.resolved_cache_dir()) if settings.cache else None
         self._validate: Validator = validate or default_validate
+        self._audit = audit
 
     # -- keys and context -----------------------------------------------------------
     def _fingerprint(self) -> str:
         """What made a stored result: the library's code and whether coverage was attached."""
-        return f"{core_fingerprint()}:coverage={int(self.settings.coverage)}"
+        return f"{core_fingerprint()}:coverage={int(self._audit is not None)}"
 
     def key(self, text: str, article_date: dt.date | None) -> str:
         return cache_key(
@@ -323,11 +332,12 @@ class LLMEngine:
             dropped=dropped,
             notes=notes,
         )
-        if self.settings.coverage:
-            report = _with_coverage(briefing, text, report)
         result = briefing.model_copy(update={"provenance": prov})
         # verified() rebuilds the briefing; with no errors there is nothing to drop.
         result = result.verified(report) if report.errors else result.model_copy(update={"validation": report})
+        if self._audit is not None:  # coverage of what is kept: dropped items cover nothing
+            report = report.model_copy(update={"coverage": self._audit(result, text)})
+            result = result.model_copy(update={"validation": report})
         self._store_result(text, article_date, runs, result)
         return result
 
@@ -344,15 +354,6 @@ def _drop_source_fields(briefing: Briefing, report: ValidationReport) -> tuple[B
     if not update:
         return briefing, dropped
     return briefing.model_copy(update={"source": briefing.source.model_copy(update=update)}), dropped
-
-
-def _with_coverage(briefing: Briefing, text: str, report: ValidationReport) -> ValidationReport:
-    """Attach the coverage audit (what the source has that the briefing lacks) when it is available."""
-    try:
-        from ...coverage import audit  # type: ignore[import-not-found, unused-ignore]
-    except ImportError:
-        return report
-    return report.model_copy(update={"coverage": audit(briefing, text)})
 
 
 def _check_integrity(briefing: Briefing, text: str) -> None:
