@@ -27,7 +27,7 @@ from .names import ARMED_GROUPS, Name
 from .places import places_in
 from .speakers import SKIPPABLE, speaker_before
 
-__all__ = ["find_positions", "force_mention"]
+__all__ = ["find_positions", "force_mention", "subject_force"]
 
 _COMPASS = r"(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?"
 _DIST = (
@@ -237,7 +237,7 @@ def _position(
     text = doc.text
     sa, sb = sentence
     cue_a, cue_b = m.start("cue"), m.end("cue")
-    force, claimed = _force(doc, sa, cue_a)
+    force, claimed = subject_force(doc, sa, cue_a)
     if force is None:
         force, claimed = _first_person_force(doc, sa, cue_a, earlier, quotes)
     if force is None:
@@ -318,7 +318,7 @@ def _as_of(doc: Doc, start: int, end: int) -> DateValue | None:
 # --------------------------------------------------------------------------- the force
 
 
-def _force(doc: Doc, sa: int, cue_start: int) -> tuple[Mention | None, Mention | None]:
+def subject_force(doc: Doc, sa: int, cue_start: int) -> tuple[Mention | None, Mention | None]:
     """The subject noun phrase before the cue when it names a force or an armed group, and who claims the move."""
     text = doc.text
     words = doc.words(sa, cue_start)
