@@ -22,7 +22,7 @@ from ...schema import ActorKind, DateValue, EventType, Incident, IncidentSubType
 from .doc import Doc
 from .evidence import dates_in, mention, quantities_in, span, to_quantity
 from .names import MEDIA, Name, kind_of
-from .places import places_in, with_suffix
+from .places import place_like, with_suffix
 from .positions import force_mention, subject_force
 
 __all__ = ["find_incidents"]
@@ -320,7 +320,9 @@ def _clause_end(text: str, cue_b: int, sb: int) -> int:
 
 def _place(doc: Doc, start: int, end: int, sub: IncidentSubType) -> Name | None:
     lead = _LEAVE_LEAD if sub is S.DISPLACEMENT else _PLACE_LEAD
-    found = [n for n, _ in places_in(doc, start, end) if lead.search(doc.text, max(0, n.start - 40), n.start)]
+    found = [
+        n for n in doc.names(start, end) if place_like(doc, n) and lead.search(doc.text, max(0, n.start - 40), n.start)
+    ]
     if not found:
         return None
     first = found[0]

@@ -24,7 +24,7 @@ from .places import places_in
 __all__ = ["find_meetings"]
 
 _CUE = re.compile(
-    r"\b(?P<verb>met|meet|meets|hosted|hosts|hosting|convened|convenes|discussed|discuss(?=\s+[A-Z]))\b"
+    r"\b(?P<verb>met|meet|meets|hosted|hosts|hosting|convened|convenes|discussed|discuss(?=\s+(?-i:[A-Z])))\b"
     r"|\b(?P<noun>meeting|meetings|talks|summit|conference|consultations)\b(?! (?:call|room|hall)\b)",
     re.IGNORECASE,
 )
@@ -172,7 +172,7 @@ def _draft(doc: Doc, m: re.Match[str]) -> _Draft | None:
 
 def _subject_ok(group: list[Name], verb: str) -> bool:
     """An enumeration, a person, or (for "discuss" / "convene") a deliberative body."""
-    if len(group) >= 2 or group[0].kind is ActorKind.PERSON:
+    if len(group) >= 2 or group[0].kind is ActorKind.PERSON or group[0].title is not None:
         return True
     return verb.startswith(("discuss", "convene")) and _BODY_WORDS.search(group[0].text) is not None
 

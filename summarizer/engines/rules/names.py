@@ -221,6 +221,19 @@ def _split_title(run: list[_Tok]) -> int:
     return last_title + 1
 
 
+_LOWER_TITLE = re.compile(r"(?:(?P<aff>[A-Z][\w.’'-]*)[ \t]+)?(?P<title>[a-z]+)[ \t]+$")
+
+
+def _lowercase_title(text: str, start: int) -> tuple[tuple[int, int], tuple[int, int] | None] | None:
+    """A lowercase title right before a name ("DLF spokesman", "UN envoy"), and the affiliation before it."""
+    m = _LOWER_TITLE.search(text, max(0, start - 40), start)
+    if m is None or not is_title_word(m.group("title")):
+        return None
+    aff = m.group("aff")
+    represents = (m.start("aff"), m.end("aff")) if aff and _affiliation(aff) else None
+    return (m.start("title"), m.end("title")), represents
+
+
 def kind_of(name: str) -> ActorKind:
     """What a name (without its title) names, from the gazetteer and the organisation word lists."""
     key = fold_name(name)
@@ -259,6 +272,11 @@ def names_in(text: str, start: int, end: int) -> list[Name]:
         body = run[cut:]
         a, b = body[0].start, body[-1].end
         name = text[a:b]
+        if cut == 0:
+            led = _lowercase_title(text, run[0].start)
+            if led is not None and kind_of(name) is ActorKind.OTHER:  # "UN envoy David Lindqvist"
+                out.append(Name(a, b, name, ActorKind.PERSON, led[0], led[1]))
+                continue
         if cut > 0:
             lead = 0
             while lead < cut - 1 and _affiliation(run[lead].text):

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import re
 
-from ...lexicon import demonym_country, fold_name, is_country
+from ...lexicon import MONTHS, demonym_country, fold_name, is_country
 from ...schema import ActorKind, Location, LocationKind, Mention
 from .doc import Doc
 from .evidence import mention, span
 from .names import Name
 
-__all__ = ["find_dateline", "find_locations", "place_at", "places_in", "with_suffix"]
+__all__ = ["find_dateline", "find_locations", "place_at", "place_like", "places_in", "with_suffix"]
 
 _STRONG_PREPOSITIONS = frozenset("in near at outside around into toward towards inside across".split())
 _PLACE_NOUNS = {
@@ -30,7 +30,8 @@ _PLACE_NOUNS = {
 _SUFFIX = re.compile(r"[ \t]+(?:province|district|valley|river|crossing|checkpoint|region|governorate|county)\b")
 _OF_PLACE = re.compile(
     r"\b(?:outskirts|edge|suburbs|centre|center|heart|north|south|east|west|northeast|northwest|southeast|southwest"
-    r"|north-east|north-west|south-east|south-west|town|city|village|province|district|region|capital)\s+of\s+"
+    r"|north-east|north-west|south-east|south-west|town|city|village|province|district|region|capital"
+    r"|km|kms|kilomet(?:er|re)s?|miles?|met(?:er|re)s?)\s+of\s+"
     r"(?:the\s+)?$",
     re.I,
 )
@@ -51,6 +52,8 @@ _DATELINE = re.compile(
 def _is_place_name(doc: Doc, name: Name) -> bool:
     if name.kind not in (ActorKind.OTHER, ActorKind.COUNTRY) or name.title is not None:
         return False
+    if fold_name(name.text) in MONTHS and re.match(r"\s+\d", doc.text[name.end : name.end + 3]):
+        return False  # "May 12"
     words = name.text.split()
     if len(words) == 1 and (demonym_country(name.text) or fold_name(name.text) in _ADJECTIVES):
         return False
@@ -74,6 +77,13 @@ def _preposition(doc: Doc, name: Name) -> str | None:
         return "in"  # "the outskirts of Birat", "3 km south of Tel Maskan": as strong as "in"
     m = re.search(r"\b([a-z]+)\s+(?:the\s+)?(?:(?:[A-Z][\w]*)['’]s\s+)?$", before)
     return m.group(1) if m else None
+
+
+def place_like(doc: Doc, name: Name) -> bool:
+    """Whether a name may be a place where the words around it say a place comes ("fled X", "toward X")."""
+    if place_at(doc, name) is not None:
+        return True
+    return _is_place_name(doc, name) and doc.person_at(name.start, name.end) is None
 
 
 def place_at(doc: Doc, name: Name) -> LocationKind | None:

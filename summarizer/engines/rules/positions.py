@@ -24,7 +24,7 @@ from ...schema import ActorKind, DateValue, Mention, Position, PositionStatus, Q
 from .doc import Doc, Word
 from .evidence import dates_in, mention, quantities_in, span, to_quantity
 from .names import ARMED_GROUPS, Name
-from .places import places_in
+from .places import place_like, places_in
 from .speakers import SKIPPABLE, speaker_before
 
 __all__ = ["find_positions", "force_mention", "subject_force"]
@@ -283,8 +283,7 @@ def _place_after(doc: Doc, start: int, end: int, *, max_words: int = 6) -> Name 
     between = doc.text[start : names[0].start]
     if len(between.split()) > max_words or re.search(r"[,;:]", between):
         return None
-    found = places_in(doc, names[0].start, names[0].end)
-    return found[0][0] if found else None
+    return names[0] if place_like(doc, names[0]) else None  # "toward X", "within 5 km of X": X is a place
 
 
 def _distance(doc: Doc, m: re.Match[str]) -> Quantity | None:
