@@ -110,10 +110,8 @@ class Doc:
         return [n for n in self._names[i:j] if n.end <= end]
 
     def sentences_with(self, keywords: re.Pattern[str]) -> list[tuple[int, int]]:
-        """The sentences in which ``keywords`` matches (one scan of the text)."""
-        sents = self.src.sentences
-        hits = sorted({self.src.sentence_index(m.start()) for m in keywords.finditer(self.text)})
-        return [sents[i] for i in hits if i < len(sents)]
+        """The sentences in which ``keywords`` matches (a sentence is skipped at its first hit)."""
+        return [(a, b) for a, b in self.src.sentences if keywords.search(self.text, a, b)]
 
     def paragraph(self, offset: int) -> int:
         """Index of the paragraph holding ``offset``."""

@@ -106,9 +106,9 @@ _CUES: list[tuple[re.Pattern[str], EventType, IncidentSubType]] = [
 ]
 # Every cue above contains one of these: sentences without any are skipped at once.
 _KEYWORDS = re.compile(
-    r"suicide|strike|raid|shell|artillery|mortar|rocket|bomb|blast|IED|clash|battl|firefight|gun|fighting|attack"
+    r"\b(?:air|suicide|strike|raid|shell|artillery|mortar|rocket|bomb|blast|IED|clash|battl|firefight|gun|fighting|attack"
     r"|assault|ambush|abduct|kidnap|leave|forced|fled|displaced|protest|demonstrat|riot|shot|gunned|executed"
-    r"|massacred|beheaded|took|captur|seiz|overran|regained|left|driven",
+    r"|massacred|beheaded|took|captur|recaptur|retook|seiz|overran|regained|left|driven)",
     re.I,
 )
 _NOT_EVENT = re.compile(

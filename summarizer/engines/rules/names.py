@@ -27,6 +27,11 @@ __all__ = [
 ]
 
 _TOKEN = re.compile(r"(?:[A-Z]\.){2,}(?:-[\w’']+)*|[^\W\d_][\w’'&]*(?:-[\w’']+)*\.?|\d[\d,.]*\d|\d|[^\w\s]")
+# Stretches that may hold a name run: capitalised words joined by spaces, one line break or a particle.
+# Only these are tokenised, so the lowercase bulk of an article costs one regex scan.
+_CAP = r"(?:(?:al|el|ad|ash|as|az|at|an|ar|abu|bin|ibn|ben)-)?[A-ZÀ-ÖØ-Þ][\w’'&.-]*"
+_JOINER = r"(?:[ \t]+|[ \t]*\n[ \t]*)(?:(?:al|el|bin|ibn|ben|van|von|der|den|de|da|di|du|la|le|dos|das)[ \t]+)?"
+_CANDIDATE = re.compile(rf"(?<![\w’'.-]){_CAP}(?:{_JOINER}{_CAP})*")
 _PARTICLES = frozenset("al el bin ibn ben van von der den de da di du la le dos das".split())
 _ARABIC_PREFIX = re.compile(r"(?:al|el|ad|ash|as|az|at|an|ar|abu|bin|ibn|ben)-[A-Z]")
 _POSSESSIVE = re.compile(r"[’']s?$")
@@ -261,7 +266,7 @@ def names_in(text: str, start: int, end: int) -> list[Name]:
     person whom the caller may recognise from context).
     """
     out: list[Name] = []
-    for run in _runs(text, start, end):
+    for run in (r for m in _CANDIDATE.finditer(text, start, end) for r in _runs(text, m.start(), m.end())):
         while run and fold_name(run[0].text) in _NOT_NAMES:
             run = run[1:]
         if not run:

@@ -159,9 +159,9 @@ _RULES: list[_Rule] = [
 ]
 # Every rule's cue contains one of these: sentences without any are skipped at once.
 _KEYWORDS = re.compile(
-    r"advanc|push|mov|came|come|got|closed|closer|closing|retook|recaptur|captur|seiz|liberat|regain|overran"
+    r"\b(?:advanc|push|mov|came|come|got|closed|closer|closing|retook|recaptur|captur|seiz|liberat|regain|overran"
     r"|took control|taken|reach|gains|battl|fought|clashed|prepar|withdr|retreat|pulled|head|held|hold|maintain"
-    r"|kept|control|dug in|entrenched",
+    r"|kept|control|dug in|entrenched)",
     re.I,
 )
 _REACHING = re.compile(r"\b(?:reach(?:ing|ed)?\s+the\s+outskirts\s+of|toward|towards)\s+", re.I)
