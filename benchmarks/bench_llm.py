@@ -26,6 +26,7 @@ import asyncio
 import json
 import math
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -87,53 +88,149 @@ def _ms(xs: list[float]) -> str:
 # --------------------------------------------------------------------------- 1 + 2
 
 
-def bench_single(runs: int, *, coverage: bool) -> None:
-    answer = completion(gold_answer())
+def _quotes_only(data: dict[str, Any]) -> None:
+    for kind in ("meetings", "front_lines", "incidents", "locations", "summary"):
+        data.pop(kind, None)
+
+
+ANSWERS = {
+    "gold, all fields": lambda: gold_answer(),
+    "gold quotes only": lambda: gold_answer(edit=_quotes_only),
+}
+
+
+def bench_single(runs: int) -> None:
+    words = len(thousand_words(0).split())
+    print(f"\n### 1-2. Library time per article ({words} words, {runs} new articles, cache on) and cache hits\n")
+    print('Instant loopback server; "own" subtracts the server\'s handling time. Each article is new (a miss).\n')
+    print("| answer | checked fields | coverage audit | end to end | own | cache hit, end to end |")
+    print("|---|---:|---|---|---|---|")
+    for label, make in ANSWERS.items():
+        for coverage in (False, True):
+            if coverage and label != "gold, all fields":
+                continue
+            _single_row(label, make(), runs, coverage=coverage)
+
+
+def _single_row(label: str, answer_text: str, runs: int, *, coverage: bool) -> None:
+    answer = completion(answer_text)
     with tempfile.TemporaryDirectory() as tmp, ScriptedServer(responder=lambda r: answer) as server:
         settings = _settings(server, Path(tmp), coverage=coverage)
         summarize(thousand_words(-1), engine="llm", date=ISIL_DATE, settings=settings)  # warm imports, clients
         total: list[float] = []
         own: list[float] = []
         texts = [thousand_words(i) for i in range(runs)]
+        fields = 0
         for text in texts:
             busy = server.busy_seconds
             t0 = time.perf_counter()
             b = summarize(text, engine="llm", date=ISIL_DATE, settings=settings)
-            dt_ = time.perf_counter() - t0
-            total.append(dt_)
-            own.append(dt_ - (server.busy_seconds - busy))
+            elapsed = time.perf_counter() - t0
+            total.append(elapsed)
+            own.append(elapsed - (server.busy_seconds - busy))
             assert b.validation is not None and b.validation.ok and not b.provenance.cached  # type: ignore[union-attr]
+            fields = b.validation.fields_checked
         hits: list[float] = []
         for text in texts:
             t0 = time.perf_counter()
             b = summarize(text, engine="llm", date=ISIL_DATE, settings=settings)
             hits.append(time.perf_counter() - t0)
             assert b.provenance is not None and b.provenance.cached
-    words = len(texts[0].split())
-    spans = sum(1 for _ in json.dumps(json.loads(gold_answer())).split('"evidence"')) - 1
-    audit = "with" if coverage else "without"
-    print(
-        f"\n### 1. Library time per article ({words} words, {runs} cold articles, cache on, {audit} coverage audit)\n"
-    )
-    print(f"- end to end, instant loopback server: {_ms(total)}")
-    print(f"- minus the server's own handling time: {_ms(own)}")
-    print(f"  (answer: {len(gold_answer())} characters of JSON, {spans} explicit evidence strings)")
-    print(f"\n### 2. Cache hit, end to end ({audit} coverage audit)\n")
-    print(f"- {_ms(hits)} ({runs} hits)")
+    audit = "on" if coverage else "off"
+    print(f"| {label} | {fields} | {audit} | {_ms(total)} | {_ms(own)} | {_ms(hits)} |")
+
+
+def bench_phases(runs: int) -> None:
+    """Where the time of one miss goes (gold answer, all fields, no coverage audit)."""
+    import instructor
+    import openai
+
+    from summarizer.engines.llm.draft import Draft, to_briefing
+    from summarizer.locate import ground
+    from summarizer.prompts import load_prompts
+    from summarizer.validate import validate
+
+    reply = completion(gold_answer())
+    prompts = load_prompts()
+    phases: dict[str, list[float]] = {}
+
+    def tick(name: str, t0: float) -> float:
+        now = time.perf_counter()
+        phases.setdefault(name, []).append(now - t0)
+        return now
+
+    with ScriptedServer(responder=lambda r: reply) as server:
+        client = openai.OpenAI(api_key="k", base_url=server.base_url, max_retries=0)
+        ic = instructor.from_openai(client, mode=instructor.Mode.MD_JSON)
+        for i in range(runs + 3):
+            text = thousand_words(1000 + i)
+            t = time.perf_counter()
+            msgs = list(prompts.extract_messages(text, ISIL_DATE))
+            raw = client.chat.completions.create(model="m", messages=msgs)  # type: ignore[arg-type]
+            t = tick("HTTP + JSON of the answer (openai, no instructor)", t)
+            Draft.model_validate_json(raw.choices[0].message.content or "")
+            t = tick("parse into the Draft (pydantic)", t)
+            draft, _ = ic.create_with_completion(
+                model="m", messages=msgs, response_model=Draft, max_retries=0, strict=False
+            )
+            t = tick("the same request through instructor (HTTP + parse)", t)
+            b = to_briefing(draft, text, article_date=ISIL_DATE)
+            t = tick("draft -> briefing", t)
+            g = ground(b, text)
+            t = tick("ground (locate evidence)", t)
+            validate(g, text)
+            tick("validate", t)
+        client.close()
+    print(f"\nWhere a miss spends its time (gold answer, medians of {runs} articles):\n")
+    print("| step | median |")
+    print("|---|---:|")
+    for name, xs in phases.items():
+        print(f"| {name} | {1e3 * statistics.median(xs[3:]):.2f} ms |")
 
 
 # --------------------------------------------------------------------------- 3
 
 
-async def _batch(texts: list[str], answer: str, latency: float, concurrency: int) -> tuple[float, int]:
-    reply = completion(answer, delay=latency)
+class _ChildServer:
+    """The loopback server in its own process, so that it does not share the client's GIL."""
+
+    def __init__(self, answer: str, latency: float) -> None:
+        args = json.dumps({"answer": answer, "latency": latency})
+        self.proc = subprocess.Popen(
+            [sys.executable, __file__, "--serve", args], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
+        assert self.proc.stdout is not None
+        self.base_url = self.proc.stdout.readline().strip()
+
+    def close(self) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.close()
+        self.proc.wait(timeout=30)
+
+
+def serve(args: str) -> None:
+    spec = json.loads(args)
+    reply = completion(spec["answer"], delay=spec["latency"])
     with ScriptedServer(responder=lambda r: reply) as server:
-        settings = _settings(server, None)
+        print(server.base_url, flush=True)
+        sys.stdin.read()  # until the parent closes our stdin
+
+
+async def _batch(
+    texts: list[str], answer: str, latency: float, concurrency: int, *, coverage: bool
+) -> tuple[float, int]:
+    server = _ChildServer(answer, latency)
+    try:
+        settings = LLMSettings.from_env(
+            base_url=server.base_url, model="scripted-model", cache=False, coverage=coverage
+        )
         t0 = time.perf_counter()
         results = await asummarize_many(
             texts, settings=settings, concurrency=concurrency, dates=[ISIL_DATE] * len(texts)
         )
         elapsed = time.perf_counter() - t0
+    finally:
+        server.close()
     failures = sum(1 for r in results if isinstance(r, Exception))
     return elapsed, failures
 
@@ -141,22 +238,81 @@ async def _batch(texts: list[str], answer: str, latency: float, concurrency: int
 def bench_batch(n: int, latency: float, concurrency: int) -> None:
     ideal = n * latency / concurrency
     print(f"\n### 3. summarize_many: {n} articles, {latency * 1e3:.0f} ms latency, concurrency {concurrency}\n")
-    print(f"Ideal: N x latency / concurrency = {ideal:.3f} s.\n")
-    print("| articles | answer | elapsed | throughput vs ideal | CPU per article (est.) |")
-    print("|---|---|---:|---:|---:|")
+    print(f"Ideal: N x latency / concurrency = {ideal:.3f} s. Cache off (every article is a miss).")
+    print("The server runs in a child process (it would otherwise share the client's GIL).\n")
+    print("| articles | answer | coverage audit | elapsed | throughput vs ideal | CPU per article (est.) |")
+    print("|---|---|---|---:|---:|---:|")
     short = [f"Mayor {i} met the council in Lenz on Monday, officials said." for i in range(n)]
     small = json.dumps({"locations": [{"name": {"value": "Lenz"}, "kind": "town"}]})
-    for label, texts, answer in [
-        ("one sentence", short, small),
-        ("1,000 words", [thousand_words(i) for i in range(n)], gold_answer()),
+    for label, texts, answer, coverage in [
+        ("one sentence", short, small, False),
+        ("one sentence", short, small, True),
+        ("1,000 words", [thousand_words(i) for i in range(n)], gold_answer(), False),
     ]:
-        elapsed, failures = asyncio.run(_batch(texts, answer, latency, concurrency))
+        elapsed, failures = asyncio.run(_batch(texts, answer, latency, concurrency, coverage=coverage))
         cpu = max(0.0, elapsed - ideal) / n
         note = "" if not failures else f" ({failures} failed)"
         print(
-            f"| {label}{note} | {len(answer)} chars | {elapsed:.3f} s | {100 * ideal / elapsed:.1f} % "
-            f"| {1e3 * cpu:.2f} ms |"
+            f"| {label}{note} | {len(answer)} chars | {'on' if coverage else 'off'} | {elapsed:.3f} s "
+            f"| {100 * ideal / elapsed:.1f} % | {1e3 * cpu:.2f} ms |"
         )
+
+
+async def _floor_run(url: str, texts: list[str], mode: Any, concurrency: int) -> float:
+    """Seconds for ``texts`` through the bare openai client (``mode`` None) or through instructor."""
+    import instructor
+    import openai
+
+    from summarizer.engines.llm.draft import Draft
+    from summarizer.prompts import load_prompts
+
+    prompts = load_prompts()
+    sem = asyncio.Semaphore(concurrency)
+    async with openai.AsyncOpenAI(api_key="k", base_url=url, max_retries=0) as client:
+        ic = instructor.from_openai(client, mode=mode) if mode is not None else None
+
+        async def one(text: str) -> object:
+            msgs: Any = list(prompts.extract_messages(text, None))
+            async with sem:
+                if ic is None:
+                    return await client.chat.completions.create(model="m", messages=msgs)
+                return await ic.create_with_completion(
+                    model="m", messages=msgs, response_model=Draft, max_retries=0, strict=False
+                )
+
+        t0 = time.perf_counter()
+        await asyncio.gather(*(one(t) for t in texts))
+        return time.perf_counter() - t0
+
+
+def bench_floor(n: int, concurrency: int) -> None:
+    """Client CPU per request with no latency: the SDK alone, instructor, the whole library."""
+    import instructor
+
+    small = json.dumps({"locations": [{"name": {"value": "Lenz"}, "kind": "town"}]})
+    texts = [f"Mayor {i} met the council in Lenz on Monday, officials said." for i in range(n)]
+    server = _ChildServer(small, 0.0)
+    rows: list[tuple[str, float]] = []
+    try:
+        for _ in range(2):  # the first round warms up; the second is reported
+            rows = []
+            for label, mode in [
+                ("openai AsyncOpenAI alone", None),
+                ("instructor, md_json", instructor.Mode.MD_JSON),
+                ("instructor, json_schema", instructor.Mode.JSON_SCHEMA),
+            ]:
+                rows.append((label, asyncio.run(_floor_run(server.base_url, texts, mode, concurrency))))
+            settings = LLMSettings.from_env(base_url=server.base_url, model="m", cache=False, coverage=False)
+            t0 = time.perf_counter()
+            asyncio.run(asummarize_many(texts, settings=settings, concurrency=concurrency))
+            rows.append(("summarizer asummarize_many (md_json)", time.perf_counter() - t0))
+    finally:
+        server.close()
+    print(f"\nClient time per request with an instant server ({n} one-sentence articles, concurrency {concurrency}):\n")
+    print("| client | per request |")
+    print("|---|---:|")
+    for label, elapsed in rows:
+        print(f"| {label} | {1e3 * elapsed / n:.2f} ms |")
 
 
 # --------------------------------------------------------------------------- 4
@@ -211,11 +367,15 @@ def bench_reasks(text: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer runs, a smaller batch")
+    parser.add_argument("--serve", help=argparse.SUPPRESS)  # internal: run the batch server (child process)
     args = parser.parse_args()
+    if args.serve:
+        return serve(args.serve)
     print("## LLM engine benchmark (scripted answers from a loopback server)")
-    bench_single(20 if args.quick else 100, coverage=False)
-    bench_single(20 if args.quick else 100, coverage=True)
+    bench_single(20 if args.quick else 100)
+    bench_phases(20 if args.quick else 100)
     bench_batch(100 if args.quick else 500, 0.2, 32)
+    bench_floor(100 if args.quick else 300, 32)
     bench_prompts()
 
 

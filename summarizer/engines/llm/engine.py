@@ -108,7 +108,7 @@ class LLMEngine:
         audit: Callable[[Briefing, str], Coverage] | None = None,
     ) -> None:
         """``audit`` (e.g. :func:`summarizer.coverage.audit`) fills ``validation.coverage`` of each result."""
-        if client is not None and settings.base_url is None:
+        if client is not None:  # the caller's client decides the endpoint (host, mode)
             settings = settings.replace(base_url=str(client.base_url))
         if client is None:
             settings.require_configured()
