@@ -34,6 +34,7 @@ __all__ = [
     "Mode",
     "ReaskStrategy",
     "RetryPolicy",
+    "endpoint_host",
     "no_llm_message",
 ]
 
