@@ -19,6 +19,7 @@ and no offsets, never a guess.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -57,7 +58,8 @@ def find_candidates(query: str, source: str | SourceText) -> list[Candidate]:
     out: list[Candidate] = []
     i = text.find(q)
     while i >= 0 and len(out) < _MAX_OCCURRENCES:
-        out.append(Candidate(i, i + len(q), MatchStatus.EXACT))
+        if _whole(text, i, i + len(q)):
+            out.append(Candidate(i, i + len(q), MatchStatus.EXACT))
         i = text.find(q, i + 1)
     if out:
         return out
@@ -67,12 +69,20 @@ def find_candidates(query: str, source: str | SourceText) -> list[Candidate]:
     norm = src.norm
     i = norm.text.find(nq)
     while i >= 0 and len(out) < _MAX_OCCURRENCES:
-        a, b = norm.to_original(i, i + len(nq))
-        out.append(Candidate(a, b, MatchStatus.NORMALIZED))
+        if _whole(norm.text, i, i + len(nq)):
+            a, b = norm.to_original(i, i + len(nq))
+            out.append(Candidate(a, b, MatchStatus.NORMALIZED))
         i = norm.text.find(nq, i + 1)
     if out:
         return out
     return _fuzzy(nq, src)
+
+
+def _whole(text: str, a: int, b: int) -> bool:
+    """Whether ``text[a:b]`` does not cut a word: "he" is not the end of "the"."""
+    if a > 0 and text[a].isalnum() and text[a - 1].isalnum():
+        return False
+    return not (b < len(text) and text[b - 1].isalnum() and text[b].isalnum())
 
 
 def _fuzzy(nq: str, src: SourceText) -> list[Candidate]:
@@ -185,22 +195,25 @@ def _closest_pair_anchor(found: list[list[Candidate]]) -> list[int]:
 # --------------------------------------------------------------------------- briefings
 
 
-def iter_evidence(node: Any, path: str = "") -> Iterator[tuple[str, Evidence]]:
+@functools.cache
+def _walk_fields(cls: type[BaseModel]) -> tuple[str, ...]:
+    """The fields of a model class that may hold evidence (everything but spans and the report)."""
+    return tuple(n for n in cls.__pydantic_fields__ if n not in ("validation", "provenance", "spans"))
+
+
+def iter_evidence(node: BaseModel, path: str = "") -> Iterator[tuple[str, Evidence]]:
     """Every evidence-bearing value below ``node`` with its path (``quotes[2].speaker``)."""
     if isinstance(node, Evidence):
         yield path, node
-    if isinstance(node, BaseModel):
-        for name in type(node).model_fields:
-            if name in ("validation", "provenance"):
-                continue
-            child = getattr(node, name)
+    cls: type[BaseModel] = type(node)
+    for name in _walk_fields(cls):
+        child = getattr(node, name)
+        if isinstance(child, BaseModel):
+            yield from iter_evidence(child, f"{path}.{name}" if path else name)
+        elif isinstance(child, list) and child and isinstance(child[0], BaseModel):
             sub = f"{path}.{name}" if path else name
-            if isinstance(child, list):
-                for i, item in enumerate(child):
-                    if isinstance(item, BaseModel):
-                        yield from iter_evidence(item, f"{sub}[{i}]")
-            elif isinstance(child, BaseModel) and not isinstance(child, Span):
-                yield from iter_evidence(child, sub)
+            for i, item in enumerate(child):
+                yield from iter_evidence(item, f"{sub}[{i}]")
 
 
 def ground(briefing: Briefing, source: str) -> Briefing:

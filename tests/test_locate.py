@@ -96,7 +96,13 @@ def test_ground_keeps_spans_that_already_have_offsets() -> None:
 
 
 def test_candidates_are_capped() -> None:
-    assert len(find_candidates("a", "a" * 1000)) == 64
+    assert len(find_candidates("a", " ".join(["a"] * 1000))) == 64
+
+
+def test_a_match_never_cuts_a_word() -> None:
+    assert locate("he", "the other said it").status is MatchStatus.UNLOCATED
+    assert locate("he", "then he said it").start == 5
+    assert locate("Iraq", "Iraqi forces").status is MatchStatus.UNLOCATED
 
 
 # --------------------------------------------------------------------------- planted-span oracles
