@@ -14,6 +14,7 @@ of the same event (same sub-type, place and day) are one incident.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -158,6 +159,7 @@ _KILLED_AFTER = re.compile(
 _AFFECTED = re.compile(
     r"\s+(?:of\s+(?:[\w’'-]+\s+){0,4}?)?(?:families|people|civilians|residents|refugees|villagers|children)\b", re.I
 )
+WINDOW = 300  # characters around a cue that its rules may read (keeps the engine linear)
 _BOUND = re.compile(r"\b(?:since|until|till|before|by|through)\s+$", re.I)
 _LEADING_DATE = re.compile(r"(?:also\s+)?(?P<when>[^,;]{2,30}?)\s*,\s", re.I)
 _GOVERNMENT = re.compile(
@@ -183,17 +185,17 @@ def find_incidents(doc: Doc) -> list[Incident]:
     last: tuple[int, _Draft] | None = None  # the latest incident and the sentence it came from
     sents = doc.src.sentences
     for sa, sb in doc.sentences_with(_KEYWORDS):
-        taken: list[tuple[int, int]] = []
+        taken: list[tuple[int, int]] = []  # sorted, disjoint cue ranges already read
         for pattern, etype, sub in _CUES:
             for m in pattern.finditer(doc.text, sa, sb):
-                if any(a < m.end() and m.start() < b for a, b in taken):
+                if _overlaps(taken, m.start(), m.end()):
                     continue
                 if _NOT_EVENT.search(doc.text, max(sa, m.start() - 30), m.start()):
                     continue
                 found = _incident(doc, m, etype, sub, (sa, sb))
                 if found is None:
                     continue
-                taken.append((m.start(), m.end()))
+                bisect.insort(taken, (m.start(), m.end()))
                 draft, incident = found
                 if last is not None and _continues(doc, last, draft, sents, sa) and out:
                     out[-1] = _absorb(out[-1], incident)  # "Rebel shelling ... The worst attack, on June 12, ..."
@@ -205,6 +207,11 @@ def find_incidents(doc: Doc) -> list[Incident]:
                     same.append(draft)
                     out.append(incident)
     return out
+
+
+def _overlaps(taken: list[tuple[int, int]], a: int, b: int) -> bool:
+    i = bisect.bisect_left(taken, (a, a))
+    return any(s < b and a < e for s, e in taken[max(0, i - 1) : i + 1])
 
 
 def _continues(doc: Doc, last: tuple[int, _Draft], draft: _Draft, sents: list[tuple[int, int]], sa: int) -> bool:
@@ -231,13 +238,14 @@ def _incident(
     doc: Doc, m: re.Match[str], etype: EventType, sub: IncidentSubType, sentence: tuple[int, int]
 ) -> tuple[_Draft, Incident] | None:
     text = doc.text
-    sa, sb = sentence
+    start, end = sentence
     cue_a, cue_b = m.start(), m.end()
+    sa, sb = max(start, cue_a - WINDOW), min(end, cue_b + WINDOW)  # bounded work per cue: linear time
     if sub is S.ATTACK and etype is E.BATTLES:  # "the worst attack": the cue is the noun
         cue_a = cue_b - len(re.search(r"\w+$", m.group()).group())  # type: ignore[union-attr]
     clause_end = _clause_end(text, cue_b, sb)
     place = _place(doc, cue_b, clause_end, sub) or _place(doc, _clause_start(text, sa, cue_a), cue_a, sub)
-    dates = _event_dates(doc, cue_b, clause_end) or _leading_date(doc, sa, cue_a)
+    dates = _event_dates(doc, cue_b, clause_end) or (_leading_date(doc, sa, cue_a) if sa == start else [])
     date = dates[0][1] if dates else None
     actors = _actors(doc, sa, cue_a, cue_b, sb, sub)
     affected = _affected(doc, sa, sb) if sub is S.DISPLACEMENT else None

@@ -11,6 +11,7 @@ same place on the same day are one meeting.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -45,6 +46,7 @@ _TOPIC = re.compile(
 )
 _DISCUSS_TOPIC = re.compile(r"\s+(?P<topic>[^.;,“”\"]{2,80}?)(?=\s+(?:on|at|in|next|this|last)\b|[.;,]|$)")
 _PRESS = re.compile(r"\b(?:press|news)\s+$", re.IGNORECASE)
+WINDOW = 400  # characters around a cue that its rules may read (keeps the engine linear)
 _JOIN_PARAGRAPHS = 1  # how far after a meeting "X attended" may still add to it
 
 
@@ -129,6 +131,7 @@ def _represents(doc: Doc, name: Name) -> Mention | None:
 
 def _draft(doc: Doc, m: re.Match[str]) -> _Draft | None:
     sa, sb = doc.sentence(m.start())
+    sa, sb = max(sa, m.start() - WINDOW), min(sb, m.end() + WINDOW)  # bounded work per cue: linear time
     draft = _Draft(cue=(m.start(), m.end()))
     text = doc.text
     verb = (m.group("verb") or "").lower()
@@ -199,12 +202,15 @@ def _add_joins(doc: Doc, meetings: list[_Draft]) -> None:
     if not meetings:
         return
     text = doc.text
+    ordered = sorted(meetings, key=lambda d: d.cue[0])
+    starts = [d.cue[0] for d in ordered]
     for m in _JOIN.finditer(text):
-        before = [d for d in meetings if d.cue[0] < m.start()]
-        if not before or doc.paragraph(m.start()) - doc.paragraph(before[-1].cue[0]) > _JOIN_PARAGRAPHS:
+        i = bisect.bisect_left(starts, m.start()) - 1
+        if i < 0 or doc.paragraph(m.start()) - doc.paragraph(ordered[i].cue[0]) > _JOIN_PARAGRAPHS:
             continue
-        target = before[-1]
+        target = ordered[i]
         sa, sb = doc.sentence(m.start())
+        sa, sb = max(sa, m.start() - WINDOW), min(sb, m.end() + WINDOW)
         known = {_key(p.name) for p in target.parties}
         if m.group("attended") is not None:
             subject = [g for g in _enumerations(doc, sa, m.start()) if _ends_clause(doc, g, m.start())]
@@ -234,21 +240,30 @@ def _key(name: Name) -> str:
 def _merge(drafts: list[_Draft]) -> list[_Draft]:
     """Meetings with parties, each absorbing the other mentions of the same place and day."""
     out: list[_Draft] = []
+    by_place: dict[str, list[_Draft]] = {}
     for d in (d for d in drafts if d.parties):
-        target = next((o for o in out if _same(o, d)), None)
+        target = _find_same(by_place, d)
         if target is None:
             out.append(d)
+            if d.location is not None:
+                by_place.setdefault(_key(d.location), []).append(d)
             continue
         names = {_key(p.name) for p in target.parties}
         target.parties += [p for p in d.parties if _key(p.name) not in names]
         target.date = target.date or d.date
         target.topic = target.topic or d.topic
     for d in (d for d in drafts if not d.parties):
-        target = next((o for o in out if _same(o, d)), None)
+        target = _find_same(by_place, d)
         if target is not None:
             target.date = target.date or d.date
             target.topic = target.topic or d.topic
     return out
+
+
+def _find_same(by_place: dict[str, list[_Draft]], d: _Draft) -> _Draft | None:
+    if d.location is None:
+        return None
+    return next((o for o in by_place.get(_key(d.location), []) if _same(o, d)), None)
 
 
 def _same(a: _Draft, b: _Draft) -> bool:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-from ...schema import ActorKind, DateValue, Mention, Position, PositionStatus, Quantity, Quote
+from ...schema import ActorKind, DateValue, Mention, Position, PositionStatus, Quantity, Quote, QuoteKind
 from .doc import Doc, Word
 from .evidence import dates_in, mention, quantities_in, span, to_quantity
 from .names import ARMED_GROUPS, Name
@@ -186,27 +186,21 @@ _PRIORITY = {
 
 def find_positions(doc: Doc, quotes: list[Quote] | None = None) -> list[Position]:
     out: list[Position] = []
+    by_region = _quotes_by_region(doc, quotes or [])
     for sa, sb in doc.sentences_with(_KEYWORDS):
         found: list[tuple[int, Position]] = []
+        cues: set[int] = set()
         for rule, status, slot in _RULES:
             for m in rule.finditer(doc.text, sa, sb):
-                if any(a <= m.start("cue") < b for a, b in _cue_ranges(found)):
+                if m.start("cue") in cues:
                     continue
-                pos = _position(doc, m, status, slot, (sa, sb), out, quotes or [])
+                lo, hi = max(sa, m.start() - 300), min(sb, m.end() + 300)
+                pos = _position(doc, m, status, slot, (lo, hi), out, by_region)
                 if pos is not None:
                     found.append((m.start("cue"), pos))
+                    cues.add(m.start("cue"))
         out.extend(_merge_sentence([p for _, p in sorted(found, key=lambda fp: fp[0])]))
     return out
-
-
-def _cue_ranges(found: list[tuple[int, Position]]) -> list[tuple[int, int]]:
-    return [
-        (s.start, s.end)
-        for _, p in found
-        if p.status_cue
-        for s in p.status_cue.spans
-        if s.start is not None and s.end is not None
-    ]
 
 
 def _merge_sentence(positions: list[Position]) -> list[Position]:
@@ -232,7 +226,7 @@ def _position(
     slot: str,
     sentence: tuple[int, int],
     earlier: list[Position],
-    quotes: list[Quote],
+    quotes: dict[int, Quote],
 ) -> Position | None:
     text = doc.text
     sa, sb = sentence
@@ -320,7 +314,7 @@ def _as_of(doc: Doc, start: int, end: int) -> DateValue | None:
 def subject_force(doc: Doc, sa: int, cue_start: int) -> tuple[Mention | None, Mention | None]:
     """The subject noun phrase before the cue when it names a force or an armed group, and who claims the move."""
     text = doc.text
-    words = doc.words(sa, cue_start)
+    words = doc.words(max(sa, cue_start - 300), cue_start)
     claimed = False
     while words and words[-1].text.lower() in _BEFORE_CUE:
         claimed = claimed or words[-1].text.lower() in _CLAIMED
@@ -389,14 +383,25 @@ def force_mention(doc: Doc, a: int, b: int) -> Mention | None:
     return None
 
 
+def _quotes_by_region(doc: Doc, quotes: list[Quote]) -> dict[int, Quote]:
+    """Direct quotes keyed by the start of the quotation that holds them."""
+    out: dict[int, Quote] = {}
+    for q in quotes:
+        at = q.text.spans[0].start if q.text.spans else None
+        region = doc.quote_at(at) if at is not None else None
+        if region is not None and q.kind is QuoteKind.DIRECT:
+            out.setdefault(region.start, q)
+    return out
+
+
 def _first_person_force(
-    doc: Doc, sa: int, cue_start: int, earlier: list[Position], quotes: list[Quote]
+    doc: Doc, sa: int, cue_start: int, earlier: list[Position], quotes: dict[int, Quote]
 ) -> tuple[Mention | None, Mention | None]:
     """ "we have advanced" inside a quotation: the force of the position just before, claimed by the speaker."""
     region = doc.quote_at(cue_start)
     if region is None or not _WE.search(doc.text, max(region.start, cue_start - 40), cue_start):
         return None, None
-    quote = next((q for q in quotes if _covers(q, region.start, region.end)), None)
+    quote = quotes.get(region.start)
     if quote is None or not earlier:
         return None, None
     prev = earlier[-1]
@@ -404,7 +409,3 @@ def _first_person_force(
     if prev_at is None or doc.paragraph(region.start) - doc.paragraph(prev_at) > 1:
         return None, None
     return prev.force, quote.speaker
-
-
-def _covers(q: Quote, start: int, end: int) -> bool:
-    return any(s.start is not None and start <= s.start and s.end is not None and s.end <= end for s in q.text.spans)

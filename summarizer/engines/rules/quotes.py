@@ -57,6 +57,7 @@ _CLAUSE_CUT = re.compile(
     r"|\s+after\s+(?:a|an|the)\b"
 )
 _NOUN_LEADS = frozenset("the a an its his her their our my your this that whose".split())
+WINDOW = 400  # characters around a cue that its rules may read (keeps the engine linear)
 _INFINITIVE_CUES = frozenset({"urge", "call", "ask", "appeal"})
 _TO_INFINITIVE = frozenset({"claim", "pledge", "vow", "promise", "deny", "threaten"})
 
@@ -124,6 +125,7 @@ def _outer(doc: Doc, region: QuoteRegion) -> tuple[int, int] | None:
 
 def _zone_after(doc: Doc, region: QuoteRegion) -> tuple[int, int]:
     _, end = doc.sentence(region.end - 1)
+    end = min(end, region.end + WINDOW)
     outer = _outer(doc, region)
     if outer is not None:
         end = min(end, outer[1])
@@ -133,6 +135,7 @@ def _zone_after(doc: Doc, region: QuoteRegion) -> tuple[int, int]:
 
 def _zone_before(doc: Doc, region: QuoteRegion) -> tuple[int, int]:
     start, _ = doc.sentence(region.start)
+    start = max(start, region.start - WINDOW)
     outer = _outer(doc, region)
     if outer is not None:
         start = max(start, outer[0])
@@ -268,8 +271,9 @@ def _indirect(doc: Doc) -> list[Quote]:
         for i, w in enumerate(words):
             if w.start < taken or doc.quote_at(w.start) is not None:
                 continue
+            lo, hi = max(sa, w.start - WINDOW), min(sb, w.end + WINDOW)  # bounded work per cue: linear time
             if w.text.lower() == "according" and i + 1 < len(words) and words[i + 1].text.lower() == "to":
-                found = _according(doc, w, words[i + 1], sa, sb)
+                found = _according(doc, w, words[i + 1], sa, hi) if w.start - sa <= WINDOW else None
                 if found is not None:
                     (a, b), attribution = found
                     content = mention(doc.text, *trim(doc.text, a, b, tail=" \t\r\n,;:."))
@@ -279,7 +283,7 @@ def _indirect(doc: Doc) -> list[Quote]:
             lemma = speech_lemma(w.text)
             if lemma is None or (lemma not in INDIRECT_CUES and lemma not in _INFINITIVE_CUES) or _noun_use(words, i):
                 continue
-            found = _reported(doc, words, i, sa, sb, lemma)
+            found = _reported(doc, words, i, (sa, lo, hi), lemma)
             if found is None:
                 continue
             (a, b), attribution = found
@@ -291,16 +295,18 @@ def _indirect(doc: Doc) -> list[Quote]:
 
 
 def _reported(
-    doc: Doc, words: list[Word], i: int, sa: int, sb: int, lemma: str
+    doc: Doc, words: list[Word], i: int, bounds: tuple[int, int, int], lemma: str
 ) -> tuple[tuple[int, int], _Attribution] | None:
+    """Reported speech around cue ``words[i]``; ``bounds`` are the sentence start and the cue's window."""
+    sa, lo, hi = bounds
     w = words[i]
-    backward = _backward(doc, w, sa, sb)
+    backward = _backward(doc, w, sa, hi) if w.start - sa <= WINDOW else None
     if backward is not None:
         return backward
-    who = _subject(doc, words, i, _clause_start(doc, words, i, sa))
+    who = _subject(doc, words, i, _clause_start(doc, words, i, lo))
     if who is None or who.media:
         return None
-    clause = _forward_clause(doc, w, sb, lemma)
+    clause = _forward_clause(doc, w, hi, lemma)
     if clause is None:
         return None
     return clause, _attribution(doc, w, who)
@@ -310,6 +316,8 @@ def _clause_start(doc: Doc, words: list[Word], i: int, sa: int) -> int:
     """Where the cue's clause starts: after the last semicolon or quotation before it, else the sentence."""
     start = sa
     for j in range(i - 1, -1, -1):
+        if words[j].start < sa:
+            break
         if words[j].text in (";", "“", "”", '"'):
             return words[j].end
     for r in doc.regions_in(sa, words[i].start):

@@ -250,8 +250,8 @@ def _read(doc: Doc, chunk: list[Word], *, at_end: bool) -> Speaker | None:
 
 
 def speaker_before(doc: Doc, start: int, cue_start: int) -> Speaker | None:
-    """The subject of a cue at ``cue_start``, named within ``[start, cue_start)``."""
-    words = doc.words(start, cue_start)
+    """The subject of a cue at ``cue_start``, named within ``[start, cue_start)`` (at most 300 characters back)."""
+    words = doc.words(max(start, cue_start - 300), cue_start)
     while words and words[-1].text.lower() in SKIPPABLE:
         words.pop()
     chunks = _chunks(words)
@@ -308,7 +308,7 @@ def _with_title(s: Speaker, title: tuple[int, int] | None) -> Speaker:
 def speaker_after(doc: Doc, cue_end: int, end: int) -> Speaker | None:
     """The speaker named just after a cue ("said Col. John Dorrian, a spokesman ...", "according to the
     city’s governor, Faisal Amiri")."""
-    chunks = _chunks(doc.words(cue_end, end))
+    chunks = _chunks(doc.words(cue_end, min(end, cue_end + 300)))
     if not chunks or not chunks[0]:
         return None
     first = chunks[0]
