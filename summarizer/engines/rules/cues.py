@@ -6,7 +6,7 @@ import functools
 
 from ...lexicon import SPEECH_VERBS
 
-__all__ = ["INDIRECT_CUES", "REPORT_CUES", "speech_lemma"]
+__all__ = ["INDIRECT_CUES", "speech_lemma"]
 
 _IRREGULAR = {
     "say": ("said", "says", "saying"),
@@ -22,8 +22,6 @@ INDIRECT_CUES = frozenset(
     acknowledge admit assert vow promise predict reiterate affirm emphasise emphasize concede contend
     maintain caution""".split()
 )
-# Cues whose subject is usually a news outlet relaying what someone else said.
-REPORT_CUES = frozenset({"report"})
 
 
 def _forms(lemma: str) -> tuple[str, ...]:

@@ -33,7 +33,7 @@ __all__ = ["find_quotes"]
 _LEAD_IN = frozenset({":", ",", "that"})
 _CUE_PARTICLES = frozenset({("on", "call"), ("on", "urge"), ("against", "warn"), ("of", "warn")})
 _ADDRESSEES = frozenset({"reporters", "journalists", "lawmakers", "parliament", "supporters", "delegates", "me", "us"})
-_OUTLET_NOUNS = r"(?:\s+(?:broadcaster|newspaper|daily|agency|news\s+agency|radio|television|channel|website))?"
+_OUTLET = re.compile(r"(?:\s+(?:broadcaster|newspaper|daily|agency|news\s+agency|radio|television|channel|website))?")
 _FINITE = frozenset(
     """would will had has have was were is are could should must might may can did does do
     needed wanted planned intended""".split()
@@ -336,14 +336,12 @@ def _forward_clause(doc: Doc, cue: Word, sb: int, lemma: str) -> tuple[int, int]
     text = doc.text
     pos = cue.end
     if lemma == "tell":
-        m = re.compile(r"\s+(?:the\s+)?").match(text, pos)
         addressee = _addressee(doc, cue)
         if addressee is None or addressee.spans[0].end is None:
             return None
         pos = addressee.spans[0].end
-        tail = re.compile(_OUTLET_NOUNS).match(text, pos)
+        tail = _OUTLET.match(text, pos)  # "told the LRT broadcaster that ..."
         pos = tail.end() if tail else pos
-        del m
     adverbial = _ADVERBIAL.match(text, pos, sb)
     if adverbial is not None and adverbial.group().strip():
         pos = adverbial.end()
