@@ -19,6 +19,7 @@ from ...lexicon import PERSON_TITLES, fold_name
 from ...schema import ActorKind
 from .doc import Doc, Word
 from .names import ARMED_GROUPS, MEDIA, Name, is_org_word, is_title_word, kind_of
+from .places import place_at
 
 __all__ = ["SKIPPABLE", "Speaker", "speaker_after", "speaker_before", "title_head"]
 
@@ -103,10 +104,11 @@ def title_head(doc: Doc, chunk: list[Word]) -> tuple[int, int] | None:
 
 
 def _antecedent_person(doc: Doc, offset: int) -> tuple[str, int] | None:
-    """The nearest earlier person mention that is not a news outlet or an organisation."""
+    """The nearest earlier person mention that is not a news outlet, an organisation or a place."""
     person = doc.antecedent(offset)
     while person is not None:
-        if fold_name(person.name) not in MEDIA and kind_of(person.name) in (ActorKind.OTHER, ActorKind.PERSON):
+        personal = fold_name(person.name) not in MEDIA and kind_of(person.name) in (ActorKind.OTHER, ActorKind.PERSON)
+        if personal and not any(place_at(doc, n) for n in doc.names(person.start, person.end)):
             return person.name, person.start
         person = doc.antecedent(person.start)
     return None
