@@ -46,7 +46,17 @@ _ORG_WORDS = frozenset(
     building bridge river sea island port harbour harbor center centre stadium mosque church hospital school
     market road highway valley mountain mountains lake gulf strait bay desert plain hills herald gazette
     tribune journal chronicle telegraph guardian observer daily weekly radio television tv channel broadcaster
-    newspaper magazine wire monitor""".split()
+    newspaper magazine wire monitor division battalion regiment squadron armoured armored infantry""".split()
+)
+# First words of Arabic, Hebrew and Turkic place names ("Tell Hawa", "Wadi Rahma", "Kafr Dalal").
+_PLACE_HEADS = frozenset(
+    """wadi tel tell kafr umm qasr dar harat ras bir ain ayn jabal jebel deir dayr khan beit bayt sidi bab
+    tal hay hayy souk suq mazraat qaryat nahr jisr marj""".split()
+)
+# Prepositions that put a place, not a person, after them (unless a title comes between).
+_PLACE_PREPOSITIONS = frozenset("in at near into outside inside toward towards around across through".split())
+_PLACE_NOUNS = frozenset(
+    "village town city district province region area neighbourhood neighborhood suburb camp outskirts".split()
 )
 
 
@@ -83,6 +93,15 @@ def _clean(tokens: list[str]) -> tuple[int, int, bool]:
     return i, j, bool(titles)
 
 
+def _after_place_word(text: str, start: int) -> bool:
+    """Whether the word before ``start`` puts a place there ("in Tell Hawa", "the village of X")."""
+    before = re.split(r"[\n.!?;:,”\"]", text[max(0, start - 30) : start])[-1]
+    words = [w.lower() for w in re.findall(r"[A-Za-z]+", before)]
+    if not words:
+        return False
+    return words[-1] in _PLACE_PREPOSITIONS or (words[-1] == "of" and len(words) > 1 and words[-2] in _PLACE_NOUNS)
+
+
 def _titled(text: str, start: int) -> bool:
     """Whether the words just before ``start`` end in a person title ("President", "spokesman,")."""
     before = text[max(0, start - 40) : start]
@@ -109,6 +128,8 @@ def person_mentions(src: SourceText) -> list[PersonMention]:
         if {fold_name(t) for t in kept} & _ORG_WORDS or is_country(name):
             continue
         titled = title_seen or _titled(text, name_start)
+        if not titled and (fold_name(kept[0]) in _PLACE_HEADS or _after_place_word(text, name_start)):
+            continue
         preceded_by_the = text[max(0, name_start - 4) : name_start].lower() == "the "
         initials = any(len(t) == 2 and t[1] == "." for t in kept)
         if titled or (len(kept) >= 2 and not preceded_by_the and not initials):

@@ -203,7 +203,9 @@ class SourceText:
         return self._paragraphs
 
     def paragraph_index(self, offset: int) -> int:
-        starts = [p[0] for p in self.paragraphs]
+        starts = self.memo.get("paragraph_starts")
+        if starts is None:
+            starts = self.memo["paragraph_starts"] = [p[0] for p in self.paragraphs]
         return max(0, bisect.bisect_right(starts, offset) - 1)
 
     # -- sentences --------------------------------------------------------------

@@ -87,7 +87,7 @@ _SUBTYPE_CUES: dict[IncidentSubType, str] = {
     IncidentSubType.REMOTE_EXPLOSIVE: r"\bied|roadside|explosive|bomb|blast|mine|device",
     IncidentSubType.ATTACK: r"attack|assault|raid|ambush|struck|strike|shot|killed",
     IncidentSubType.ABDUCTION: r"abduct|kidnap|seiz|hostage|captive",
-    IncidentSubType.DISPLACEMENT: r"displac|flee|fled|leave|left|expel|evacuat|forced|moving out",
+    IncidentSubType.DISPLACEMENT: r"displac|flee|fled|leave|left|expel|evacuat|forced|moving out|driv|homes|uproot",
     IncidentSubType.PROTEST: r"protest|demonstrat|rall|march",
     IncidentSubType.RIOT: r"riot|loot|unrest",
 }

@@ -39,10 +39,22 @@ def test_people_of_the_first_fixture() -> None:
         ("The talks at Riga Castle ended. The Associated Press reported.", []),
         ("Iraqi Kurds and Sunni Arab politicians opposed it in Kurdish-controlled Kirkuk.", []),
         ("Officials met on Oct. 25 in Paris.", []),
+        ("Shells hit the village of Tell Hawa overnight, and Dar Sufa too.", []),
+        ("The army’s 9th Armoured Division advanced toward Umm Jalal.", []),
+        ("Fighting in Qasr Aliya went on; Mayor Ali Karam fled to Kafr Dalal.", [("Ali Karam", "Ali Karam")]),
     ],
 )
 def test_person_mentions(text: str, expected: list[tuple[str, str]]) -> None:
     assert names(text) == expected
+
+
+def test_a_place_between_person_and_pronoun_is_not_the_antecedent() -> None:
+    text = (
+        "Mayor Ali Karam spoke on Monday.\n\nShells hit the village of Tell Hawa overnight.\n\n"
+        "“We lost everything,” he said."
+    )
+    who = antecedent(SourceText(text), text.index("he said"))
+    assert who is not None and who.name == "Ali Karam"
 
 
 def test_antecedent_is_the_nearest_earlier_person() -> None:
