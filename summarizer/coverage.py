@@ -6,8 +6,8 @@ precision cannot: the validator proves that what a briefing says is in the artic
 the audit measures how much of what the article says the briefing kept. Pure and
 linear in the length of the source.
 
-- A *quotation* is one the offline engine attributes, or any quotation of three words
-  or more; it is covered when the briefing's quote spans cover at least half of it.
+- A *quotation* is any quotation of three words or more, or a shorter one in a sentence
+  with a speech verb; it is covered when the briefing's quote spans cover at least half of it.
 - A *casualty figure* is a number in the same clause as a casualty word ("killed",
   "wounded", "displaced", "fled" ...); it is covered when a quantity, quote or summary
   span of the briefing contains it.
@@ -21,8 +21,8 @@ import bisect
 import re
 from collections.abc import Iterable
 
-from .engines.rules import extract
 from .errors import InputError
+from .lexicon import SPEECH_RE
 from .locate import iter_evidence
 from .parse import parse_dates, parse_quantities
 from .schema import Briefing, Coverage, CoverageItem, DateValue, Quantity, Quote, Span, SummaryPoint
@@ -89,15 +89,16 @@ def _quotations(src: SourceText, briefing: Briefing) -> list[tuple[int, int]]:
 
 
 def _attributed(src: SourceText, briefing: Briefing) -> set[tuple[int, int]]:
-    """Quotations the offline engine attributes (short ones included: "vigilance")."""
-    if briefing.provenance is not None and briefing.provenance.engine == "rules":
-        spans = _spans(briefing, Quote)
-    else:  # the offline quote finder lists what the source contains
-        try:
-            spans = _spans(extract(src.text), Quote)
-        except InputError:
-            return set()
-    return {(s[0], s[1]) for s in spans}
+    """Short quotations worth covering: those the briefing quotes, and those whose sentence has a speech
+    verb (He appealed for “vigilance”); a scare-quoted word in plain narration is not a quotation."""
+    out = {(s[0], s[1]) for s in _spans(briefing, Quote)}
+    for q in src.quotes:
+        if q.nested or not q.closed:
+            continue
+        a, b = src.sentence_window(q.start, q.end, radius=0)
+        if SPEECH_RE.search(src.text, a, b):
+            out.add((q.inner_start, q.inner_end))
+    return out
 
 
 def _figures(src: SourceText, date_ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -17,6 +17,7 @@ __all__ = [
     "MONTHS",
     "PERSON_TITLES",
     "PRONOUNS",
+    "SPEECH_RE",
     "SPEECH_VERBS",
     "WEEKDAYS",
     "alias_keys",
@@ -32,6 +33,29 @@ SPEECH_VERBS = frozenset(
     stress claim argue acknowledge admit assert vow promise reply respond ask call appeal
     recall suggest predict report write tweet comment remark emphasise emphasize caution
     concede contend maintain reiterate affirm underline""".split()
+)
+
+
+def _inflections(verb: str) -> set[str]:
+    forms = {verb, verb + "s", verb + "ed", verb + "ing"}
+    if verb.endswith("e"):
+        forms |= {verb + "d", verb[:-1] + "ing"}
+    if verb.endswith("y"):
+        forms |= {verb[:-1] + "ied", verb[:-1] + "ies"}
+    if verb.endswith(("sh", "ch", "ss", "x")):
+        forms.add(verb + "es")
+    return forms
+
+
+# Speech verbs in every form: "warned", "denies", "told", "wrote", "according to".
+_IRREGULAR_SPEECH = ("said", "says", "told", "wrote", "written", "spoke", "spoken", "according to")
+SPEECH_RE = re.compile(
+    r"\b(?:"
+    + "|".join(
+        sorted({f for v in SPEECH_VERBS for f in _inflections(v)} | set(_IRREGULAR_SPEECH), key=len, reverse=True)
+    )
+    + r")\b",
+    re.IGNORECASE,
 )
 
 PRONOUNS = {

@@ -34,7 +34,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .errors import EmptyTextError, InputError, SpanError
-from .lexicon import PERSON_TITLES, SPEECH_VERBS, fold_name
+from .lexicon import PERSON_TITLES, SPEECH_RE, fold_name
 from .locate import iter_evidence
 from .mentions import antecedent, person_mentions, pronoun_at
 from .parse import (
@@ -99,28 +99,6 @@ _STATUS_CUES: dict[PositionStatus, str] = {
     PositionStatus.CAPTURED: r"captur|took|taken|retook|seiz|control|liberat|clear|entered|fell",
     PositionStatus.PREPARING: r"prepar|mass|gather|ready|poised|build",
 }
-
-
-def _inflections(verb: str) -> set[str]:
-    forms = {verb, verb + "s", verb + "ed", verb + "ing"}
-    if verb.endswith("e"):
-        forms |= {verb + "d", verb[:-1] + "ing"}
-    if verb.endswith("y"):
-        forms |= {verb[:-1] + "ied", verb[:-1] + "ies"}
-    if verb.endswith(("sh", "ch", "ss", "x")):
-        forms.add(verb + "es")
-    return forms
-
-
-_IRREGULAR_SPEECH = ("said", "says", "told", "wrote", "written", "spoke", "spoken", "according to")
-_SPEECH_RE = re.compile(
-    r"\b(?:"
-    + "|".join(
-        sorted({f for v in SPEECH_VERBS for f in _inflections(v)} | set(_IRREGULAR_SPEECH), key=len, reverse=True)
-    )
-    + r")\b",
-    re.IGNORECASE,
-)
 
 
 @dataclass
@@ -415,7 +393,7 @@ def _check_quote(run: _Run, path: str, quote: Quote) -> None:
             run.add(
                 "cue_not_near", ERROR, f"{path}.cue", "the cue is not in the quote's sentence or the next", cue_spans[0]
             )
-        elif cue_spans and not any(_SPEECH_RE.search(s.text) for s in cue_spans):
+        elif cue_spans and not any(SPEECH_RE.search(s.text) for s in cue_spans):
             run.add("enum_without_cue", WARNING, f"{path}.cue", f"{_short(cue_spans[0].text)} has no speech verb")
 
 

@@ -15,7 +15,7 @@ from summarizer.schema import Briefing, Coverage, Mention, Quote, SourceInfo, Sp
 TEXT = (
     "An air strike killed at least 14 people in Kafr Dalal on Tuesday, officials said.\n\n"
     "“The market was full,” said Leila Mansour, a nurse.\n\n"
-    "Troops advanced to within 5 km of the town in 2023, and “vigilance” was urged."
+    "Troops advanced to within 5 km of the town in 2023, a “victory” for the army."
 )
 
 
@@ -66,11 +66,11 @@ def test_the_rules_briefing_covers_what_it_extracts() -> None:
     b = extract(TEXT, article_date=dt.date(2024, 5, 24))
     c = audit(b, TEXT)
     assert "quote" not in [m.kind for m in c.missing]
-    # the short quotation "vigilance" has no speaker: not attributed, under three words, not counted
-    assert all(m.text != "vigilance" for m in c.missing)
+    # the scare-quoted "victory" has no speech verb in its sentence and is under three words: not counted
+    assert all(m.text != "victory" for m in c.missing)
 
 
-def test_an_llm_style_briefing_is_checked_against_what_the_offline_finder_attributes() -> None:
+def test_a_short_quotation_in_a_sentence_with_a_speech_verb_counts() -> None:
     text = "He also appealed for “vigilance” in the city, Francois Hollande said on Tuesday."
     c = audit(_empty(text), text)
     assert ("quote", "vigilance") in _kinds(c)
