@@ -1,9 +1,10 @@
 """Transport: the one retry layer, and the one boundary where openai / instructor errors become ours.
 
 One completion request goes out through :class:`Transport` (sync) or
-:class:`AsyncTransport`. The SDK's own retries are switched off (``max_retries=0``
-on the client) and instructor is called with ``max_retries=0``, so tenacity here is
-the only layer that retries:
+:class:`AsyncTransport`: instructor shapes it for the mode and parses the answer
+(:mod:`summarizer.engines.llm.structured`), the bare openai client sends it with its
+own retries switched off (``max_retries=0``), and tenacity here is the only layer that
+retries:
 
 - 429 and 503 wait what ``Retry-After`` (or ``retry-after-ms``) asks;
 - other 5xx, 408, 409, time-outs and dropped connections back off exponentially
@@ -24,9 +25,9 @@ import email.utils
 import json
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import openai
 import pydantic
@@ -338,60 +339,62 @@ def _dump(completion: Any) -> dict[str, Any] | None:
     return None
 
 
-def _unusable(exc: BaseException, *, model: str, requests: int, waits: tuple[Wait, ...]) -> Outcome:
-    """An answer arrived but cannot be used: wrap it for the engine to decide."""
-    if isinstance(exc, IncompleteOutputException):
-        completion = exc.last_completion
-        failure: E.LLMError = E.TruncatedOutputError(ERROR_MAP[IncompleteOutputException][1], model=model)
-        return Outcome(None, _dump(completion), _usage(completion), requests, waits, failure, "truncated")
-    assert isinstance(exc, InstructorRetryException)
-    cause = exc.__cause__
-    detail = _parse_detail(cause)
-    failure = E.MalformedOutputError(f"the answer could not be parsed into the schema: {detail}"[:400], model=model)
-    return Outcome(None, _dump(exc.last_completion), _usage(exc.total_usage), requests, waits, failure, detail)
+class Structured(Protocol):
+    """Shapes a request and parses its answer for one instructor mode (:mod:`summarizer.engines.llm.structured`)."""
+
+    def request(
+        self, messages: Sequence[dict[str, str]], response_model: type[BaseModel]
+    ) -> tuple[type[BaseModel], dict[str, Any]]: ...
+
+    def parse(self, completion: Any, prepared: type[BaseModel]) -> BaseModel: ...
 
 
-def _parse_detail(cause: BaseException | None) -> str:
+def _read(completion: Any, prepared: type[BaseModel], base: _Base, requests: int, waits: tuple[Wait, ...]) -> Outcome:
+    """The outcome of an answer that arrived: parsed, or unusable (for the engine to decide)."""
+    raw, usage = _dump(completion), _usage(completion)
+    if not getattr(completion, "choices", None):
+        detail = "the endpoint returned no choices"
+        return Outcome(None, raw, usage, requests, waits, _malformed(detail, base.model), detail)
+    try:
+        parsed = base.structured.parse(completion, prepared)
+    except IncompleteOutputException:
+        failure = E.TruncatedOutputError(ERROR_MAP[IncompleteOutputException][1], model=base.model)
+        return Outcome(None, raw, usage, requests, waits, failure, "truncated")
+    except Exception as exc:  # any way the answer breaks the parser makes it unusable, as instructor treated it
+        detail = _parse_detail(exc)
+        return Outcome(None, raw, usage, requests, waits, _malformed(detail, base.model), detail)
+    return Outcome(parsed, raw, usage, requests, waits)
+
+
+def _malformed(detail: str, model: str) -> E.MalformedOutputError:
+    return E.MalformedOutputError(f"the answer could not be parsed into the schema: {detail}"[:400], model=model)
+
+
+def _parse_detail(cause: BaseException) -> str:
     if isinstance(cause, pydantic.ValidationError):
         lines = []
         for err in cause.errors(include_url=False)[:8]:
             loc = ".".join(str(p) for p in err.get("loc", ())) or "(answer)"
             lines.append(f"{loc}: {err.get('msg', '')}")
         return "; ".join(lines)
-    if isinstance(cause, IndexError):
-        return "the endpoint returned no choices"
-    return str(cause).splitlines()[0][:300] if cause is not None and str(cause) else type(cause).__name__
-
-
-def _request_kwargs(call: Call, *, model: str, temperature: float, max_tokens: int, strict: bool) -> dict[str, Any]:
-    # No ``context=``: instructor renders messages as Jinja2 templates only when a
-    # context is given, and rendering changes text (dedent, whitespace-only lines).
-    # Without it the article reaches the model byte for byte.
-    return {
-        "model": model,
-        "messages": [dict(m) for m in call.messages],
-        "response_model": call.response_model,
-        "max_retries": 0,
-        "strict": strict,
-        "temperature": temperature,
-        "max_tokens": max_tokens,
-    }
+    return str(cause).splitlines()[0][:300] if str(cause) else type(cause).__name__
 
 
 @dataclass
 class _Base:
-    client: Any  # instructor.Instructor / AsyncInstructor around a client with max_retries=0
+    client: Any  # openai.OpenAI / AsyncOpenAI with max_retries=0: tenacity here is the one retry layer
+    structured: Structured  # instructor's shaping and parsing for the mode
     model: str
     policy: RetryPolicy
     temperature: float = 0.0
     max_tokens: int = 4096
-    strict: bool = False
     rng: random.Random = field(default_factory=random.Random)
 
-    def _kwargs(self, call: Call) -> dict[str, Any]:
-        return _request_kwargs(
-            call, model=self.model, temperature=self.temperature, max_tokens=self.max_tokens, strict=self.strict
-        )
+    def _kwargs(self, call: Call) -> tuple[type[BaseModel], dict[str, Any]]:
+        # The messages go out as they are (no Jinja2 rendering, no context): the article
+        # reaches the model byte for byte.
+        prepared, shaped = self.structured.request(call.messages, call.response_model)
+        return prepared, {"model": self.model, "temperature": self.temperature, "max_tokens": self.max_tokens, **shaped}
 
 
 class Transport(_Base):
@@ -401,27 +404,16 @@ class Transport(_Base):
         pol = _Policy(self.policy, self.rng)
         scale = self.policy.wait_scale
         requests = 0
-        result: Outcome | None = None
+        completion: Any = None
         try:
+            prepared, kwargs = self._kwargs(call)
             for attempt in Retrying(sleep=_scaled(time.sleep, scale), **pol.kwargs()):
                 with attempt:
                     requests += 1
-                    result = self._once(call, requests, tuple(pol.waits))
-        except (openai.OpenAIError, InstructorError) as exc:
+                    completion = self.client.chat.completions.create(**kwargs)
+        except (openai.OpenAIError, InstructorError) as exc:  # instructor's: a request it cannot shape
             raise pol.give_up(exc, model=self.model, attempts=requests) from exc
-        assert result is not None
-        return result
-
-    def _once(self, call: Call, requests: int, waits: tuple[Wait, ...]) -> Outcome:
-        try:
-            parsed, completion = self.client.create_with_completion(**self._kwargs(call))
-        except IncompleteOutputException as exc:
-            return _unusable(exc, model=self.model, requests=requests, waits=waits)
-        except InstructorRetryException as exc:
-            if isinstance(exc.__cause__, openai.OpenAIError):
-                raise exc.__cause__ from None  # a transport fault: tenacity decides
-            return _unusable(exc, model=self.model, requests=requests, waits=waits)
-        return Outcome(parsed, _dump(completion), _usage(completion), requests, waits)
+        return _read(completion, prepared, self, requests, tuple(pol.waits))
 
 
 class AsyncTransport(_Base):
@@ -431,27 +423,16 @@ class AsyncTransport(_Base):
         pol = _Policy(self.policy, self.rng)
         scale = self.policy.wait_scale
         requests = 0
-        result: Outcome | None = None
+        completion: Any = None
         try:
+            prepared, kwargs = self._kwargs(call)
             async for attempt in AsyncRetrying(sleep=_ascaled(scale), **pol.kwargs()):
                 with attempt:
                     requests += 1
-                    result = await self._once(call, requests, tuple(pol.waits))
-        except (openai.OpenAIError, InstructorError) as exc:
+                    completion = await self.client.chat.completions.create(**kwargs)
+        except (openai.OpenAIError, InstructorError) as exc:  # instructor's: a request it cannot shape
             raise pol.give_up(exc, model=self.model, attempts=requests) from exc
-        assert result is not None
-        return result
-
-    async def _once(self, call: Call, requests: int, waits: tuple[Wait, ...]) -> Outcome:
-        try:
-            parsed, completion = await self.client.create_with_completion(**self._kwargs(call))
-        except IncompleteOutputException as exc:
-            return _unusable(exc, model=self.model, requests=requests, waits=waits)
-        except InstructorRetryException as exc:
-            if isinstance(exc.__cause__, openai.OpenAIError):
-                raise exc.__cause__ from None
-            return _unusable(exc, model=self.model, requests=requests, waits=waits)
-        return Outcome(parsed, _dump(completion), _usage(completion), requests, waits)
+        return _read(completion, prepared, self, requests, tuple(pol.waits))
 
 
 def _scaled(sleep: Callable[[float], None], scale: float) -> Callable[[float], None]:

@@ -1,4 +1,4 @@
-"""openai / instructor clients for the LLM engine: built once, SDK retries off, mode per endpoint.
+"""openai clients for the LLM engine (built once, SDK retries off) and the instructor mode per endpoint.
 
 Clients built from settings are cached (an openai client costs milliseconds to
 create: connection pool, TLS context). Async clients are cached per event loop,
@@ -13,19 +13,20 @@ import asyncio
 import logging
 import threading
 import weakref
-from typing import Any
+from typing import Any, TypeVar
 
 import instructor
 import openai
 
 from ...config import LLMSettings, Mode, endpoint_host
 from ...errors import ConfigurationError
+from .structured import Structured
 
-__all__ = ["INSTRUCTOR_MODES", "async_instructor", "client_host", "new_async_client", "sync_instructor"]
+__all__ = ["INSTRUCTOR_MODES", "async_client", "client_host", "new_async_client", "structured", "sync_client"]
 
-# instructor logs every failed attempt at ERROR level; without a handler of its own that
-# lands on stderr through logging's last resort. A NullHandler keeps it quiet unless the
-# application configures logging (records still propagate to its handlers).
+# instructor may log at ERROR level; without a handler of its own that lands on stderr
+# through logging's last resort. A NullHandler keeps it quiet unless the application
+# configures logging (records still propagate to its handlers).
 logging.getLogger("instructor").addHandler(logging.NullHandler())
 
 INSTRUCTOR_MODES: dict[Mode, instructor.Mode] = {
@@ -35,12 +36,13 @@ INSTRUCTOR_MODES: dict[Mode, instructor.Mode] = {
     Mode.MD_JSON: instructor.Mode.MD_JSON,
 }
 
+C = TypeVar("C", openai.OpenAI, openai.AsyncOpenAI)
 _LOCAL_KEY = "unused"  # local servers ignore the key, but the SDK insists on one
 _lock = threading.Lock()
 _sync: dict[tuple[str | None, str | None, float], openai.OpenAI] = {}
-_async: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[tuple[str | None, str | None, float], Any]] = (
-    weakref.WeakKeyDictionary()
-)
+_async: weakref.WeakKeyDictionary[
+    asyncio.AbstractEventLoop, dict[tuple[str | None, str | None, float], openai.AsyncOpenAI]
+] = weakref.WeakKeyDictionary()
 
 
 def _client_kwargs(settings: LLMSettings) -> dict[str, Any]:
@@ -61,20 +63,29 @@ def client_host(client: openai.OpenAI | openai.AsyncOpenAI) -> str:
     return endpoint_host(str(client.base_url))
 
 
-def sync_instructor(settings: LLMSettings, client: Any = None) -> Any:
-    """An ``instructor.Instructor`` for the sync engine."""
+def _no_retries(client: C) -> C:
+    """The caller's client with the SDK's retries off (a copy only when they are on)."""
+    return client if client.max_retries == 0 else client.with_options(max_retries=0)
+
+
+def structured(settings: LLMSettings) -> Structured:
+    """instructor's request shaping and parsing for the endpoint's mode."""
+    return Structured(INSTRUCTOR_MODES[settings.resolved_mode()], strict=settings.strict)
+
+
+def sync_client(settings: LLMSettings, client: Any = None) -> openai.OpenAI:
+    """The openai client of the sync engine (the caller's, with retries off, or a shared one)."""
     if client is None:
         with _lock:
-            client = _sync.get(_key(settings))
-            if client is None:
-                client = _sync[_key(settings)] = openai.OpenAI(**_client_kwargs(settings))
-    elif isinstance(client, openai.AsyncOpenAI):
+            shared = _sync.get(_key(settings))
+            if shared is None:
+                shared = _sync[_key(settings)] = openai.OpenAI(**_client_kwargs(settings))
+        return shared
+    if isinstance(client, openai.AsyncOpenAI):
         raise ConfigurationError("summarize() needs an openai.OpenAI client; pass AsyncOpenAI to asummarize()")
-    elif not isinstance(client, openai.OpenAI):
+    if not isinstance(client, openai.OpenAI):
         raise ConfigurationError(f"client= must be openai.OpenAI or openai.AsyncOpenAI, got {type(client).__name__}")
-    else:
-        client = client.with_options(max_retries=0)
-    return instructor.from_openai(client, mode=INSTRUCTOR_MODES[settings.resolved_mode()])
+    return _no_retries(client)
 
 
 def new_async_client(settings: LLMSettings) -> openai.AsyncOpenAI:
@@ -82,17 +93,16 @@ def new_async_client(settings: LLMSettings) -> openai.AsyncOpenAI:
     return openai.AsyncOpenAI(**_client_kwargs(settings))
 
 
-def async_instructor(settings: LLMSettings, client: Any = None) -> Any:
-    """An ``instructor.AsyncInstructor`` for the async engine (call inside the running loop)."""
+def async_client(settings: LLMSettings, client: Any = None) -> openai.AsyncOpenAI:
+    """The openai client of the async engine (call inside the running loop)."""
     if client is None:
         loop = asyncio.get_running_loop()
         with _lock:
             per_loop = _async.setdefault(loop, {})
-            client = per_loop.get(_key(settings))
-            if client is None:
-                client = per_loop[_key(settings)] = openai.AsyncOpenAI(**_client_kwargs(settings))
-    elif not isinstance(client, openai.AsyncOpenAI):
+            shared = per_loop.get(_key(settings))
+            if shared is None:
+                shared = per_loop[_key(settings)] = openai.AsyncOpenAI(**_client_kwargs(settings))
+        return shared
+    if not isinstance(client, openai.AsyncOpenAI):
         raise ConfigurationError(f"an async run needs openai.AsyncOpenAI, got {type(client).__name__}")
-    else:
-        client = client.with_options(max_retries=0)
-    return instructor.from_openai(client, mode=INSTRUCTOR_MODES[settings.resolved_mode()])
+    return _no_retries(client)

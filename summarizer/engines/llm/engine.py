@@ -38,7 +38,7 @@ from ...schema import Briefing, Coverage, DroppedItem, Provenance, ValidationRep
 from ...transport import AsyncTransport, Call, Outcome, Transport
 from ...validate import validate as default_validate
 from .chunking import Piece, assemble, plan_chunks
-from .client import async_instructor, client_host, sync_instructor
+from .client import async_client, client_host, structured, sync_client
 from .draft import Draft, schema_hash, schema_json
 from .loop import Context, Tally, Validator, run_chunk
 
@@ -134,6 +134,7 @@ class LLMEngine:
         }
         self.cache: ResponseCache | None = open_cache(settings.resolved_cache_dir()) if settings.cache else None
         self._validate: Validator = validate or default_validate
+        self._structured = structured(settings)
         self._audit = audit
 
     # -- keys and context -----------------------------------------------------------
@@ -163,7 +164,7 @@ class LLMEngine:
             "policy": s.retry,
             "temperature": s.temperature,
             "max_tokens": s.max_tokens,
-            "strict": s.strict,
+            "structured": self._structured,
         }
 
     # -- sync -------------------------------------------------------------------------
@@ -179,7 +180,7 @@ class LLMEngine:
             run, problem = self._cached_chunk(text, a, b, article_date)
             if run is None:
                 if transport is None:
-                    transport = Transport(client=sync_instructor(self.settings, self.client), **self._transport_args())
+                    transport = Transport(client=sync_client(self.settings, self.client), **self._transport_args())
                 tally = Tally(notes=[problem] if problem else [])
                 pieces = _drive(run_chunk(text, a, b, self._context(article_date), tally), transport.complete)
                 run = _Run(pieces, tally)
@@ -199,7 +200,7 @@ class LLMEngine:
         if done is not None:
             return done
         chunks = plan_chunks(text, size=self.settings.chunk_chars, overlap=self.settings.chunk_overlap)
-        transport = AsyncTransport(client=async_instructor(self.settings, self.client), **self._transport_args())
+        transport = AsyncTransport(client=async_client(self.settings, self.client), **self._transport_args())
         sem = semaphore or asyncio.Semaphore(self.settings.concurrency)
 
         async def one(a: int, b: int) -> _Run:
