@@ -1,12 +1,15 @@
 """The command line: argument parsing and file handling only; the work is done by the library.
 
     summarizer brief PATH... [--engine auto|llm|rules] [--format md|json] [-o FILE] [--date YYYY-MM-DD]
+    summarizer brief PATH... --out-dir DIR [--concurrency N] [--no-resume]
     summarizer validate BRIEFING.json ARTICLE.txt [--format md|json] [-o FILE]
 
 ``brief`` reads each article as UTF-8 (a directory stands for its ``article.txt``),
 takes the article date from ``--date`` or from a ``meta.json`` beside the article,
 and briefs it with :func:`summarizer.api.summarize`. A batch goes on when one
-article fails, names it on stderr and exits 1. ``validate`` checks a briefing
+article fails, names it on stderr and exits 1. With ``--out-dir`` each briefing is
+written to its own file as soon as it is done, and a rerun of an interrupted batch
+skips what is already there (:mod:`summarizer.batch`). ``validate`` checks a briefing
 against its article and exits 1 when the validator finds errors.
 
 Exit codes: 0 success; 1 an article failed or a briefing has errors; 2 bad usage.
@@ -16,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -25,6 +27,7 @@ from typing import TextIO
 from pydantic import ValidationError
 
 from . import api
+from .batch import article_path, brief_to_dir, finish, meta_date
 from .coverage import audit
 from .errors import FixtureError, SummarizerError
 from .render import to_json, to_json_many, to_markdown
@@ -43,6 +46,9 @@ def _parser() -> argparse.ArgumentParser:
     brief.add_argument("--engine", choices=("auto", "llm", "rules"), default="auto", help="default: auto")
     brief.add_argument("--date", type=_iso_date, help="article date YYYY-MM-DD (default: meta.json beside the file)")
     _output_options(brief)
+    brief.add_argument("--out-dir", metavar="DIR", help="one file per article, written as each is done; resumable")
+    brief.add_argument("--concurrency", type=int, default=4, help="articles in flight with --out-dir (default: 4)")
+    brief.add_argument("--no-resume", action="store_true", help="with --out-dir: redo articles already done")
     check = sub.add_parser("validate", help="check a briefing (JSON) against its article")
     check.add_argument("briefing", metavar="BRIEFING.json")
     check.add_argument("article", metavar="ARTICLE.txt")
@@ -64,6 +70,10 @@ def _iso_date(value: str) -> dt.date:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "brief" and args.out_dir is not None:
+        if args.output is not None:
+            _parser().error("use either -o FILE or --out-dir DIR")
+        return _brief_dir(args)
     if args.command == "brief":
         return _brief(args.paths, engine=args.engine, date=args.date, fmt=args.format, output=args.output)
     return _validate(Path(args.briefing), Path(args.article), fmt=args.format, output=args.output)
@@ -72,31 +82,40 @@ def main(argv: Sequence[str] | None = None) -> int:
 # --------------------------------------------------------------------------- brief
 
 
-def _article_path(path: Path) -> Path:
-    return path / "article.txt" if path.is_dir() else path
-
-
-def _meta_date(article: Path) -> dt.date | None:
-    """The ``date`` of a ``meta.json`` beside the article (the fixture layout), if there is one."""
-    meta = article.parent / "meta.json"
-    if not meta.is_file():
-        return None
-    try:
-        value = json.loads(meta.read_text(encoding="utf-8")).get("date")
-        return dt.date.fromisoformat(value) if isinstance(value, str) else None
-    except (ValueError, AttributeError, OSError, UnicodeDecodeError) as exc:
-        raise FixtureError(f"{meta}: cannot read its date ({exc}); fix the file or pass --date") from exc
-
-
 def _brief_one(path: Path, *, engine: api.Engine, date: dt.date | None) -> Briefing:
-    article = _article_path(path)
+    article = article_path(path)
     text = read_article(article)
-    when = date if date is not None else _meta_date(article)
-    briefing = api.summarize(text, engine=engine, date=when)
-    report = briefing.validation if briefing.validation is not None else validate(briefing, text)
-    if report.coverage is None:
-        report = report.model_copy(update={"coverage": audit(briefing, text)})
-    return briefing.model_copy(update={"validation": report})
+    when = date if date is not None else meta_date(article)
+    return finish(api.summarize(text, engine=engine, date=when), text)
+
+
+def _brief_dir(args: argparse.Namespace) -> int:
+    def say(msg: str) -> None:
+        print(f"summarizer: {msg}", file=sys.stderr)
+
+    try:
+        outcome = brief_to_dir(
+            args.paths,
+            Path(args.out_dir),
+            engine=args.engine,
+            date=args.date,
+            fmt=args.format,
+            concurrency=args.concurrency,
+            resume=not args.no_resume,
+            report=say,
+        )
+    except KeyboardInterrupt:
+        say("interrupted; finished articles are saved: run the same command again to resume")
+        return 130
+    except SummarizerError as exc:
+        say(str(exc))
+        return 1
+    total = len(args.paths)
+    say(f"{len(outcome.written)} written, {len(outcome.skipped)} already done, {len(outcome.failed)} failed of {total}")
+    if outcome.failed:
+        say(f"failed: {', '.join(p for p, _ in outcome.failed)}")
+        return 1
+    return 0
 
 
 def _brief(paths: list[str], *, engine: api.Engine, date: dt.date | None, fmt: str, output: str | None) -> int:

@@ -1,0 +1,207 @@
+"""Batch runs into a directory: one output file per article, written as each finishes, resumable.
+
+``brief_to_dir(paths, out_dir)`` briefs articles concurrently and writes
+``<out_dir>/<name>.md`` (or ``.json``) atomically as each one completes, recording it in
+the run file ``<out_dir>/summarizer-run.json``. Run the same command again after an
+interruption and the articles already done (same text, same sha256, output present)
+are skipped. A broken article is reported and the others are still delivered.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hashlib
+import json
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from . import api
+from .coverage import audit
+from .errors import FixtureError, SummarizerError
+from .render import to_json, to_markdown
+from .schema import Briefing
+from .text import read_article
+from .validate import validate
+
+__all__ = ["BatchOutcome", "RunEntry", "RunFile", "article_path", "brief_to_dir", "finish", "meta_date"]
+
+RUN_FILE = "summarizer-run.json"
+Format = Literal["md", "json"]
+
+
+class RunEntry(BaseModel):
+    """One finished article of a batch run."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    sha256: str
+    output: str
+    engine: str
+    finished_at: dt.datetime
+
+
+class RunFile(BaseModel):
+    """The run file of an output directory: what is done, keyed by the article's path."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    version: Literal[1] = 1
+    format: Format
+    done: dict[str, RunEntry] = {}
+
+
+@dataclass
+class BatchOutcome:
+    written: list[Path] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+
+
+def article_path(path: Path) -> Path:
+    """A fixture directory stands for its ``article.txt``."""
+    return path / "article.txt" if path.is_dir() else path
+
+
+def meta_date(article: Path) -> dt.date | None:
+    """The ``date`` of a ``meta.json`` beside the article (the fixture layout), if there is one."""
+    meta = article.parent / "meta.json"
+    if not meta.is_file():
+        return None
+    try:
+        value = json.loads(meta.read_text(encoding="utf-8")).get("date")
+        return dt.date.fromisoformat(value) if isinstance(value, str) else None
+    except (ValueError, AttributeError, OSError, UnicodeDecodeError) as exc:
+        raise FixtureError(f"{meta}: cannot read its date ({exc}); fix the file or pass --date") from exc
+
+
+def finish(briefing: Briefing, text: str) -> Briefing:
+    """The briefing with its validation report and coverage audit attached (computed if missing)."""
+    report = briefing.validation if briefing.validation is not None else validate(briefing, text)
+    if report.coverage is None:
+        report = report.model_copy(update={"coverage": audit(briefing, text)})
+    return briefing.model_copy(update={"validation": report})
+
+
+def render(briefing: Briefing, fmt: Format) -> str:
+    return to_json(briefing) if fmt == "json" else to_markdown(briefing)
+
+
+def _load_run(path: Path, fmt: Format) -> RunFile:
+    if not path.exists():
+        return RunFile(format=fmt)
+    try:
+        run = RunFile.model_validate_json(path.read_bytes())
+    except (OSError, ValidationError) as exc:
+        raise FixtureError(f"{path}: not a readable run file ({exc}); delete it to start the run over") from exc
+    if run.format != fmt:
+        raise FixtureError(f"{path}: this directory holds a {run.format} run; use --format {run.format} or another dir")
+    return run
+
+
+def _write_atomic(path: Path, body: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(body, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _output_names(paths: Sequence[Path], fmt: Format) -> dict[Path, str]:
+    """A distinct file name per article: its stem, or its fixture directory's name."""
+    out: dict[Path, str] = {}
+    used: set[str] = set()
+    for p in paths:
+        stem = p.parent.name if p.name == "article.txt" else p.stem
+        name, k = f"{stem}.{fmt}", 2
+        while name in used:
+            name, k = f"{stem}-{k}.{fmt}", k + 1
+        used.add(name)
+        out[p] = name
+    return out
+
+
+async def _abrief(
+    paths: Sequence[Path],
+    out_dir: Path,
+    *,
+    engine: api.Engine,
+    date: dt.date | None,
+    fmt: Format,
+    concurrency: int,
+    resume: bool,
+    report: Callable[[str], None],
+) -> BatchOutcome:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    run_path = out_dir / RUN_FILE
+    run = _load_run(run_path, fmt) if resume else RunFile(format=fmt)
+    outcome = BatchOutcome()
+    names = _output_names(paths, fmt)
+    todo: list[tuple[Path, str, str]] = []
+    for p in paths:
+        try:
+            text = read_article(p)
+        except SummarizerError as exc:
+            outcome.failed.append((str(p), str(exc)))
+            report(f"{p}: {exc}")
+            continue
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        entry = run.done.get(str(p))
+        if entry is not None and entry.sha256 == digest and (out_dir / entry.output).is_file():
+            outcome.skipped.append(str(p))
+            continue
+        todo.append((p, text, digest))
+    gate = asyncio.Semaphore(max(1, concurrency))
+    lock = asyncio.Lock()
+
+    async def one(p: Path, text: str, digest: str) -> None:
+        async with gate:
+            try:
+                when = date if date is not None else meta_date(p)
+                briefing = finish(await api.asummarize(text, engine=engine, date=when), text)
+            except SummarizerError as exc:
+                outcome.failed.append((str(p), str(exc)))
+                report(f"{p}: {exc}")
+                return
+        target = out_dir / names[p]
+        async with lock:  # one writer of the run file at a time
+            _write_atomic(target, render(briefing, fmt))
+            engine_used = briefing.provenance.engine if briefing.provenance else "unknown"
+            run.done[str(p)] = RunEntry(
+                sha256=digest, output=target.name, engine=engine_used, finished_at=dt.datetime.now(dt.UTC)
+            )
+            _write_atomic(run_path, run.model_dump_json(indent=2))
+            outcome.written.append(target)
+
+    await asyncio.gather(*(one(*t) for t in todo))
+    return outcome
+
+
+def brief_to_dir(
+    paths: Sequence[Path],
+    out_dir: Path,
+    *,
+    engine: api.Engine = "auto",
+    date: dt.date | None = None,
+    fmt: Format = "md",
+    concurrency: int = 4,
+    resume: bool = True,
+    report: Callable[[str], None] = lambda _msg: None,
+) -> BatchOutcome:
+    """Brief ``paths`` into ``out_dir`` (see the module docstring); returns what was written, skipped, failed."""
+    articles = [article_path(Path(p)) for p in paths]
+    return asyncio.run(
+        _abrief(
+            articles,
+            out_dir,
+            engine=engine,
+            date=date,
+            fmt=fmt,
+            concurrency=concurrency,
+            resume=resume,
+            report=report,
+        )
+    )
