@@ -45,6 +45,22 @@ def test_fixture_loads_with_its_metadata(fixture: Fixture) -> None:
     assert fixture.gold.provenance is not None and fixture.gold.provenance.engine == "gold"
 
 
+def test_every_fixture_is_in_the_dev_or_the_held_out_split() -> None:
+    """Held-out articles were written after the rules engine was finished; dev ones were seen while it was tuned."""
+    splits = {f.id: f.meta.split for f in FIXTURES}
+    assert set(splits.values()) == {"dev", "heldout"}, splits
+    held = [f for f in FIXTURES if f.meta.split == "heldout"]
+    assert len(held) >= 3 and all(f.meta.origin == TEAM_ORIGIN for f in held)
+    assert splits["anti-isil-coalition"] == "dev"
+
+
+def test_a_split_other_than_dev_or_heldout_is_a_fixture_error(tmp_path: Path) -> None:
+    meta = {"id": "x", "title": "T", "date": "2024-01-02", "origin": "o", "split": "train"}
+    with pytest.raises(FixtureError, match="split"):
+        load_fixture(_write_fixture(tmp_path / "x", meta=meta))
+    assert load_fixture(_write_fixture(tmp_path / "y")).meta.split == "dev"
+
+
 def test_team_articles_are_300_to_900_words() -> None:
     counts = {f.id: len(f.text.split()) for f in FIXTURES if f.meta.origin == TEAM_ORIGIN}
     assert counts and all(300 <= n <= 900 for n in counts.values()), counts
