@@ -219,6 +219,8 @@ def _derived_demonyms() -> dict[str, str]:
         stem = name[:-1] if name[-1] in "aeiou" else name
         for suffix in ("an", "ian", "ese", "ean"):
             out.setdefault(fold_name(stem + suffix), name)
+        if name[-1] not in "aeiouy":
+            out.setdefault(fold_name(name + "i"), name)  # Oman -> Omani, Qatar -> Qatari
     return out
 
 

@@ -46,7 +46,8 @@ _ORG_WORDS = frozenset(
     building bridge river sea island port harbour harbor center centre stadium mosque church hospital school
     market road highway valley mountain mountains lake gulf strait bay desert plain hills herald gazette
     tribune journal chronicle telegraph guardian observer daily weekly radio television tv channel broadcaster
-    newspaper magazine wire monitor division battalion regiment squadron armoured armored infantry""".split()
+    newspaper magazine wire monitor avenue boulevard lane guard guards division battalion regiment squadron
+    armoured armored infantry""".split()
 )
 # First words of Arabic, Hebrew and Turkic place names ("Tell Hawa", "Wadi Rahma", "Kafr Dalal").
 _PLACE_HEADS = frozenset(
@@ -54,9 +55,9 @@ _PLACE_HEADS = frozenset(
     tal hay hayy souk suq mazraat qaryat nahr jisr marj""".split()
 )
 # Prepositions that put a place, not a person, after them (unless a title comes between).
-_PLACE_PREPOSITIONS = frozenset("in at near into outside inside toward towards around across through".split())
+_PLACE_PREPOSITIONS = frozenset("in at near into outside inside toward towards around across through via".split())
 _PLACE_NOUNS = frozenset(
-    "village town city district province region area neighbourhood neighborhood suburb camp outskirts".split()
+    "village town city capital district province region area neighbourhood neighborhood suburb camp outskirts".split()
 )
 
 
@@ -95,7 +96,10 @@ def _clean(tokens: list[str]) -> tuple[int, int, bool]:
 
 def _after_place_word(text: str, start: int) -> bool:
     """Whether the word before ``start`` puts a place there ("in Tell Hawa", "the village of X")."""
-    before = re.split(r"[\n.!?;:,”\"]", text[max(0, start - 30) : start])[-1]
+    window = text[max(0, start - 30) : start]
+    if re.search(r"\b(?:capital|city|town|village|province|region|district)\s*,\s*$", window):
+        return True  # "the capital, Kel Amar"
+    before = re.split(r"[\n.!?;:,”\"]", window)[-1]
     words = [w.lower() for w in re.findall(r"[A-Za-z]+", before)]
     if not words:
         return False
@@ -110,12 +114,17 @@ def _titled(text: str, start: int) -> bool:
 
 
 def person_mentions(src: SourceText) -> list[PersonMention]:
-    """Person mentions in order of position (cached on the SourceText)."""
+    """Person mentions in order of position (cached on the SourceText).
+
+    A name that stands anywhere in the text where a place goes ("in Kel Amar", "the
+    capital, Kel Amar") is a place everywhere in it, unless a title leads it.
+    """
     cached: list[PersonMention] | None = src.memo.get("person_mentions")
     if cached is not None:
         return cached
     text = src.text
-    found: list[PersonMention] = []
+    candidates: list[tuple[PersonMention, bool]] = []  # (mention, led by a title)
+    places: set[str] = set()
     for m in _NAME_RE.finditer(text):
         tokens = [(t.start(), t.group()) for t in re.finditer(r"\S+", m.group())]
         first, end, title_seen = _clean([t for _, t in tokens])
@@ -129,11 +138,13 @@ def person_mentions(src: SourceText) -> list[PersonMention]:
             continue
         titled = title_seen or _titled(text, name_start)
         if not titled and (fold_name(kept[0]) in _PLACE_HEADS or _after_place_word(text, name_start)):
+            places.add(name)
             continue
         preceded_by_the = text[max(0, name_start - 4) : name_start].lower() == "the "
         initials = any(len(t) == 2 and t[1] == "." for t in kept)
         if titled or (len(kept) >= 2 and not preceded_by_the and not initials):
-            found.append(PersonMention(name_start, name_end, name))
+            candidates.append((PersonMention(name_start, name_end, name), titled))
+    found = [p for p, titled in candidates if titled or p.name not in places]
     found = _with_surnames(text, found)
     src.memo["person_mentions"] = found
     return found
@@ -149,27 +160,34 @@ def _expand(p: PersonMention, names: list[str]) -> PersonMention:
 
 
 def _with_surnames(text: str, full: list[PersonMention]) -> list[PersonMention]:
-    """Add later surname-only mentions of people already named in full."""
+    """Add surname-only mentions ("Hollande", "Al-Harthy") of people named in full. A surname that two
+    people share goes to the one named last before it."""
     longer = sorted({p.name for p in full}, key=len, reverse=True)
     full = [_expand(p, longer) for p in full]
-    by_surname: dict[str, str] = {}
+    by_surname: dict[str, list[PersonMention]] = {}
     for p in full:
         parts = p.name.split()
-        if len(parts) >= 2:
-            by_surname.setdefault(parts[-1], p.name)
-    extra: list[PersonMention] = []
+        if len(parts) >= 2 and p.name == " ".join(parts):
+            by_surname.setdefault(parts[-1], []).append(p)
     if not by_surname:
         return full
+    forms = {form: s for s in by_surname for form in (s, s[0].upper() + s[1:])}
     covered = sorted((p.start, p.end) for p in full)
     starts = [a for a, _ in covered]
-    pattern = re.compile(r"\b(?:" + "|".join(re.escape(s) for s in sorted(by_surname, key=len, reverse=True)) + r")\b")
+    pattern = re.compile(
+        r"(?<![\w-])(?:" + "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)) + r")\b"
+    )
+    extra: list[PersonMention] = []
     for m in pattern.finditer(text):
         k = bisect.bisect_right(starts, m.start()) - 1
         if k >= 0 and covered[k][0] <= m.start() < covered[k][1]:
             continue
         if text[max(0, m.start() - 4) : m.start()].lower() == "the ":
             continue  # "the Herald" is not Mr Herald
-        extra.append(PersonMention(m.start(), m.end(), by_surname[m.group()]))
+        people = by_surname[forms[m.group()]]
+        before = [p for p in people if p.start < m.start()]
+        who = before[-1] if before else people[0]
+        extra.append(PersonMention(m.start(), m.end(), who.name))
     return sorted(full + extra, key=lambda p: p.start)
 
 

@@ -42,6 +42,20 @@ def test_people_of_the_first_fixture() -> None:
         ("Shells hit the village of Tell Hawa overnight, and Dar Sufa too.", []),
         ("The army’s 9th Armoured Division advanced toward Umm Jalal.", []),
         ("Fighting in Qasr Aliya went on; Mayor Ali Karam fled to Kafr Dalal.", [("Ali Karam", "Ali Karam")]),
+        (
+            "Envoy Salim al-Harthy spoke. Later al-Harthy left. Al-Harthy said no.",
+            [
+                ("Salim al-Harthy", "Salim al-Harthy"),
+                ("Salim al-Harthy", "al-Harthy"),
+                ("Salim al-Harthy", "Al-Harthy"),
+            ],
+        ),
+        ("Crowds marched to Kel Amar on Sunday. Buses left the capital, Kel Amar, at dawn.", []),
+        ("They gathered at Nasr Avenue, where Kasra Guards stood.", []),
+        (
+            "Hamid Sayer spoke first. Then Yasin Sayer spoke. Sayer added more.",
+            [("Hamid Sayer", "Hamid Sayer"), ("Yasin Sayer", "Yasin Sayer"), ("Yasin Sayer", "Sayer")],
+        ),
     ],
 )
 def test_person_mentions(text: str, expected: list[tuple[str, str]]) -> None:
@@ -67,7 +81,15 @@ def test_antecedent_is_the_nearest_earlier_person() -> None:
 
 @pytest.mark.parametrize(
     ("word", "country"),
-    [("Iraqi", "Iraq"), ("Latvian", "Latvia"), ("Estonian", "Estonia"), ("Syrian", "Syria"), ("Danish", "Denmark")],
+    [
+        ("Iraqi", "Iraq"),
+        ("Latvian", "Latvia"),
+        ("Estonian", "Estonia"),
+        ("Syrian", "Syria"),
+        ("Danish", "Denmark"),
+        ("Omani", "Oman"),
+        ("Qatari", "Qatar"),
+    ],
 )
 def test_demonyms(word: str, country: str) -> None:
     assert demonym_country(word) == country
