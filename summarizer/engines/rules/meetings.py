@@ -1,12 +1,16 @@
 """Meetings: a consultation cue and all its parties, each with its own span.
 
-Cues are the verbs "met / meet / hosted" and the nouns "meeting / talks / summit /
-conference". Participants are the countries, organisations and people in an
-enumeration that is the cue's subject ("The defense ministers of the United States,
-Germany, the U.K., ... and France met"), the object of "with / between / of" after it
-("talks with Turkey and Russia"), or a single titled person as the subject
-("President X met ..."). A meeting with no participant is left out; meetings in the
-same place on the same day are one meeting.
+Cues are the verbs "met / meet / hosted / convened / sat down / brought together" and
+the nouns "meeting / talks / negotiations / mediation / summit / conference". Parties
+(see :mod:`.parties`) are the countries, organisations and people in an enumeration
+that is the cue's subject ("The defense ministers of the United States, Germany, the
+U.K., ... and France met"; "Delegations from Sudan and South Sudan held talks"), the
+object of "with / between / of" after it ("talks with Turkey and Russia"), a single
+titled person or host as the subject ("President X met ...", "Qatar hosted ..."), and
+whoever a role phrase of the cue's sentence names ("at the invitation of X", "mediated
+by X", "X attended as an observer"). A meeting with no party is left out. Mentions of
+one meeting are one meeting: those in one sentence, a definite "the talks" in the next
+sentences with no place or date of its own, and those in the same place on the same day.
 """
 
 from __future__ import annotations
@@ -15,18 +19,22 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-from ...lexicon import demonym_country, fold_name
+from ...lexicon import fold_name
 from ...schema import ActorKind, DateValue, Meeting, Mention, Participant, ParticipantRole
 from .doc import Doc
 from .evidence import dates_in, mention, span
 from .names import Name
-from .places import places_in
+from .parties import Party, enumerations, object_names, party_value, represents, role_parties
+from .places import place_like, places_in
 
 __all__ = ["find_meetings"]
 
+R = ParticipantRole
 _CUE = re.compile(
-    r"\b(?P<verb>met|meet|meets|hosted|hosts|hosting|convened|convenes|discussed|discuss(?=\s+(?-i:[A-Z])))\b"
-    r"|\b(?P<noun>meeting|meetings|talks|summit|conference|consultations)\b(?! (?:call|room|hall)\b)",
+    r"\b(?P<verb>met|meet|meets|hosted|hosts|hosting|convened|convenes|sat\s+down|sit\s+down|sitting\s+down"
+    r"|brought\s+together|discussed|discuss(?=\s+(?-i:[A-Z])))\b"
+    r"|\b(?P<noun>meeting|meetings|talks|negotiations|mediation|summit|conference|consultations)\b"
+    r"(?! (?:call|room|hall|organisers|organizers)\b)",
     re.IGNORECASE,
 )
 # After a meeting: "NATO's X attended as an observer", "the EU was represented by Commissioner Y".
@@ -36,31 +44,44 @@ _JOIN = re.compile(
     r"|\b(?:was|were)\s+joined\s+by\s+(?P<joined>)",
     re.IGNORECASE,
 )
-_PARTY_KINDS = (ActorKind.COUNTRY, ActorKind.ORGANISATION, ActorKind.PERSON)
 _BODY_WORDS = re.compile(r"\b(?:Council|Assembly|Committee|Commission|Parliament|Cabinet|Congress|Senate|Board)\b")
-_ENUM_GAP = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s*&\s*)(?:the\s+)?")
-_BLOCKING_WORDS = re.compile(r"\b(?:against|on|over|about|to|for|into|toward|towards|by)\s+(?:the\s+)?$")
 _OBJECT_LEAD = re.compile(r"\s+(?:with|between|of|among)\s+(?:the\s+)?")
+_BETWEEN = re.compile(r"\bbetween\s+(?:the\s+)?")
+# "held talks", "began a new round of negotiations", "attended the summit": the subject takes part.
+_NOUN_VERB = re.compile(
+    r"\b(?:held|hold|holds|holding|began|begin|begun|opened|resumed|concluded|wrapped\s+up|started|attended|attend"
+    r"|joined|took\s+part\s+in|entered)\s+(?:[\w’'-]+\s+){0,5}?$",
+    re.IGNORECASE,
+)
 _TOPIC = re.compile(
     r"\bto\s+(?P<topic>(?:discuss|review|talk about|coordinate|prepare|negotiate|agree on|plan)\b[^.;,“”\"]{3,120})"
 )
 _DISCUSS_TOPIC = re.compile(r"\s+(?P<topic>[^.;,“”\"]{2,80}?)(?=\s+(?:on|at|in|next|this|last)\b|[.;,]|$)")
+# What a single country or body hosts or attends when that makes it a party: "hosted the talks".
+_MEETING_OBJECT = re.compile(
+    r"\s+(?:the\s+|a\s+|an\s+)?(?:[\w’'-]+\s+){0,4}?(?:talks|meetings?|summit|conference|negotiations|round"
+    r"|delegations|envoys|leaders|ministers|mediation|consultations|sides)\b"
+    r"|\s+as\s+(?:an?\s+)?(?:observers?|guests?)\b|\s*[.;]",
+    re.IGNORECASE,
+)
 _PRESS = re.compile(r"\b(?:press|news)\s+$", re.IGNORECASE)
+_PLACE_LEAD = re.compile(
+    r"\b(?:in|at)\s+(?:the\s+)?(?:(?:[\w’'-]+\s+){0,3}?(?:city|town|capital|port|village|resort|island)(?:\s+of|,)\s+)?$"
+)
+_LEADING_PLACE = re.compile(r"\s*(?:In|At)\s+")
+_LEADING_DATE = re.compile(r"\s*(?P<when>[^,;]{2,30}?)\s*,\s")
+_DEFINITE = re.compile(r"\b(?:the|these|those|this|that)\s+(?:[\w-]+\s+){0,2}?$", re.IGNORECASE)
+_SPECIFIC = (R.HOST, R.MEDIATOR, R.CHAIR, R.GUEST)
 WINDOW = 400  # characters around a cue that its rules may read (keeps the engine linear)
-_JOIN_PARAGRAPHS = 1  # how far after a meeting "X attended" may still add to it
-
-
-@dataclass
-class _Party:
-    name: Name
-    role: ParticipantRole
-    represents: Mention | None = None
+_JOIN_PARAGRAPHS = 1  # how far after a meeting "X attended" or "the talks" may still add to it
 
 
 @dataclass
 class _Draft:
     cue: tuple[int, int]
-    parties: list[_Party] = field(default_factory=list)
+    sentence: int
+    definite: bool
+    parties: list[Party] = field(default_factory=list)
     location: Name | None = None
     date: DateValue | None = None
     topic: tuple[int, int] | None = None
@@ -72,96 +93,29 @@ def find_meetings(doc: Doc) -> list[Meeting]:
     for m in _CUE.finditer(text):
         if doc.quote_at(m.start()) is not None or _PRESS.search(text, max(0, m.start() - 12), m.start()):
             continue
-        draft = _draft(doc, m)
-        if draft is not None:
-            drafts.append(draft)
-    meetings = _merge(drafts)
+        drafts.append(_draft(doc, m))
+    meetings = _merge(doc, drafts)
     _add_joins(doc, meetings)
     return [_build(doc, d) for d in meetings]
 
 
-def _start(name: Name) -> int:
-    """Where a name's phrase begins: its affiliation ("Latvian"), else its title, else the name."""
-    if name.represents is not None:
-        return name.represents[0]
-    return name.title[0] if name.title else name.start
+def _parties(doc: Doc, names: list[Name], role: ParticipantRole) -> list[Party]:
+    return [Party(n, role, represents(doc, n)) for n in names]
 
 
-def _party(doc: Doc, name: Name) -> bool:
-    if name.kind not in _PARTY_KINDS:
-        return doc.person_at(name.start, name.end) is not None
-    return True
-
-
-def _enumerations(doc: Doc, start: int, end: int) -> list[list[Name]]:
-    """Runs of names joined by commas and "and" (a name inside a blocking phrase starts no run)."""
-    text = doc.text
-    groups: list[list[Name]] = []
-    for name in doc.names(start, end):
-        if not _party(doc, name):
-            groups.append([])
-            continue
-        if (
-            groups
-            and groups[-1]
-            and _ENUM_GAP.fullmatch(text, groups[-1][-1].end, max(_start(name), groups[-1][-1].end))
-        ):
-            groups[-1].append(name)
-            continue
-        if _BLOCKING_WORDS.search(text, max(start, _start(name) - 16), _start(name)):
-            groups.append([])
-            continue
-        groups.append([name])
-    return [g for g in groups if g]
-
-
-def _parties(doc: Doc, names: list[Name], role: ParticipantRole) -> list[_Party]:
-    return [_Party(n, role, _represents(doc, n)) for n in names]
-
-
-def _represents(doc: Doc, name: Name) -> Mention | None:
-    """ "Latvian Foreign Minister ...": Latvia; "NATO Secretary General ...": NATO."""
-    if name.represents is None:
-        return None
-    a, b = name.represents
-    word = doc.text[a:b]
-    country = demonym_country(word)
-    return Mention(value=country or " ".join(word.split()), spans=[span(doc.text, a, b)])
-
-
-def _draft(doc: Doc, m: re.Match[str]) -> _Draft | None:
+def _draft(doc: Doc, m: re.Match[str]) -> _Draft:
     sa, sb = doc.sentence(m.start())
     sa, sb = max(sa, m.start() - WINDOW), min(sb, m.end() + WINDOW)  # bounded work per cue: linear time
-    draft = _Draft(cue=(m.start(), m.end()))
     text = doc.text
-    verb = (m.group("verb") or "").lower()
-    if verb:
-        subject = [g for g in _enumerations(doc, sa, m.start()) if _ends_clause(doc, g, m.start())]
-        role = ParticipantRole.HOST if verb.startswith("host") else ParticipantRole.ATTENDEE
-        if subject and _subject_ok(subject[-1], verb):
-            draft.parties += _parties(doc, subject[-1], role)
-        if not verb.startswith(("discuss", "convene")):
-            obj = _object(doc, m.end(), sb, lead=r"\s+(?:with\s+)?(?:the\s+)?")
-            draft.parties += _parties(doc, obj, ParticipantRole.ATTENDEE)
-        joined = re.search(r"\bjoined\s+by\s+", text[m.end() : sb])
-        if joined is not None:
-            at = m.end() + joined.end()
-            draft.parties += _parties(doc, _object(doc, at, sb, lead=""), ParticipantRole.ATTENDEE)
-    else:
-        lead = _OBJECT_LEAD.match(text, m.end(), sb)
-        if lead is not None:
-            draft.parties += _parties(
-                doc, _object(doc, m.end(), sb, lead=_OBJECT_LEAD.pattern), ParticipantRole.ATTENDEE
-            )
+    definite = _DEFINITE.search(text, max(sa, m.start() - 30), m.start()) is not None
+    draft = _Draft(cue=(m.start(), m.end()), sentence=doc.src.sentence_index(m.start()), definite=definite)
+    verb = " ".join((m.group("verb") or "").lower().split())
+    parties = _verb_parties(doc, m, verb, sa, sb) if verb else _noun_parties(doc, m, sa, sb)
+    parties += [Party(p.name, p.role, represents(doc, p.name)) for p in role_parties(doc, sa, sb)]
+    _add_parties(draft, parties)
     tail = min(sb, m.end() + 80)
-    places = [
-        (n, k)
-        for n, k in places_in(doc, m.end(), tail)
-        if re.search(r"\b(?:in|at)\s+$", text[max(0, n.start - 6) : n.start])
-    ]
-    if places:
-        draft.location = places[0][0]
-    dates = dates_in(text, m.end(), tail, doc.article_date)
+    draft.location = _location(doc, m.end(), tail) or _leading_place(doc, sa, m.start())
+    dates = dates_in(text, m.end(), tail, doc.article_date) or _leading_date(doc, sa, m.start())
     if dates:
         draft.date = dates[0][1]
     if verb.startswith("discuss"):
@@ -173,10 +127,80 @@ def _draft(doc: Doc, m: re.Match[str]) -> _Draft | None:
     return draft
 
 
-def _subject_ok(group: list[Name], verb: str) -> bool:
-    """An enumeration, a person, or (for "discuss" / "convene") a deliberative body."""
+def _verb_parties(doc: Doc, m: re.Match[str], verb: str, sa: int, sb: int) -> list[Party]:
+    """The subject of "met / hosted / sat down" and its object ("met with X", "brought together A and B")."""
+    text = doc.text
+    out: list[Party] = []
+    obj: list[Name] = []
+    if not verb.startswith(("discuss", "convene")):
+        lead = r"\s+(?:with\s+)?(?:the\s+)?" if not verb.startswith("sat") else r"\s+with\s+(?:the\s+)?"
+        obj = object_names(doc, m.end(), sb, lead=lead)
+    subject = [g for g in enumerations(doc, sa, m.start()) if _ends_clause(doc, g, m.start())]
+    role = R.HOST if verb.startswith("host") else R.ATTENDEE
+    # A single country or body hosts or sits down with someone only when the object says so ("hosted talks").
+    context = bool(obj) or _MEETING_OBJECT.match(text, m.end(), sb) is not None
+    if subject and not verb.startswith("brought") and _subject_ok(subject[-1], verb, context=context):
+        out += _parties(doc, subject[-1], role)
+    out += _parties(doc, obj, R.ATTENDEE)
+    joined = re.search(r"\bjoined\s+by\s+", text[m.end() : sb])
+    if joined is not None:
+        at = m.end() + joined.end()
+        out += _parties(doc, object_names(doc, at, sb, lead=""), R.ATTENDEE)
+    return out
+
+
+def _noun_parties(doc: Doc, m: re.Match[str], sa: int, sb: int) -> list[Party]:
+    """ "talks with / between A and B", "A and B held talks", "talks in X between A and B"."""
+    text = doc.text
+    out: list[Party] = []
+    if _OBJECT_LEAD.match(text, m.end(), sb) is not None:
+        out += _parties(doc, object_names(doc, m.end(), sb, lead=_OBJECT_LEAD.pattern), R.ATTENDEE)
+    else:
+        between = _BETWEEN.search(text, m.end(), min(sb, m.end() + 60))
+        if between is not None and not re.search(r"[,;:.]", text[m.end() : between.start()]):
+            out += _parties(doc, object_names(doc, between.start(), sb, lead=_BETWEEN.pattern), R.ATTENDEE)
+    held = _NOUN_VERB.search(text, max(sa, m.start() - 60), m.start())
+    if held is not None:
+        subject = [g for g in enumerations(doc, sa, held.start()) if _ends_clause(doc, g, held.start())]
+        if subject and _subject_ok(subject[-1], "hold"):
+            out += _parties(doc, subject[-1], R.ATTENDEE)
+    return out
+
+
+def _location(doc: Doc, start: int, end: int) -> Name | None:
+    """The first place after the cue that "in / at" introduces ("in Lima", "in the Swiss city of Geneva")."""
+    for name, _kind in places_in(doc, start, end):
+        if _PLACE_LEAD.search(doc.text, max(start, name.start - 50), name.start):
+            return name
+    return None
+
+
+def _leading_place(doc: Doc, sa: int, cue_start: int) -> Name | None:
+    """ "In Geneva, the two delegations met ...": a place that opens the sentence."""
+    lead = _LEADING_PLACE.match(doc.text, sa, cue_start)
+    if lead is None:
+        return None
+    found = doc.names(lead.end(), cue_start)
+    if not found or found[0].start != lead.end() or doc.text[found[0].end : found[0].end + 1] != ",":
+        return None
+    return found[0] if place_like(doc, found[0]) else None
+
+
+def _leading_date(doc: Doc, sa: int, cue_start: int) -> list[tuple[int, DateValue]]:
+    """ "On Tuesday, the delegations met ...": a date that opens the sentence."""
+    m = _LEADING_DATE.match(doc.text, sa, cue_start)
+    if m is None:
+        return []
+    return dates_in(doc.text, m.start("when"), m.end("when"), doc.article_date)[:1]
+
+
+def _subject_ok(group: list[Name], verb: str, *, context: bool = True) -> bool:
+    """An enumeration or a person; a single country or body for "host / hold talks / sit down / attend" when
+    ``context`` says the object is a meeting; a deliberative body for "discuss" / "convene"."""
     if len(group) >= 2 or group[0].kind is ActorKind.PERSON or group[0].title is not None:
         return True
+    if verb.startswith(("host", "hold", "sat", "sit", "attend")):
+        return context and group[0].kind in (ActorKind.COUNTRY, ActorKind.ORGANISATION)
     return verb.startswith(("discuss", "convene")) and _BODY_WORDS.search(group[0].text) is not None
 
 
@@ -184,17 +208,6 @@ def _ends_clause(doc: Doc, group: list[Name], cue_start: int) -> bool:
     """The enumeration is the cue's subject: only a few words lie between its end and the cue."""
     between = doc.text[group[-1].end : cue_start]
     return len(between.split()) <= 6 and not re.search(r"[;:“”\"]", between)
-
-
-def _object(doc: Doc, start: int, end: int, *, lead: str) -> list[Name]:
-    m = re.compile(lead).match(doc.text, start, end)
-    if m is None:
-        return []
-    groups = _enumerations(doc, m.end(), min(end, m.end() + 400))
-    if not groups:
-        return []
-    first = groups[0]
-    return first if _start(first[0]) == m.end() else []
 
 
 def _add_joins(doc: Doc, meetings: list[_Draft]) -> None:
@@ -211,17 +224,18 @@ def _add_joins(doc: Doc, meetings: list[_Draft]) -> None:
         target = ordered[i]
         sa, sb = doc.sentence(m.start())
         sa, sb = max(sa, m.start() - WINDOW), min(sb, m.end() + WINDOW)
-        known = {_key(p.name) for p in target.parties}
         if m.group("attended") is not None:
-            subject = [g for g in _enumerations(doc, sa, m.start()) if _ends_clause(doc, g, m.start())]
-            role = ParticipantRole.GUEST if m.group("guest") else ParticipantRole.ATTENDEE
-            found = _parties(doc, subject[-1], role) if subject and _subject_ok(subject[-1], "attend") else []
+            subject = [g for g in enumerations(doc, sa, m.start()) if _ends_clause(doc, g, m.start())]
+            role = R.GUEST if m.group("guest") else R.ATTENDEE
+            context = _MEETING_OBJECT.match(text, m.end(), sb) is not None
+            ok = subject and _subject_ok(subject[-1], "attend", context=context)
+            found = _parties(doc, subject[-1], role) if ok else []
         else:
-            names = _object(doc, m.end(), sb, lead="")
-            found = _parties(doc, names, ParticipantRole.ATTENDEE)
+            names = object_names(doc, m.end(), sb, lead="")
+            found = _parties(doc, names, R.ATTENDEE)
             if m.group("by") is not None and len(found) == 1 and found[0].represents is None:
                 found[0].represents = _represented(doc, sa, m.start())
-        target.parties += [p for p in found if _key(p.name) not in known]
+        _add_parties(target, found)
 
 
 def _represented(doc: Doc, sa: int, at: int) -> Mention | None:
@@ -237,7 +251,52 @@ def _key(name: Name) -> str:
     return fold_name(name.text)
 
 
-def _merge(drafts: list[_Draft]) -> list[_Draft]:
+def _add_parties(target: _Draft, found: list[Party]) -> None:
+    """Add new parties; a party already there takes the more specific role ("attendee" -> "mediator")."""
+    known = {_key(p.name): p for p in target.parties}
+    for p in found:
+        old = known.get(_key(p.name))
+        if old is None:
+            target.parties.append(p)
+            known[_key(p.name)] = p
+        elif old.role not in _SPECIFIC and p.role in _SPECIFIC:
+            old.role = p.role
+
+
+def _absorb(target: _Draft, d: _Draft) -> None:
+    _add_parties(target, d.parties)
+    target.location = target.location or d.location
+    target.date = target.date or d.date
+    target.topic = target.topic or d.topic
+
+
+def _compatible(a: _Draft, b: _Draft) -> bool:
+    if a.location is not None and b.location is not None and _key(a.location) != _key(b.location):
+        return False
+    return a.date is None or b.date is None or a.date.date == b.date.date
+
+
+def _merge(doc: Doc, drafts: list[_Draft]) -> list[_Draft]:
+    """One draft per meeting: same sentence, then later definite references, then same place and day."""
+    merged: list[_Draft] = []
+    for d in drafts:
+        prev = merged[-1] if merged else None
+        same_sentence = prev is not None and prev.sentence == d.sentence and _compatible(prev, d)
+        reference = (
+            prev is not None
+            and d.definite
+            and d.location is None
+            and d.date is None
+            and doc.paragraph(d.cue[0]) - doc.paragraph(prev.cue[0]) <= _JOIN_PARAGRAPHS
+        )
+        if prev is not None and (same_sentence or reference):
+            _absorb(prev, d)
+        else:
+            merged.append(d)
+    return _merge_by_place(merged)
+
+
+def _merge_by_place(drafts: list[_Draft]) -> list[_Draft]:
     """Meetings with parties, each absorbing the other mentions of the same place and day."""
     out: list[_Draft] = []
     by_place: dict[str, list[_Draft]] = {}
@@ -248,10 +307,7 @@ def _merge(drafts: list[_Draft]) -> list[_Draft]:
             if d.location is not None:
                 by_place.setdefault(_key(d.location), []).append(d)
             continue
-        names = {_key(p.name) for p in target.parties}
-        target.parties += [p for p in d.parties if _key(p.name) not in names]
-        target.date = target.date or d.date
-        target.topic = target.topic or d.topic
+        _absorb(target, d)
     for d in (d for d in drafts if not d.parties):
         target = _find_same(by_place, d)
         if target is not None:
@@ -263,13 +319,7 @@ def _merge(drafts: list[_Draft]) -> list[_Draft]:
 def _find_same(by_place: dict[str, list[_Draft]], d: _Draft) -> _Draft | None:
     if d.location is None:
         return None
-    return next((o for o in by_place.get(_key(d.location), []) if _same(o, d)), None)
-
-
-def _same(a: _Draft, b: _Draft) -> bool:
-    if a.location is None or b.location is None or _key(a.location) != _key(b.location):
-        return False
-    return a.date is None or b.date is None or a.date.date == b.date.date
+    return next((o for o in by_place.get(_key(d.location), []) if _compatible(o, d)), None)
 
 
 def _build(doc: Doc, d: _Draft) -> Meeting:
@@ -279,7 +329,7 @@ def _build(doc: Doc, d: _Draft) -> Meeting:
         name = p.name
         person = doc.person_at(name.start, name.end)
         kind = ActorKind.PERSON if person is not None else name.kind
-        value = person.name if person is not None else name.text
+        value = person.name if person is not None else party_value(doc, name) or name.text
         parties.append(
             Participant(
                 name=Mention(value=value, spans=[span(text, name.start, name.end)]),

@@ -30,9 +30,14 @@ _TOKEN = re.compile(r"(?:[A-Z]\.){2,}(?:-[\w’']+)*|[^\W\d_][\w’'&]*(?:-[\w�
 # Stretches that may hold a name run: capitalised words joined by spaces, one line break or a particle.
 # Only these are tokenised, so the lowercase bulk of an article costs one regex scan.
 _CAP = r"(?:(?:al|el|ad|ash|as|az|at|an|ar|abu|bin|ibn|ben)-)?[A-ZÀ-ÖØ-Þ][\w’'&.-]*"
-_JOINER = r"(?:[ \t]+|[ \t]*\n[ \t]*)(?:(?:al|el|bin|ibn|ben|van|von|der|den|de|da|di|du|la|le|dos|das)[ \t]+)?"
+_JOINER = r"(?:[ \t]+|[ \t]*\n[ \t]*)(?:(?:al|el|bin|ibn|ben|van|von|der|den|de|da|di|du|la|le|dos|das|of)[ \t]+)?"
 _CANDIDATE = re.compile(rf"(?<![\w’'.-]){_CAP}(?:{_JOINER}{_CAP})*")
 _PARTICLES = frozenset("al el bin ibn ben van von der den de da di du la le dos das".split())
+# Heads of institutional names that go on with "of": "Organization of American States", "Ministry of Defence".
+_OF_HEADS = frozenset(
+    """organization organisation league ministry council union community bank court office commission committee
+    federation association conference assembly""".split()
+)
 _ARABIC_PREFIX = re.compile(r"(?:al|el|ad|ash|as|az|at|an|ar|abu|bin|ibn|ben)-[A-Z]")
 _POSSESSIVE = re.compile(r"[’']s?$")
 _DOT_WORDS = frozenset("col gen lt maj capt sgt cpl mr mrs ms dr prof sen rep gov st adm brig cmdr jr sr mt ft".split())
@@ -178,8 +183,11 @@ def _runs(text: str, start: int, end: int) -> list[list[_Tok]]:
         gap_ok = bool(cur) and _gap_ok(text, (pending[-1] if pending else cur[-1]).end, tok.start)
         if _capitalised(word) and not _hyphen_modifier(word) and word[:1].isalpha() and not _date_word(word):
             possessive = _POSSESSIVE.search(word)
+            ends = possessive is not None
             if possessive:  # "Iraq’s Kirkuk": the owner ends its run
                 tok = _Tok(tok.start, tok.start + possessive.start(), word[: possessive.start()])
+            elif word.endswith(".") and word[:-1].lower() in MONTHS:  # "in May. On Tuesday": the stop ends it
+                tok, ends = _Tok(tok.start, tok.end - 1, word[:-1]), True
             if cur and gap_ok:
                 cur.extend(pending)
                 cur.append(tok)
@@ -188,11 +196,12 @@ def _runs(text: str, start: int, end: int) -> list[list[_Tok]]:
                     runs.append(cur)
                 cur = [tok]
             pending = []
-            if possessive:
+            if ends:
                 runs.append(cur)
                 cur = []
             continue
-        if cur and gap_ok and word.lower() in _PARTICLES and not pending:
+        particle = word.lower() in _PARTICLES or (word == "of" and bool(cur) and fold_name(cur[-1].text) in _OF_HEADS)
+        if cur and gap_ok and particle and not pending:
             pending = [tok]
             continue
         if cur:
@@ -204,7 +213,7 @@ def _runs(text: str, start: int, end: int) -> list[list[_Tok]]:
 
 
 def _date_word(word: str) -> bool:
-    low = word.rstrip(".").lower()
+    low = _POSSESSIVE.sub("", word.rstrip(".")).lower()
     return (low in MONTHS and low != "may") or low in WEEKDAYS
 
 

@@ -4,14 +4,14 @@ A place is a country from the ISO 3166 gazetteer, or a capitalised name that the
 text itself marks as a place: after a preposition of place ("in Mosul", "near
 Rutba", "Iraq’s Kirkuk"), or before a place noun ("Anbar province", "the Tal Afar
 district"), or after one ("the town of Bartalla", "a remote western town, Rutba").
-Names of people, organisations and armed groups, demonyms and months are never places.
+Names of people, organisations and armed groups, demonyms, months and weekdays are never places.
 """
 
 from __future__ import annotations
 
 import re
 
-from ...lexicon import MONTHS, demonym_country, fold_name, is_country
+from ...lexicon import MONTHS, WEEKDAYS, demonym_country, fold_name, is_country
 from ...schema import ActorKind, Location, LocationKind, Mention
 from .doc import Doc
 from .evidence import mention, span
@@ -35,6 +35,7 @@ _OF_PLACE = re.compile(
     r"(?:the\s+)?$",
     re.I,
 )
+_MODIFIES_PLACE = re.compile(r"[ \t]+(?:city|town|village|province|district|capital|region|port)\s+of\b")
 _POSSESSIVE_AFTER = re.compile(r"[’']s?\b")
 _ADJECTIVES = frozenset(
     """western eastern northern southern central sunni shiite shia kurdish christian muslim jewish arab islamic
@@ -52,11 +53,13 @@ _DATELINE = re.compile(
 def _is_place_name(doc: Doc, name: Name) -> bool:
     if name.kind not in (ActorKind.OTHER, ActorKind.COUNTRY) or name.title is not None:
         return False
-    if fold_name(name.text) in MONTHS and re.match(r"\s+\d", doc.text[name.end : name.end + 3]):
-        return False  # "May 12"
+    if fold_name(name.text) in MONTHS or fold_name(name.text) in WEEKDAYS:
+        return False  # "in May", "May 12"
     words = name.text.split()
-    if len(words) == 1 and (demonym_country(name.text) or fold_name(name.text) in _ADJECTIVES):
-        return False
+    if (demonym_country(words[0]) and not is_country(name.text)) or fold_name(name.text) in _ADJECTIVES:
+        return False  # "Omani", "Turkish officials"
+    if _MODIFIES_PLACE.match(doc.text, name.end):
+        return False  # "the Peruvian city of Cusco": the name before "city of" says whose
     return not any(fold_name(w) in _ADJECTIVES for w in words)
 
 
