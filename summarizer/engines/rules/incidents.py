@@ -1,15 +1,21 @@
-"""Incidents, coded ACLED-like: an attack cue with its type, place, date, counts and actors.
+"""Incidents, coded ACLED-like: an event cue with its type, place, date, counts and actors.
 
-The cue fixes event type and sub-type ("suicide bomb attacks" -> explosions /
-suicide bomb; "airstrikes" -> explosions / air strike; "clashes", "battled" -> battles /
-armed clash; "shelling" -> explosions / shelling; "had to leave", "displaced" ->
-strategic developments / displacement). The other fields come from the cue's
-sentence: the place after "in / near / at", the date resolved from the article date,
-a count just before the cue ("four simultaneous suicide bomb attacks"), fatalities
-and injured ("killing at least 14"), the people affected ("hundreds of displaced
-families"), the actors (the cue's subject and, for battles, its object) and who
-reports it. An incident with neither a place nor a date is left out, and mentions
-of the same event (same sub-type, place and day) are one incident.
+The cue (see :mod:`.incident_cues`) fixes event type and sub-type ("suicide bomb
+attacks" -> explosions / suicide bomb; "airstrikes", "a drone strike" -> explosions /
+air strike; "clashes", "battled" -> battles / armed clash, or riots when a crowd clashed
+with the police; "rioters", "looted", "set fire to" -> riots; "marched", "protesters" ->
+protests; "kidnapped", "seized two aid workers" -> abduction; "had to leave", "were
+forced from", "evicted" -> strategic developments / displacement). The other fields
+come from the cue's sentence: the place after "in / near / at", the date of the cue's
+own clause (else the one that opens the sentence) resolved from the article date, the
+figures its words govern (:mod:`.figures`: "four simultaneous", "killing at least 14",
+"some 1,500 families were forced from", "tens of thousands marched", "more than 200
+arrested"), the actors (the cue's subject and, for battles, its object) and who
+reports it. An incident with neither a place, a date nor a figure of people is left
+out; a protest that was only planned or a noun that qualifies another ("the protest
+organisers") is none (:mod:`.unrest`). Mentions of one event are one incident: the same
+sub-type in one sentence, a definite "the worst attack" in the next sentence, and the
+same sub-type, place and day anywhere.
 """
 
 from __future__ import annotations
@@ -21,106 +27,28 @@ from dataclasses import dataclass
 from ...lexicon import fold_name
 from ...schema import ActorKind, DateValue, EventType, Incident, IncidentSubType, Mention, Quantity
 from .doc import Doc
-from .evidence import dates_in, mention, quantities_in, span, to_quantity
+from .evidence import dates_in, mention, span
+from .figures import arrested, casualties, count_before, crowd, governed
+from .forces import force_mention, subject_force
+from .incident_cues import CUES, KEYWORDS
 from .names import MEDIA, Name, kind_of
 from .places import place_like, with_suffix
-from .positions import force_mention, subject_force
+from .unrest import by_force, is_riot_clash, protest_happened
 
 __all__ = ["find_incidents"]
 
 E, S = EventType, IncidentSubType
-_CUES: list[tuple[re.Pattern[str], EventType, IncidentSubType]] = [
-    (
-        re.compile(r"\bsuicide\s+(?:car\s+|truck\s+)?(?:bomb(?:ing)?s?(?:\s+attacks?)?|attacks?|bombers?)\b", re.I),
-        E.EXPLOSIONS_REMOTE_VIOLENCE,
-        S.SUICIDE_BOMB,
-    ),
-    (
-        re.compile(
-            r"\b(?:air\s?strikes?|air\s+raids?|drone\s+strikes?|(?:conduct\w*|carr\w*\s+out|launch\w*)\s+(?:\w+\s+)?strikes)\b",
-            re.I,
-        ),
-        E.EXPLOSIONS_REMOTE_VIOLENCE,
-        S.AIR_STRIKE,
-    ),
-    (
-        re.compile(
-            r"\b(?:shelling|shelled|artillery\s+fire|mortar\s+(?:fire|rounds|attacks?)|rocket\s+attacks?)\b", re.I
-        ),
-        E.EXPLOSIONS_REMOTE_VIOLENCE,
-        S.SHELLING,
-    ),
-    (
-        re.compile(
-            r"\b(?:roadside\s+bombs?|car\s+bombs?|(?:bomb\s+)?blasts?|IEDs?)\b"
-            r"(?=[^.;]{0,80}\b(?:explod|detonat|went\s+off|kill|wound|struck|hit|destroy))"
-        ),
-        E.EXPLOSIONS_REMOTE_VIOLENCE,
-        S.REMOTE_EXPLOSIVE,
-    ),
-    (
-        re.compile(
-            r"\b(?:clashes|clashed|battled|firefights?|gun\s*battles?|fighting\s+(?:is|was|has\s+been)\s+ongoing)\b",
-            re.I,
-        ),
-        E.BATTLES,
-        S.ARMED_CLASH,
-    ),
-    (
-        re.compile(
-            r"\b(?:an?|the)\s+(?:\w+\s+){0,2}?(?:attack|assault|raid|ambush)\b(?!\s+(?:on|against)\s+(?:Mosul|the\s+city)\b)",
-            re.I,
-        ),
-        E.BATTLES,
-        S.ATTACK,
-    ),
-    (
-        re.compile(r"\b(?:shot\s+dead|gunned\s+down|executed|massacred|beheaded)\b", re.I),
-        E.VIOLENCE_AGAINST_CIVILIANS,
-        S.ATTACK,
-    ),
-    (
-        re.compile(r"\b(?:retook|recaptured|captured|seized|took\s+control\s+of|overran|regained)\b", re.I),
-        E.BATTLES,
-        S.GOVERNMENT_REGAINS_TERRITORY,  # or a non-state actor's gain: decided by the actor
-    ),
-    (
-        re.compile(r"\b(?:abducted|kidnapped|abduction|kidnapping)\b", re.I),
-        E.VIOLENCE_AGAINST_CIVILIANS,
-        S.ABDUCTION,
-    ),
-    (
-        re.compile(
-            r"\b(?:(?:have|has|had)\s+had\s+to\s+leave|were\s+forced\s+to\s+(?:leave|flee)|fled\s+their\s+homes"
-            r"|were\s+displaced|(?:have|has|had)\s+(?:now\s+)?(?:left|fled)|driven\s+(?=[^.;]{0,40}\bfrom\s+their\s+homes))",
-            re.I,
-        ),
-        E.STRATEGIC_DEVELOPMENTS,
-        S.DISPLACEMENT,
-    ),
-    (
-        re.compile(r"\b(?:protests?|protesters|demonstrations?|demonstrators)\b", re.I),
-        E.PROTESTS,
-        S.PROTEST,
-    ),
-    (re.compile(r"\b(?:riots?|rioters|rioting)\b", re.I), E.RIOTS, S.RIOT),
-]
-# Every cue above contains one of these: sentences without any are skipped at once.
-_KEYWORDS = re.compile(
-    r"\b(?:air|suicide|strike|raid|shell|artillery|mortar|rocket|bomb|blast|IED|clash|battl|firefight|gun|fighting|attack"
-    r"|assault|ambush|abduct|kidnap|leave|forced|fled|displaced|protest|demonstrat|riot|shot|gunned|executed"
-    r"|massacred|beheaded|took|captur|recaptur|retook|seiz|overran|regained|left|driven)",
+_NOT_EVENT = re.compile(
+    r"\b(?:defus\w*|disarm\w*|detect\w*|counter|against\s+future|prevent\w*|risk\s+of|threat\s+of)\s+$"
+    r"|\b(?:face|faced|facing|risk|risked|risking|threatened\s+with|could|would|will|may|might)\s+(?:be|being)\s+"
+    r"(?:forcibly\s+)?$",
     re.I,
 )
-_NOT_EVENT = re.compile(
-    r"\b(?:defus\w*|disarm\w*|detect\w*|counter|against\s+future|prevent\w*|risk\s+of|threat\s+of)\s+$", re.I
-)
-_COUNT_GAP = re.compile(
-    r"\s+(?:(?:simultaneous|coordinated|separate|deadly|twin|multiple|new|more|further|major)\s+){0,2}$", re.I
-)
 _PLACE_LEAD = re.compile(
-    r"(?:\b(?:in|near|at|on|outside|around|inside|out\s+of|from)\s+(?:the\s+)?(?:[\w-]+(?:[’']s)?\s+){0,3}?"
-    r"|\b(?:town|city|village|province|district),\s+|\b(?:town|city|village|province|district)\s+of\s+"
+    r"(?:\b(?:in|near|at|on|outside|around|inside|out\s+of|from|through|across)\s+(?:the\s+)?"
+    r"(?:[\w-]+(?:[’']s)?\s+){0,3}?"
+    r"|\b(?:town|city|village|province|district|capital),\s+"
+    r"|\b(?:town|city|village|province|district|streets|square|centre|center|outskirts)\s+of\s+"
     r"|\b(?:shelling|bombing|bombardment|siege|capture|recapture)\s+of\s+(?:the\s+)?)$"
 )
 _LEAVE_LEAD = re.compile(
@@ -128,36 +56,17 @@ _LEAVE_LEAD = re.compile(
 )
 _CLAUSE_BREAK = re.compile(
     r";|,\s+(?:state-run\s+|the\s+)?[\w ]{0,40}?\b(?:reported|said|told)\b|,\s+(?:on\s+the\s+day|while|but|which|who)\b"
+    r"|,\s+(?:after|before|when|since)\b|,?\s+(?:a|one|two|three|four|five|several|few)\s+(?:days?|hours?|weeks?)\s+"
+    r"(?:after|before|later|earlier)\b"
 )
+_CLAUSE_MARK = re.compile(r",(?!\d{3})|;| - ")
 _SUBJECT = re.compile(
     r"^\s*(?:meanwhile\s*,?\s*|but\s+|and\s+)?([^,;]{1,80}?)\s+"
     r"(?:conducted|carried\s+out|launched|staged|claimed|battled|clashed(?:\s+with)?|fought|retook|recaptured|captured"
-    r"|seized|took\s+control\s+of|overran|regained|shot\s+dead|gunned\s+down|executed|abducted|kidnapped)\b"
+    r"|seized|took\s+control\s+of|took|overran|regained|shot\s+dead|gunned\s+down|executed|abducted|kidnapped"
+    r"|snatched|grabbed|set\s+fire\s+to|torched|looted|ransacked|evicted|expelled|forced)\b"
     r"(?:\s+\S+){0,6}\s*$",
     re.I,
-)
-_NUMBER_WORD = (
-    r"(?:\d{1,3}(?:,\d{3})+|\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen"
-    r"|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred"
-    r"|dozens|scores|hundreds|thousands)"
-)
-_QUALIFIED = (
-    rf"(?:(?:at\s+least|more\s+than|about|some|nearly|almost|over|up\s+to|around|an\s+estimated)\s+)?\b{_NUMBER_WORD}\b"
-)
-# "at least 14 people were killed", "six dead": the number before the verb
-_KILLED_BEFORE = re.compile(
-    rf"(?P<n>{_QUALIFIED}(?:\s+(?:or|to)\s+{_NUMBER_WORD})?)\s+(?:[a-z]+\s+){{0,2}}?"
-    r"(?:were\s+|was\s+|have\s+been\s+|had\s+been\s+)?(?P<verb>killed|dead|died|wounded|injured|hurt)\b",
-    re.I,
-)
-# "killing at least 14 people", "wounded 30 others", "shot dead two men": the number after it
-_KILLED_AFTER = re.compile(
-    rf"\b(?P<verb>killing|wounding|injuring|killed|wounded|injured|shot\s+dead)\s+(?P<n>{_QUALIFIED}"
-    rf"(?:\s+(?:or|to)\s+{_NUMBER_WORD})?)\b",
-    re.I,
-)
-_AFFECTED = re.compile(
-    r"\s+(?:of\s+(?:[\w’'-]+\s+){0,4}?)?(?:families|people|civilians|residents|refugees|villagers|children)\b", re.I
 )
 WINDOW = 300  # characters around a cue that its rules may read (keeps the engine linear)
 _BOUND = re.compile(r"\b(?:since|until|till|before|by|through)\s+$", re.I)
@@ -170,6 +79,13 @@ _NON_STATE = re.compile(r"\b(?:rebels?|rebel|insurgents?|militants?|jihadists?|f
 _REPORTED = re.compile(r"\b(?:reported|said|reports|says)\b")
 
 
+_UNREST = (S.PROTEST, S.RIOT)
+_ARREST_WORDS = re.compile(r"\b(?:arrest\w*|detain\w*|rounded\s+up|custody)\b", re.I)
+_DEFINITE = re.compile(r"(?:the|that|this)\b", re.I)
+_TRANSITIVE = re.compile(r"(?:forced|driven|evict|expel|forcibly|uproot)", re.I)  # the displaced are the object
+_ARREST_SENTENCES = 2  # "Police arrested 200 people." may follow its riot by this many sentences
+
+
 @dataclass
 class _Draft:
     event_type: EventType
@@ -177,36 +93,63 @@ class _Draft:
     cue: tuple[int, int]
     location: Name | None
     date: DateValue | None
+    sentence: int = -1
+    definite: bool = False
 
 
 def find_incidents(doc: Doc) -> list[Incident]:
-    out: list[Incident] = []
+    out: list[tuple[_Draft, Incident]] = []
     seen: dict[tuple[IncidentSubType, str], list[_Draft]] = {}
-    last: tuple[int, _Draft] | None = None  # the latest incident and the sentence it came from
-    sents = doc.src.sentences
-    for sa, sb in doc.sentences_with(_KEYWORDS):
-        taken: list[tuple[int, int]] = []  # sorted, disjoint cue ranges already read
-        for pattern, etype, sub in _CUES:
-            for m in pattern.finditer(doc.text, sa, sb):
-                if _overlaps(taken, m.start(), m.end()):
-                    continue
-                if _NOT_EVENT.search(doc.text, max(sa, m.start() - 30), m.start()):
-                    continue
-                found = _incident(doc, m, etype, sub, (sa, sb))
-                if found is None:
-                    continue
+    for sa, sb in doc.sentences_with(KEYWORDS):
+        for draft, incident in _sentence_incidents(doc, sa, sb):
+            if out and _continues(doc, out[-1][0], draft):
+                out[-1] = (out[-1][0], _absorb(out[-1][1], incident))  # "Rebel shelling ... The worst attack, ..."
+                continue
+            key = (draft.sub_type, fold_name(draft.location.text) if draft.location else "")
+            same = seen.setdefault(key, [])
+            if draft.location is None or not any(_same_event(draft, d) for d in same):
+                same.append(draft)
+                out.append((draft, incident))
+    _add_arrests(doc, out)
+    return [incident for _, incident in out]
+
+
+def _sentence_incidents(doc: Doc, sa: int, sb: int) -> list[tuple[_Draft, Incident]]:
+    """The incidents of one sentence in text order; mentions of one sub-type in it are one incident."""
+    taken: list[tuple[int, int]] = []  # sorted, disjoint cue ranges already read
+    found: list[tuple[_Draft, Incident]] = []
+    for pattern, etype, sub in CUES:
+        for m in pattern.finditer(doc.text, sa, sb):
+            if _overlaps(taken, m.start(), m.end()) or _NOT_EVENT.search(doc.text, max(sa, m.start() - 30), m.start()):
+                continue
+            made = _incident(doc, m, etype, sub, (sa, sb))
+            if made is not None:
                 bisect.insort(taken, (m.start(), m.end()))
-                draft, incident = found
-                if last is not None and _continues(doc, last, draft, sents, sa) and out:
-                    out[-1] = _absorb(out[-1], incident)  # "Rebel shelling ... The worst attack, on June 12, ..."
-                    continue
-                last = (sa, draft)
-                key = (draft.sub_type, fold_name(draft.location.text) if draft.location else "")
-                same = seen.setdefault(key, [])
-                if draft.location is None or not any(_same_event(draft, d) for d in same):
-                    same.append(draft)
-                    out.append(incident)
+                found.append(made)
+    found.sort(key=lambda di: di[0].cue[0])
+    if any(d.sub_type is S.RIOT for d, _ in found):  # protesters who riot: one riot
+        found = [(d, i) for d, i in found if d.sub_type is not S.PROTEST] + [
+            (d, i) for d, i in found if d.sub_type is S.PROTEST and i.location is not None and not _near_riot(d, found)
+        ]
+        found.sort(key=lambda di: di[0].cue[0])
+    out: list[tuple[_Draft, Incident]] = []
+    for draft, incident in found:
+        same = next((k for k, (d, _) in enumerate(out) if d.sub_type is draft.sub_type and _compatible(d, draft)), None)
+        if same is None:
+            out.append((draft, incident))
+        else:
+            out[same] = (out[same][0], _absorb(out[same][1], incident, place=False))
     return out
+
+
+def _near_riot(draft: _Draft, found: list[tuple[_Draft, Incident]]) -> bool:
+    return any(d.sub_type is S.RIOT and _compatible(d, draft) for d, _ in found)
+
+
+def _compatible(a: _Draft, b: _Draft) -> bool:
+    if a.location is not None and b.location is not None and fold_name(a.location.text) != fold_name(b.location.text):
+        return False
+    return a.date is None or b.date is None or a.date.date == b.date.date
 
 
 def _overlaps(taken: list[tuple[int, int]], a: int, b: int) -> bool:
@@ -214,24 +157,45 @@ def _overlaps(taken: list[tuple[int, int]], a: int, b: int) -> bool:
     return any(s < b and a < e for s, e in taken[max(0, i - 1) : i + 1])
 
 
-def _continues(doc: Doc, last: tuple[int, _Draft], draft: _Draft, sents: list[tuple[int, int]], sa: int) -> bool:
-    """A generic "the worst attack" right after a typed incident, in the next sentence of its paragraph."""
-    prev_sa, prev = last
+def _continues(doc: Doc, prev: _Draft, draft: _Draft) -> bool:
+    """A definite "the worst attack" right after a typed incident, in the next sentence of its paragraph."""
     if draft.sub_type is not S.ATTACK or draft.event_type is not E.BATTLES or prev.sub_type is S.ATTACK:
         return False
-    i = doc.src.sentence_index(sa)
-    return i > 0 and sents[i - 1][0] == prev_sa and doc.paragraph(prev_sa) == doc.paragraph(sa)
+    if not draft.definite or draft.sentence != prev.sentence + 1:
+        return False
+    return doc.paragraph(prev.cue[0]) == doc.paragraph(draft.cue[0])
 
 
-def _absorb(first: Incident, later: Incident) -> Incident:
-    """The later, anaphoric mention adds its place, date and figures to the incident it refers to."""
+def _absorb(first: Incident, later: Incident, *, place: bool = True) -> Incident:
+    """A later mention of the same event adds its place, date and figures to it."""
     update: dict[str, object] = {}
-    if later.location is not None:
+    if later.location is not None and (place or first.location is None):
         update["location"] = later.location
-    for name in ("date", "fatalities", "injured", "count", "affected"):
+    for name in ("date", "fatalities", "injured", "count", "affected", "reported_by"):
         if getattr(first, name) is None and getattr(later, name) is not None:
             update[name] = getattr(later, name)
+    if not first.actors and later.actors:
+        update["actors"] = later.actors
     return first.model_copy(update=update)
+
+
+def _add_arrests(doc: Doc, found: list[tuple[_Draft, Incident]]) -> None:
+    """ "Police arrested more than 200 people" in the next sentences of a protest or riot: the people affected."""
+    sents = doc.src.sentences
+    for k, (draft, incident) in enumerate(found):
+        if draft.sub_type not in _UNREST or incident.affected is not None:
+            continue
+        stop = draft.sentence + _ARREST_SENTENCES
+        if k + 1 < len(found):  # up to the next incident's sentence
+            stop = min(stop, max(draft.sentence, found[k + 1][0].sentence - 1))
+        for i in range(draft.sentence + 1, min(stop, len(sents) - 1) + 1):
+            sa, sb = sents[i]
+            if doc.paragraph(sa) != doc.paragraph(draft.cue[0]):
+                break
+            figure = arrested(doc, sa, min(sb, sa + 2 * WINDOW)) if _ARREST_WORDS.search(doc.text, sa, sb) else None
+            if figure is not None:
+                found[k] = (draft, incident.model_copy(update={"affected": figure}))
+                break
 
 
 def _incident(
@@ -241,14 +205,21 @@ def _incident(
     start, end = sentence
     cue_a, cue_b = m.start(), m.end()
     sa, sb = max(start, cue_a - WINDOW), min(end, cue_b + WINDOW)  # bounded work per cue: linear time
+    definite = False
     if sub is S.ATTACK and etype is E.BATTLES:  # "the worst attack": the cue is the noun
+        definite = _DEFINITE.match(m.group()) is not None
         cue_a = cue_b - len(re.search(r"\w+$", m.group()).group())  # type: ignore[union-attr]
-    clause_end = _clause_end(text, cue_b, sb)
-    place = _place(doc, cue_b, clause_end, sub) or _place(doc, _clause_start(text, sa, cue_a), cue_a, sub)
-    dates = _event_dates(doc, cue_b, clause_end) or (_leading_date(doc, sa, cue_a) if sa == start else [])
+    clause = (_clause_start(text, sa, cue_a), _clause_end(text, cue_b, sb))
+    kind = _kind(doc, m, etype, sub, clause, sentence)
+    if kind is None:
+        return None
+    etype, sub = kind
+    place = _place(doc, cue_b, clause[1], sub) or _place(doc, clause[0], cue_a, sub)
+    dates = _event_dates(doc, cue_b, clause[1]) or _date_before(doc, clause[0], cue_a)
+    dates = dates or (_leading_date(doc, sa, cue_a) if sa == start else [])
     date = dates[0][1] if dates else None
     actors = _actors(doc, sa, cue_a, cue_b, sb, sub)
-    affected = _affected(doc, sa, sb) if sub is S.DISPLACEMENT else None
+    affected = _affected(doc, sub, clause, (cue_a, cue_b), (sa, sb))
     if place is None and date is None and affected is None:
         return None
     if sub is S.GOVERNMENT_REGAINS_TERRITORY:
@@ -257,7 +228,7 @@ def _incident(
             return None
         etype, sub = found
     place = with_suffix(doc, place) if place is not None else None
-    draft = _Draft(etype, sub, (cue_a, cue_b), place, date)
+    draft = _Draft(etype, sub, (cue_a, cue_b), place, date, doc.src.sentence_index(cue_a), definite)
     cue = mention(text, cue_a, cue_b)
     assert cue is not None
     incident = Incident(
@@ -267,13 +238,51 @@ def _incident(
         location=mention(text, place.start, place.end) if place else None,
         date=date,
         actors=actors,
-        count=_count(doc, sa, cue_a),
-        fatalities=_casualties(doc, sa, sb, ("killed", "dead", "died", "killing", "shot")),
-        injured=_casualties(doc, sa, sb, ("wounded", "injured", "hurt", "wounding", "injuring")),
+        count=_count(doc, sub, clause, (cue_a, cue_b), sa),
+        fatalities=casualties(doc, sa, sb, ("killed", "dead", "died", "killing", "shot")),
+        injured=casualties(doc, sa, sb, ("wounded", "injured", "hurt", "wounding", "injuring")),
         affected=affected,
         reported_by=_reported_by(doc, cue_b, sb),
     )
     return draft, incident
+
+
+def _kind(
+    doc: Doc,
+    m: re.Match[str],
+    etype: EventType,
+    sub: IncidentSubType,
+    clause: tuple[int, int],
+    sentence: tuple[int, int],
+) -> tuple[EventType, IncidentSubType] | None:
+    """The cue's type in its context: a protest that happened, a riot, a displacement not of a force."""
+    if sub is S.PROTEST:
+        return (etype, sub) if protest_happened(doc, m, clause) else None
+    if sub is S.RIOT and re.match(r"(?:set|torch|loot|ransack|vandal)", m.group(), re.I):
+        return None if by_force(doc, clause[0], m.start()) else (etype, sub)
+    if sub is S.ARMED_CLASH and is_riot_clash(doc, (m.start(), m.end()), sentence):
+        return E.RIOTS, S.RIOT
+    if sub is S.DISPLACEMENT and not _TRANSITIVE.match(m.group()) and by_force(doc, clause[0], m.start()):
+        return None  # "the rebels had left the town": a withdrawal, not people displaced
+    return etype, sub
+
+
+def _affected(
+    doc: Doc, sub: IncidentSubType, clause: tuple[int, int], cue: tuple[int, int], window: tuple[int, int]
+) -> Quantity | None:
+    """People displaced or abducted (governed by the cue), or arrested at a protest or riot."""
+    if sub in (S.DISPLACEMENT, S.ABDUCTION):
+        return governed(doc, clause, cue)
+    if sub in _UNREST:
+        return arrested(doc, *window)
+    return None
+
+
+def _count(doc: Doc, sub: IncidentSubType, clause: tuple[int, int], cue: tuple[int, int], sa: int) -> Quantity | None:
+    """How many events ("four simultaneous attacks"), or for a protest or riot how many people took part."""
+    if sub in _UNREST:
+        return crowd(doc, clause, cue)
+    return count_before(doc, sa, cue[0])
 
 
 def _event_dates(doc: Doc, start: int, end: int) -> list[tuple[int, DateValue]]:
@@ -283,6 +292,16 @@ def _event_dates(doc: Doc, start: int, end: int) -> list[tuple[int, DateValue]]:
         for a, d in dates_in(doc.text, start, end, doc.article_date)
         if not _BOUND.search(doc.text, max(0, a - 8), a)
     ]
+
+
+def _date_before(doc: Doc, ca: int, cue_a: int) -> list[tuple[int, DateValue]]:
+    """A date right before the cue in its clause ("Rebels on Friday shelled ..."), nothing between but an adverb."""
+    dates = _event_dates(doc, ca, cue_a)
+    if not dates:
+        return []
+    a, value = dates[-1]
+    end = value.spans[0].end or a
+    return [(a, value)] if re.fullmatch(r"\s+(?:[a-z]+ly\s+)?", doc.text[end:cue_a]) else []
 
 
 def _leading_date(doc: Doc, sa: int, cue_a: int) -> list[tuple[int, DateValue]]:
@@ -315,9 +334,11 @@ def _same_event(a: _Draft, b: _Draft) -> bool:
 
 
 def _clause_start(text: str, sa: int, cue_a: int) -> int:
-    """Start of the cue's clause: after the last comma, semicolon or dash before it."""
-    cut = max(text.rfind(",", sa, cue_a), text.rfind(";", sa, cue_a), text.rfind(" - ", sa, cue_a))
-    return sa if cut < 0 else cut + 1
+    """Start of the cue's clause: after the last comma (not one inside "1,500"), semicolon or dash before it."""
+    cut = -1
+    for m in _CLAUSE_MARK.finditer(text, sa, cue_a):
+        cut = m.end()
+    return sa if cut < 0 else cut
 
 
 def _clause_end(text: str, cue_b: int, sb: int) -> int:
@@ -337,47 +358,6 @@ def _place(doc: Doc, start: int, end: int, sub: IncidentSubType) -> Name | None:
     if len(found) > 1 and re.fullmatch(r"[’']s\s+", doc.text[first.end : found[1].start]):
         return found[1]  # "Iraq’s Kirkuk": the city, not the country
     return first
-
-
-def _count(doc: Doc, sa: int, cue_a: int) -> Quantity | None:
-    gap = _COUNT_GAP.search(doc.text, sa, cue_a)
-    if gap is None:
-        return None
-    for _a, b, q in reversed(quantities_in(doc.text, max(sa, gap.start() - 40), gap.start())):
-        if b == gap.start() and q.unit is None:
-            return to_quantity(doc.text, max(sa, gap.start() - 40), q)
-    return None
-
-
-def _casualties(doc: Doc, sa: int, sb: int, verbs: tuple[str, ...]) -> Quantity | None:
-    """The first figure of the sentence tied to one of ``verbs`` (killed / wounded ...)."""
-    text = doc.text
-    if not any(text.find(v, sa, sb) >= 0 for v in verbs):
-        return None
-    found = [
-        (m.start("n"), m.end("n"))
-        for pattern in (_KILLED_BEFORE, _KILLED_AFTER)
-        for m in pattern.finditer(text, sa, sb)
-        if m.group("verb").split()[0].lower() in verbs
-    ]
-    for a, b in sorted(found):
-        parsed = [q for _, _, q in quantities_in(text, a, b) if q.unit is None]
-        if parsed:
-            return to_quantity(text, a, parsed[-1])
-    return None
-
-
-def _affected(doc: Doc, sa: int, sb: int) -> Quantity | None:
-    """ "hundreds of displaced Sunni Arab families", "More than 2,300 families", "some 4,500 people"."""
-    text = doc.text
-    for a, b, q in quantities_in(text, sa, sb):
-        tail = _AFFECTED.match(text, b, sb)
-        if tail is not None and q.unit is None:
-            unit = tail.group().split()[-1].lower()
-            return Quantity(
-                low=q.low, high=q.high, best=q.best, qualifier=q.qualifier, unit=unit, spans=[span(text, a, tail.end())]
-            )
-    return None
 
 
 def _actors(doc: Doc, sa: int, cue_a: int, cue_b: int, sb: int, sub: IncidentSubType) -> list[Mention]:

@@ -17,7 +17,7 @@ from .doc import Doc
 from .evidence import mention, span
 from .names import Name
 
-__all__ = ["find_dateline", "find_locations", "place_at", "place_like", "places_in", "with_suffix"]
+__all__ = ["find_dateline", "find_locations", "place_at", "place_like", "place_referred", "places_in", "with_suffix"]
 
 _STRONG_PREPOSITIONS = frozenset("in near at outside around into toward towards inside across".split())
 _PLACE_NOUNS = {
@@ -36,6 +36,9 @@ _OF_PLACE = re.compile(
     re.I,
 )
 _MODIFIES_PLACE = re.compile(r"[ \t]+(?:city|town|village|province|district|capital|region|port)\s+of\b")
+_SETTLEMENTS = frozenset({"town", "city", "village"})
+_SETTLEMENT_KINDS = frozenset({LocationKind.TOWN, LocationKind.CITY, LocationKind.OTHER})
+_REFER_CHARS = 1500  # how far back "the town" may look for the place it refers to
 _POSSESSIVE_AFTER = re.compile(r"[’']s?\b")
 _ADJECTIVES = frozenset(
     """western eastern northern southern central sunni shiite shia kurdish christian muslim jewish arab islamic
@@ -138,6 +141,21 @@ def places_in(doc: Doc, start: int, end: int) -> list[tuple[Name, LocationKind]]
         if kind is not None:
             out.append((name, kind))
     return out
+
+
+def place_referred(doc: Doc, offset: int, noun: str) -> Name | None:
+    """The place that "the town" / "the checkpoint" at ``offset`` refers to: the nearest place named before it
+    in its paragraph or the one before, of a kind that fits ("the checkpoint": a name with "checkpoint")."""
+    para = doc.paragraph(offset)
+    start = doc.src.paragraphs[max(0, para - 1)][0]
+    noun = noun.lower()
+    for name, kind in reversed(places_in(doc, max(start, offset - _REFER_CHARS), offset)):
+        full = with_suffix(doc, name)
+        after = re.match(r"\s+([a-z]+)", doc.text[name.end : name.end + 20])
+        named = full.text.lower().endswith(noun) or (after is not None and after.group(1) == noun)
+        if named or (noun in _SETTLEMENTS and full is name and kind in _SETTLEMENT_KINDS):
+            return full
+    return None
 
 
 def find_locations(doc: Doc, *, max_spans: int = 5) -> list[Location]:

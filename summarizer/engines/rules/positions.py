@@ -9,41 +9,39 @@ Each rule is a movement or position cue with the slots it fills:
 - "making gains on the northeastern front", "advancing from the south": advancing, direction;
 - "battled / fought / clashed ... in X": contested, location;
 - "preparing for a push to the west": preparing, direction;
-- "withdrew / retreated / pulled back from X": withdrawn, location.
+- "withdrew / retreated / pulled back from X", "fell back to X", "abandoned X": withdrawn, location;
+- "took the town of X", "took X", "seized control of X": captured, location;
+- "has held the town of X", "still holds X", "dug in around X": holding, location (if named);
+- "are now about 10 miles from X", "were within 3 km of X", "positioned some 20 km north of X":
+  distance, direction and objective, with the status the words give (within: advancing;
+  positioned, stationed, deployed: holding; else unknown).
 
-The force is the subject of the cue (its noun phrase must name a force or an armed
-group); "we" inside a commander's quotation is the force of the position just
-before it, claimed by the quote's speaker. No force, no position.
+Any cue followed by a distance to a place ("withdrew to about 10 miles from X", "dug in on a
+ridge some 2 km north of X") takes that distance, its direction and the place as objective.
+The force is the subject of the cue (:mod:`.forces`): no force, no position. A clash of
+a crowd with the police is no front line, and seizing people is no capture.
 """
 
 from __future__ import annotations
 
 import re
 
-from ...schema import ActorKind, DateValue, Mention, Position, PositionStatus, Quantity, Quote, QuoteKind
-from .doc import Doc, Word
-from .evidence import dates_in, mention, quantities_in, span, to_quantity
-from .names import ARMED_GROUPS, Name
-from .places import place_like, places_in
-from .speakers import SKIPPABLE, speaker_before
+from ...schema import DateValue, Mention, Position, PositionStatus, Quantity, Quote
+from .doc import Doc
+from .evidence import dates_in, mention, quantities_in, to_quantity
+from .figures import PEOPLE
+from .forces import first_person_force, quotes_by_region, subject_force
+from .names import Name
+from .places import place_like, place_referred, places_in
+from .unrest import is_riot_clash
 
-__all__ = ["find_positions", "force_mention", "subject_force"]
+__all__ = ["find_positions"]
 
 _COMPASS = r"(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?"
 _DIST = (
     r"(?P<dist>(?:(?:about|some|around|nearly|almost|roughly|approximately)\s+)?(?:[\w.\-\s]|,(?=\d)){1,40}?\s*"
     r"(?:km|kms|kilomet(?:er|re)s?|miles?|met(?:er|re)s?))\b"
 )
-_FORCE_HEADS = frozenset(
-    """forces force troops fighters militants soldiers army militia militias men units rebels peshmerga service
-    police brigade brigades division battalion jihadists insurgents gunmen commandos marines regiment
-    battalions divisions units fighter""".split()
-)
-_CLAUSE_LEADS = re.compile(r"^(?:as|meanwhile|but|and|while|when|after|before|since|although|though)\b\s*", re.I)
-_DETERMINER = re.compile(r"^(?:the|a|an)\s+", re.I)
-_BEFORE_CUE = frozenset(SKIPPABLE | {"to", "claimed", "claims", "appeared", "appears", "seemed", "now", "still"})
-_CLAIMED = frozenset({"claimed", "claims"})
-
 _Rule = tuple[re.Pattern[str], PositionStatus, str]
 _RULES: list[_Rule] = [
     (
@@ -63,8 +61,9 @@ _RULES: list[_Rule] = [
     ),
     (
         re.compile(
-            r"\b(?P<cue>retook|recaptured|captured|seized|liberated|regained|overran|took\s+control\s+of"
-            r"|(?:had|has|have)\s+taken)\s+",
+            r"\b(?P<cue>retook|recaptured|captured|seized|liberated|regained|overran|(?:took|seized|gained)\s+control\s+of"
+            r"|took\s+over|(?:had|has|have)\s+taken|took(?=\s+(?:the\s+)?(?:[a-z-]+\s+)?(?:town|city|village|district"
+            r"|hill|crossing|airport|base|bridge|port|airbase|checkpoint)\b|\s+(?-i:[A-Z])))\s+",
             re.I,
         ),
         PositionStatus.CAPTURED,
@@ -120,7 +119,19 @@ _RULES: list[_Rule] = [
         "",
     ),
     (
-        re.compile(r"\b(?P<cue>withdrew|retreated|pulled\s+back|pulled\s+out)\s+from\s+", re.I),
+        re.compile(
+            r"\b(?P<cue>withdrew|withdrawn|retreated|pulled\s+back|pulled\s+out|fell\s+back)"
+            r"\s+(?:from|to|towards?|into|behind|inside)\s+",
+            re.I,
+        ),
+        PositionStatus.WITHDRAWN,
+        "location",
+    ),
+    (
+        re.compile(
+            r"\b(?P<cue>abandoned)\s+(?:(?:their|its|the)\s+(?:positions?|posts?|bases?|lines?)\s+(?:in|at|around|near)\s+)?",
+            re.I,
+        ),
         PositionStatus.WITHDRAWN,
         "location",
     ),
@@ -144,35 +155,53 @@ _RULES: list[_Rule] = [
     ),
     (
         re.compile(
-            r"\b(?P<cue>(?:held|hold|holds|holding|controlled|controls|control)\s+the\s+"
+            r"\b(?P<cue>(?:still\s+)?(?:held|hold|holds|holding|controlled|controls|control)\s+the\s+"
             r"(?:checkpoint|town|city|village|bridge|crossing|road|base|airport|hill|ridge|district))\b",
             re.I,
         ),
         PositionStatus.HOLDING,
-        "",
+        "location-if-named",
     ),
     (
-        re.compile(r"\b(?P<cue>(?:remained|remain|remains|stayed|were|are)\s+dug\s+in|dug\s+in|entrenched)\b", re.I),
+        re.compile(r"\b(?P<cue>(?:still\s+)?(?:held|holds|holding|controlled|controls))\s+(?=[A-Z])"),
         PositionStatus.HOLDING,
-        "",
+        "location",
+    ),
+    (
+        re.compile(
+            r"\b(?P<cue>(?:remained|remain|remains|stayed|were|are|was|is)\s+dug\s+in|dug\s+in|entrenched)\b"
+            r"(?:\s+(?:around|at|near|in|outside|on|along)\b)?",
+            re.I,
+        ),
+        PositionStatus.HOLDING,
+        "location-if-named",
+    ),
+    (
+        re.compile(
+            r"\b(?P<cue>(?:(?:are|were|is|was|remained|remain|remains|stood|lay|now|still|only|just|positioned|stationed"
+            r"|deployed|based)\s+){1,3})(?:(?P<within>within)\s+)?"
+            rf"{_DIST}\s+(?:(?P<dir>{_COMPASS})\s+of|from|of|short\s+of|outside)\s+(?:the\s+)?",
+            re.I,
+        ),
+        PositionStatus.UNKNOWN,  # advancing ("within"), holding ("positioned") or unknown: see _state
+        "objective",
     ),
 ]
 # Every rule's cue contains one of these: sentences without any are skipped at once.
 _KEYWORDS = re.compile(
     r"\b(?:advanc|push|mov|came|come|got|closed|closer|closing|retook|recaptur|captur|seiz|liberat|regain|overran"
     r"|took control|taken|reach|gains|battl|fought|clashed|prepar|withdr|retreat|pulled|head|held|hold|maintain"
-    r"|kept|control|dug in|entrenched)",
+    r"|kept|control|dug in|entrenched|took|fell back|abandon|within|km|kilomet|miles)",
     re.I,
 )
-_REACHING = re.compile(r"\b(?:reach(?:ing|ed)?\s+the\s+outskirts\s+of|toward|towards)\s+", re.I)
-_MODIFIER = re.compile(r"\s+(?:backed|supported|aided|assisted|led|trained|armed)\s+by\b", re.I)
-_FORCES_OF = re.compile(
-    r"(?:[\w,]+\s+of\s+)?(?:\w+\s+)?(?:forces|troops|fighters|men|units|members)\s+(?:from|of)\s+(?:the\s+)?", re.I
+_DIST_TO = re.compile(rf"\b{_DIST}\s+(?:(?P<dir>{_COMPASS})\s+of|from|short\s+of|outside)\s+", re.I)
+_PEOPLE_OBJECT = re.compile(rf"\s+(?:(?:at\s+least|some|about|more\s+than)\s+)?(?:[\w-]+\s+){{0,2}}?{PEOPLE}\b", re.I)
+_APPOSITION = re.compile(r"\s*(?:the\s+)?(?:[\w’'-]+\s+){0,3}?(?:capital|city|town|village|stronghold),\s+$", re.I)
+_REFERENCE = re.compile(
+    r"\s*the\s+(?P<noun>town|city|village|checkpoint|crossing|bridge|airport|base|camp)(?:[’']s)?\b(?!\s+of\b)", re.I
 )
-_WE = re.compile(r"\b(?:we|our forces|our troops|our fighters)\b", re.I)
-_THIRD_PERSON = re.compile(r"^(?:it|they|its\s+\w+|their\s+\w+)$", re.I)
-_REPORTING = frozenset("said says claimed claims announced reported stated".split())
-_SAID_BEFORE = re.compile(r"\b(?:said|says|claimed|claims|announced|reported|stated)\s+(?:that\s+)?$", re.I)
+_SINCE = re.compile(r"\bsince\s+$", re.I)
+_REACHING = re.compile(r"\b(?:reach(?:ing|ed)?\s+the\s+outskirts\s+of|toward|towards)\s+", re.I)
 _PRIORITY = {
     PositionStatus.CAPTURED: 0,
     PositionStatus.WITHDRAWN: 0,
@@ -186,7 +215,7 @@ _PRIORITY = {
 
 def find_positions(doc: Doc, quotes: list[Quote] | None = None) -> list[Position]:
     out: list[Position] = []
-    by_region = _quotes_by_region(doc, quotes or [])
+    by_region = quotes_by_region(doc, quotes or [])
     for sa, sb in doc.sentences_with(_KEYWORDS):
         found: list[tuple[int, Position]] = []
         cues: set[int] = set()
@@ -228,37 +257,88 @@ def _position(
     earlier: list[Position],
     quotes: dict[int, Quote],
 ) -> Position | None:
-    text = doc.text
     sa, sb = sentence
-    cue_a, cue_b = m.start("cue"), m.end("cue")
+    cue_a = m.start("cue")
+    if not _applies(doc, m, status, sentence):
+        return None
     force, claimed = subject_force(doc, sa, cue_a)
     if force is None:
-        force, claimed = _first_person_force(doc, sa, cue_a, earlier, quotes)
+        force, claimed = first_person_force(doc, sa, cue_a, earlier, quotes)
     if force is None:
         return None
-    place = _place_after(doc, m.end(), sb, max_words=12 if status is PositionStatus.CAPTURED else 6)
-    place = place if slot in ("objective", "location") else None
-    if slot == "objective-later":
-        later = _REACHING.search(text, m.end(), sb)
-        place = _place_after(doc, later.end(), sb) if later else None
-    if slot == "location-later":
-        found = places_in(doc, m.end(), sb)
-        place = found[0][0] if found else None
-    if slot in ("objective", "location") and place is None and status is not PositionStatus.CAPTURED:
+    place = _slot_place(doc, m, status, slot, sb)
+    if place is None and (slot in ("objective", "location") or status is PositionStatus.CAPTURED):
         return None
-    if status is PositionStatus.CAPTURED and place is None:
-        return None
+    status, cue = _state(doc, m, status)
+    distance = _distance(doc, m) if "dist" in m.re.groupindex else None
+    direction = _direction(doc, m, place)
+    objective = place if slot.startswith("objective") else None
+    location = place if slot.startswith("location") else None
+    far = _distance_place(doc, m.end(), sb) if distance is None else None
+    if far is not None and (place is None or place.start >= far[2].start):
+        distance, direction, objective = far
+        location = location if location is not None and location.start < far[2].start else None
     return Position(
         force=force,
-        location=_mention_of(doc, place) if slot.startswith("location") else None,
-        objective=_mention_of(doc, place) if slot.startswith("objective") else None,
-        distance=_distance(doc, m) if "dist" in m.re.groupindex else None,
-        direction=_direction(doc, m, place),
+        location=_mention_of(doc, location),
+        objective=_mention_of(doc, objective),
+        distance=distance,
+        direction=direction,
         status=status,
-        status_cue=mention(text, cue_a, cue_b),
+        status_cue=cue,
         as_of=_as_of(doc, m.end(), sb),
         claimed_by=claimed,
     )
+
+
+def _applies(doc: Doc, m: re.Match[str], status: PositionStatus, sentence: tuple[int, int]) -> bool:
+    """Not a crowd's clash with the police, not people seized ("seized two aid workers")."""
+    if status is PositionStatus.CONTESTED and is_riot_clash(doc, (m.start("cue"), m.end("cue")), sentence):
+        return False
+    return not (status is PositionStatus.CAPTURED and _PEOPLE_OBJECT.match(doc.text, m.end("cue"), sentence[1]))
+
+
+def _slot_place(doc: Doc, m: re.Match[str], status: PositionStatus, slot: str, sb: int) -> Name | None:
+    text = doc.text
+    if slot in ("objective", "location"):
+        return _place_after(doc, m.end(), sb, max_words=12 if status is PositionStatus.CAPTURED else 6)
+    if slot == "location-if-named":
+        own = re.search(r"\bthe\s+(\w+)$", m.group("cue"))  # "still held the checkpoint": the one named before
+        if own is not None and _place_after(doc, m.end(), sb, max_words=2) is None:
+            return place_referred(doc, m.start("cue") + own.start(1), own.group(1))
+        return _place_after(doc, m.end(), sb, max_words=4, refer=True)
+    if slot == "objective-later":
+        later = _REACHING.search(text, m.end(), sb)
+        return _place_after(doc, later.end(), sb) if later else None
+    if slot == "location-later":
+        found = places_in(doc, m.end(), sb)
+        return found[0][0] if found else None
+    return None
+
+
+def _state(doc: Doc, m: re.Match[str], status: PositionStatus) -> tuple[PositionStatus, Mention | None]:
+    """The status and its cue; for a bare distance ("are now 10 miles from X") the words decide."""
+    if status is not PositionStatus.UNKNOWN:
+        return status, mention(doc.text, m.start("cue"), m.end("cue"))
+    if m.group("within"):
+        return PositionStatus.ADVANCING, mention(doc.text, m.start("within"), m.end("within"))
+    held = re.search(r"\b(?:positioned|stationed|deployed|based|remained|remain|remains)\b", m.group("cue"), re.I)
+    if held is not None:
+        return PositionStatus.HOLDING, mention(doc.text, m.start("cue") + held.start(), m.start("cue") + held.end())
+    return PositionStatus.UNKNOWN, None
+
+
+def _distance_place(doc: Doc, start: int, end: int) -> tuple[Quantity, Mention | None, Name] | None:
+    """ "... about 10 miles from X", "... some 2 km north of X" right after a cue: distance, direction, place."""
+    m = _DIST_TO.search(doc.text, start, min(end, start + 120))
+    if m is None:
+        return None
+    place = _place_after(doc, m.end(), end, max_words=4, refer=True)
+    distance = _distance(doc, m)
+    if place is None or distance is None:
+        return None
+    direction = mention(doc.text, m.start("dir"), m.end("dir")) if m.group("dir") else None
+    return distance, direction, place
 
 
 def _mention_of(doc: Doc, target: Name | tuple[int, int] | None) -> Mention | None:
@@ -269,14 +349,19 @@ def _mention_of(doc: Doc, target: Name | tuple[int, int] | None) -> Mention | No
     return mention(doc.text, *target)
 
 
-def _place_after(doc: Doc, start: int, end: int, *, max_words: int = 6) -> Name | None:
-    """The first name after ``start`` when it is a place and no more than ``max_words`` words away."""
+def _place_after(doc: Doc, start: int, end: int, *, max_words: int = 6, refer: bool = False) -> Name | None:
+    """The first name after ``start`` when it is a place and no more than ``max_words`` words away; with
+    ``refer``, "the town" / "the checkpoint" right after ``start`` is the place it refers back to."""
+    if refer:
+        ref = _REFERENCE.match(doc.text, start, end)
+        if ref is not None:
+            return place_referred(doc, ref.start("noun"), ref.group("noun"))
     names = doc.names(start, min(end, start + 12 * max_words))
     if not names:
         return None
     between = doc.text[start : names[0].start]
-    if len(between.split()) > max_words or re.search(r"[,;:]", between):
-        return None
+    if len(between.split()) > max_words or (re.search(r"[,;:]", between) and not _APPOSITION.fullmatch(between)):
+        return None  # "the provincial capital, Norvi" is one place
     return names[0] if place_like(doc, names[0]) else None  # "toward X", "within 5 km of X": X is a place
 
 
@@ -293,6 +378,9 @@ def _direction(doc: Doc, m: re.Match[str], place: Name | None) -> Mention | None
     if "dir" in m.re.groupindex and m.group("dir"):
         return mention(doc.text, m.start("dir"), m.end("dir"))
     if place is not None:
+        of = re.search(rf"\b({_COMPASS})\s+of\s+(?:the\s+)?$", doc.text[m.end() : place.start], re.I)
+        if of is not None:  # "toward the hills north of Kapra"
+            return mention(doc.text, m.end() + of.start(1), m.end() + of.end(1))
         d = re.search(
             rf"\b({_COMPASS})\s+(?:outskirts|edge|suburbs|districts|neighbou?rhoods|side)\b",
             doc.text[m.end() : place.start],
@@ -304,108 +392,8 @@ def _direction(doc: Doc, m: re.Match[str], place: Name | None) -> Mention | None
 
 
 def _as_of(doc: Doc, start: int, end: int) -> DateValue | None:
-    dates = dates_in(doc.text, start, end, doc.article_date)
+    """The date of the position ("on Monday", "by Tuesday evening"); not where it began ("since March")."""
+    dates = [
+        (a, d) for a, d in dates_in(doc.text, start, end, doc.article_date) if not _SINCE.search(doc.text, a - 7, a)
+    ]
     return dates[0][1] if dates else None
-
-
-# --------------------------------------------------------------------------- the force
-
-
-def subject_force(doc: Doc, sa: int, cue_start: int) -> tuple[Mention | None, Mention | None]:
-    """The subject noun phrase before the cue when it names a force or an armed group, and who claims the move."""
-    text = doc.text
-    words = doc.words(max(sa, cue_start - 300), cue_start)
-    claimed = False
-    while words and words[-1].text.lower() in _BEFORE_CUE:
-        claimed = claimed or words[-1].text.lower() in _CLAIMED
-        words.pop()
-    chunks: list[list[Word]] = [[]]
-    for w in words:
-        if w.text in (",", "—", "–", ";", ":"):
-            chunks.append([])
-        else:
-            chunks[-1].append(w)
-    # "X, a paramilitary group ..., were preparing": skip the apposition.
-    # "X, advancing from the south, captured": the participle's subject is X too.
-    chunk = chunks[-1] if chunks[-1] else (chunks[-3] if len(chunks) >= 3 else chunks[0])
-    # The subject's clause: after the last "but" / "while" / "as" / ";".
-    for i in range(len(chunk) - 1, -1, -1):
-        if chunk[i].text.lower() in ("but", "while", "as", ";", "and", "when") and i + 1 < len(chunk):
-            chunk = chunk[i + 1 :]
-            break
-    said = [i for i, w in enumerate(chunk) if w.text.lower() in _REPORTING]
-    if said and said[-1] + 1 < len(chunk):  # "The army also said it ...": the reported clause's subject
-        chunk = chunk[said[-1] + 1 :]
-        chunk = chunk[1:] if chunk[0].text.lower() == "that" and len(chunk) > 1 else chunk
-    if not chunk or len(chunk) > 12 or doc.quote_at(chunk[0].start) is not None:
-        return None, None
-    a, b = chunk[0].start, chunk[-1].end
-    lead = _CLAUSE_LEADS.match(text[a:b])
-    if lead is not None:
-        a += lead.end()
-    if _THIRD_PERSON.match(text[a:b]):
-        force = _reporting_force(doc, sa, a)  # "The army said it had taken ...": the army
-        return force, force
-    force = force_mention(doc, a, b)
-    return force, force if claimed and force is not None else None
-
-
-def _reporting_force(doc: Doc, sa: int, pronoun: int) -> Mention | None:
-    """The force or group that reports its own move: the subject of "said" right before the pronoun."""
-    cue = _SAID_BEFORE.search(doc.text, max(sa, pronoun - 30), pronoun)
-    if cue is None:
-        return None
-    who = speaker_before(doc, sa, cue.start())
-    if who is None or who.kind not in (ActorKind.ORGANISATION, ActorKind.ARMED_GROUP, ActorKind.COUNTRY):
-        return None
-    return Mention(value=who.value, spans=[span(doc.text, who.start, who.end)])
-
-
-def force_mention(doc: Doc, a: int, b: int) -> Mention | None:
-    """A mention of ``text[a:b]`` when that phrase names a force or an armed group (else None)."""
-    text = doc.text
-    modifier = _MODIFIER.search(text, a, b)
-    if modifier is not None:
-        b = modifier.start()
-    phrase = text[a:b]
-    m = _FORCES_OF.match(phrase)
-    if m is not None and m.end() < len(phrase):
-        return mention(text, a + m.end(), b)
-    det = _DETERMINER.match(phrase)
-    if det is not None:
-        a, phrase = a + det.end(), phrase[det.end() :]
-    words = [w.lower().strip("’'") for w in re.findall(r"[\w’'-]+", phrase)]
-    if not words:
-        return None
-    groups = [n for n in doc.names(a, b) if n.kind.value == "armed_group" or n.text.lower() in ARMED_GROUPS]
-    if words[-1] in _FORCE_HEADS or any(w in _FORCE_HEADS for w in words[-2:]) or groups:
-        return mention(text, a, b)
-    return None
-
-
-def _quotes_by_region(doc: Doc, quotes: list[Quote]) -> dict[int, Quote]:
-    """Direct quotes keyed by the start of the quotation that holds them."""
-    out: dict[int, Quote] = {}
-    for q in quotes:
-        at = q.text.spans[0].start if q.text.spans else None
-        region = doc.quote_at(at) if at is not None else None
-        if region is not None and q.kind is QuoteKind.DIRECT:
-            out.setdefault(region.start, q)
-    return out
-
-
-def _first_person_force(
-    doc: Doc, sa: int, cue_start: int, earlier: list[Position], quotes: dict[int, Quote]
-) -> tuple[Mention | None, Mention | None]:
-    """ "we have advanced" inside a quotation: the force of the position just before, claimed by the speaker."""
-    region = doc.quote_at(cue_start)
-    if region is None or not _WE.search(doc.text, max(region.start, cue_start - 40), cue_start):
-        return None, None
-    quote = quotes.get(region.start)
-    if quote is None or not earlier:
-        return None, None
-    prev = earlier[-1]
-    prev_at = prev.force.spans[0].start if prev.force.spans else None
-    if prev_at is None or doc.paragraph(region.start) - doc.paragraph(prev_at) > 1:
-        return None, None
-    return prev.force, quote.speaker

@@ -1,0 +1,91 @@
+"""Protests and riots: when a crowd word is an event, and when a clash is a riot.
+
+- A protest cue is an event only when something happened: not when it is planned or
+  to come ("a protest was planned for next week", "protesters said they would
+  return"), and not when the noun only qualifies another ("the protest organisers").
+- A march, a rally or a street protest needs a crowd as its subject ("tens of thousands
+  marched", "students took to the streets"), never a force ("troops marched into");
+  "a crowd gathered" is a protest only with its signs (chants, slogans, demands).
+- A clash between a crowd and the police is a riot (ACLED: a violent demonstration),
+  and so are burning and looting by anyone but a force or an armed group.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .doc import Doc
+from .figures import PEOPLE
+
+__all__ = ["PROTEST_CUE", "RIOT_CUE", "by_force", "is_riot_clash", "protest_happened"]
+
+PROTEST_CUE = re.compile(
+    r"\b(?:(?P<agent>protesters|protestors|demonstrators|marchers)"
+    r"|(?P<noun>protests?|demonstrations?|rall(?:y|ies)|sit-ins?|(?-i:march(?:es)?))"
+    r"|(?P<verb>marched|protested|demonstrated|took\s+to\s+the\s+streets|rallied)"
+    r"|(?P<crowd>crowds?\s+(?:of\s+[\w\s,]{1,30}?\s+)?(?:gathered|assembled|massed)))\b",
+    re.IGNORECASE,
+)
+RIOT_CUE = re.compile(
+    r"\b(?:riots?(?!\s+(?:police|gear|squads?|shields?|control|officers|units?|act)\b)|rioters|rioting|looted|looting|looters|set\s+fire\s+to|torched|ransacked|vandali[sz]ed)\b",
+    re.IGNORECASE,
+)
+_FUTURE = re.compile(
+    r"\b(?:planned|plans?|planning|scheduled|will|would|to\s+be\s+held|due\s+to|next\s+(?:week|month|year)"
+    r"|tomorrow|upcoming|threatened\s+to|vowed\s+to|intend\w*)\b",
+    re.IGNORECASE,
+)
+_COMPOUND = re.compile(
+    r"\s+(?:organi[sz]ers?|leaders?|movements?|groups?|camps?|slogans?|songs?|sites?|votes?|organi[sz]ations?"
+    r"|permits?|bans?)\b",
+    re.IGNORECASE,
+)
+_FORCES = re.compile(
+    r"\b(?:troops|soldiers|forces|fighters|militants|militias?|army|units|rebels|insurgents|battalions?|brigades?"
+    r"|gunmen|jihadists|convoys?|columns?)\b",
+    re.IGNORECASE,
+)
+_CROWD = re.compile(rf"\b(?:{PEOPLE}|crowds?|mobs?|thousands|hundreds|dozens|opposition)\b", re.IGNORECASE)
+_RIOT_CROWD = re.compile(
+    r"\b(?:protesters|protestors|demonstrators|youths|students|rioters|crowds?|mobs?|supporters|marchers)\b",
+    re.IGNORECASE,
+)
+_POLICE = re.compile(r"\b(?:police|security\s+forces|gendarmes|riot\s+officers)\b", re.IGNORECASE)
+_SIGNS = re.compile(
+    r"\b(?:chant\w*|slogans?|banners?|placards?|demand\w*|protest\w*|denounc\w*|call(?:ed|ing)?\s+for)\b",
+    re.IGNORECASE,
+)
+_NUMBER_SUBJECT = re.compile(r"\b(?:\d[\d,]*|thousands|hundreds|dozens|scores)\s*$", re.IGNORECASE)
+
+
+def protest_happened(doc: Doc, m: re.Match[str], clause: tuple[int, int]) -> bool:
+    """Whether the protest cue ``m`` reports a protest that took place (see the module docstring)."""
+    text = doc.text
+    ca, cb = clause
+    if _FUTURE.search(text, ca, cb):
+        return False
+    if m.group("noun") and _COMPOUND.match(text, m.end(), cb):
+        return False
+    subject = text[ca : m.start()]
+    if m.group("verb"):
+        if _FORCES.search(subject):
+            return False
+        return _CROWD.search(subject) is not None or _NUMBER_SUBJECT.search(subject) is not None
+    if m.group("crowd"):
+        return _SIGNS.search(text, ca, cb) is not None
+    return True
+
+
+def is_riot_clash(doc: Doc, cue: tuple[int, int], sentence: tuple[int, int]) -> bool:
+    """A clash of a crowd with the police ("youths clashed with police"), and no armed side in it."""
+    text = doc.text
+    lo, hi = max(sentence[0], cue[0] - 80), min(sentence[1], cue[1] + 60)
+    window = text[lo:hi]
+    armed = re.search(r"\b(?:militants|gunmen|fighters|rebels|insurgents|jihadists|troops|soldiers)\b", window, re.I)
+    return bool(_POLICE.search(window) and _RIOT_CROWD.search(window) and not armed)
+
+
+def by_force(doc: Doc, clause_start: int, cue_start: int) -> bool:
+    """Whether a force or an armed group is the subject before the cue ("militants torched a school",
+    "the rebels were driven out of"): then burning is no riot, and leaving no displacement."""
+    return _FORCES.search(doc.text, clause_start, cue_start) is not None
