@@ -92,14 +92,14 @@ def _rules(text: str, article_date: dt.date | None) -> Briefing:
     return briefing.verified(validate(briefing, text))
 
 
-def _llm_engine(settings: LLMSettings, client: object) -> Any:
+def _llm_engine(settings: LLMSettings, client: object, *, own_client: bool = False) -> Any:
     from .engines.llm import LLMEngine
 
     if not settings.coverage:
-        return LLMEngine(settings, client=client)
+        return LLMEngine(settings, client=client, own_client=own_client)
     from .coverage import audit  # the offline finders measure what the model missed
 
-    return LLMEngine(settings, client=client, audit=audit)
+    return LLMEngine(settings, client=client, audit=audit, own_client=own_client)
 
 
 # --------------------------------------------------------------------------- one article
@@ -212,7 +212,7 @@ async def asummarize_many(
 
     own = new_async_client(resolved) if client is None else None
     try:
-        eng = _llm_engine(resolved, client if client is not None else own)
+        eng = _llm_engine(resolved, client if client is not None else own, own_client=own is not None)
         sem = asyncio.Semaphore(concurrency)
 
         async def one(i: int, item: str | SummarizerError) -> BatchResult:

@@ -32,6 +32,7 @@ from .schema import TokenUsage
 __all__ = ["CacheEntry", "CachedPiece", "Lookup", "ResponseCache", "cache_key", "close_all", "open_cache"]
 
 FORMAT = 1
+_INLINE_BYTES = 4 * 1024 * 1024
 
 
 def cache_key(
@@ -107,7 +108,10 @@ class ResponseCache:
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
-        self._store = diskcache.Cache(str(directory))
+        # Entries (raw answers, drafts, the result: ~60 KB for a 1,000-word article) stay inside
+        # SQLite: diskcache would otherwise write each one above 32 KB to a file of its own in a
+        # directory of its own, which costs more than the row. Readers accept both layouts.
+        self._store = diskcache.Cache(str(directory), disk_min_file_size=_INLINE_BYTES)
 
     def get(self, key: str, *, text: str) -> Lookup:
         try:

@@ -47,6 +47,7 @@ from instructor.core import (
 )
 from instructor.core import ConfigurationError as InstructorConfigurationError
 from instructor.core import ValidationError as InstructorValidationError
+from openai.types.chat import ChatCompletion
 from pydantic import BaseModel
 from tenacity import AsyncRetrying, RetryCallState, Retrying, retry_if_exception, stop_after_attempt, stop_before_delay
 
@@ -62,6 +63,7 @@ __all__ = [
     "Transport",
     "Wait",
     "backoff",
+    "dropped",
     "is_retryable",
     "retry_after",
     "translate",
@@ -144,7 +146,7 @@ def translate(exc: BaseException, *, model: str | None = None, attempts: int | N
         cause = exc.__cause__
         if cause is not None and not isinstance(cause, InstructorRetryException):
             return translate(cause, model=model, attempts=attempts or exc.n_attempts)
-    cls, advice = _lookup(exc)
+    cls, advice = ERROR_MAP[openai.APIConnectionError] if dropped(exc) else _lookup(exc)
     if isinstance(exc, openai.APIStatusError) and cls is E.LLMError:
         cls = _status_class(exc.status_code)
     detail = _detail(exc)
@@ -229,11 +231,30 @@ class Wait:
 def _reason(exc: BaseException | None) -> str:
     if isinstance(exc, openai.APIStatusError):
         return f"HTTP {exc.status_code}"
-    if isinstance(exc, openai.APITimeoutError):
+    if isinstance(exc, openai.APITimeoutError) and not dropped(exc):
         return "timeout"
     if isinstance(exc, openai.APIConnectionError):
         return "connection dropped"
     return type(exc).__name__
+
+
+def dropped(exc: BaseException) -> bool:
+    """A connection that closed, which the SDK's aiohttp transport reports as a timeout.
+
+    That transport maps every aiohttp connection error to ``httpx2.ConnectTimeout``, so a
+    server that hangs up surfaces as ``APITimeoutError``. A real time-out has a
+    ``TimeoutError`` among its causes (both transports); a hang-up has none.
+    """
+    if not isinstance(exc, openai.APIConnectionError):
+        return False
+    if not isinstance(exc, openai.APITimeoutError):
+        return True
+    causes: list[BaseException] = []
+    cause = exc.__cause__ or exc.__context__
+    while cause is not None and len(causes) < 16:
+        causes.append(cause)
+        cause = cause.__cause__ or cause.__context__
+    return bool(causes) and not any(isinstance(c, TimeoutError) for c in causes)
 
 
 class _Policy:
@@ -389,6 +410,12 @@ class _Base:
     temperature: float = 0.0
     max_tokens: int = 4096
     rng: random.Random = field(default_factory=random.Random)
+    # POST the shaped request as it is (``client.post``, the SDK's documented way to send a
+    # request body) instead of ``chat.completions.create()``, whose parameter transform walks
+    # the whole request (~0.5-1 ms) and, for the plain JSON sent here, returns it unchanged
+    # (tests/test_llm_structured.py checks that per mode). For the library's own clients only:
+    # a caller's client gets create(), where whatever the caller hooked in sees every request.
+    direct: bool = False
 
     def _kwargs(self, call: Call) -> tuple[type[BaseModel], dict[str, Any]]:
         # The messages go out as they are (no Jinja2 rendering, no context): the article
@@ -400,6 +427,11 @@ class _Base:
 class Transport(_Base):
     """Sync: one structured completion with transport retries."""
 
+    def _send(self, kwargs: dict[str, Any]) -> ChatCompletion:
+        if self.direct:
+            return self.client.post("/chat/completions", body=kwargs, cast_to=ChatCompletion)  # type: ignore[no-any-return]
+        return self.client.chat.completions.create(**kwargs)  # type: ignore[no-any-return]
+
     def complete(self, call: Call) -> Outcome:
         pol = _Policy(self.policy, self.rng)
         scale = self.policy.wait_scale
@@ -410,7 +442,7 @@ class Transport(_Base):
             for attempt in Retrying(sleep=_scaled(time.sleep, scale), **pol.kwargs()):
                 with attempt:
                     requests += 1
-                    completion = self.client.chat.completions.create(**kwargs)
+                    completion = self._send(kwargs)
         except (openai.OpenAIError, InstructorError) as exc:  # instructor's: a request it cannot shape
             raise pol.give_up(exc, model=self.model, attempts=requests) from exc
         return _read(completion, prepared, self, requests, tuple(pol.waits))
@@ -418,6 +450,11 @@ class Transport(_Base):
 
 class AsyncTransport(_Base):
     """Async: one structured completion with transport retries."""
+
+    async def _send(self, kwargs: dict[str, Any]) -> ChatCompletion:
+        if self.direct:
+            return await self.client.post("/chat/completions", body=kwargs, cast_to=ChatCompletion)  # type: ignore[no-any-return]
+        return await self.client.chat.completions.create(**kwargs)  # type: ignore[no-any-return]
 
     async def complete(self, call: Call) -> Outcome:
         pol = _Policy(self.policy, self.rng)
@@ -429,7 +466,7 @@ class AsyncTransport(_Base):
             async for attempt in AsyncRetrying(sleep=_ascaled(scale), **pol.kwargs()):
                 with attempt:
                     requests += 1
-                    completion = await self.client.chat.completions.create(**kwargs)
+                    completion = await self._send(kwargs)
         except (openai.OpenAIError, InstructorError) as exc:  # instructor's: a request it cannot shape
             raise pol.give_up(exc, model=self.model, attempts=requests) from exc
         return _read(completion, prepared, self, requests, tuple(pol.waits))

@@ -19,6 +19,7 @@ from loopback import (
     isil_text,
     request_article,
     settings_for,
+    tool_completion,
 )
 
 from summarizer import LLMSettings, RetryPolicy, asummarize, summarize, summarize_many
@@ -219,3 +220,18 @@ def test_scripted_prompts_directory_is_configurable(tmp_path: Path) -> None:
     assert "HOUSE STYLE" in server.requests[0].text
     assert b.provenance is not None and b.provenance.prompt_id is not None
     assert b.provenance.prompt_id.startswith("house-style-")
+
+
+@pytest.mark.parametrize("mode", ["tools", "json_schema", "json", "md_json"])
+def test_scripted_own_and_callers_clients_send_the_same_request(mode: str) -> None:
+    """The library's own clients POST the shaped request as it is; a caller's client goes through create()."""
+    reply = tool_completion(gold_answer()) if mode == "tools" else completion(gold_answer())
+    with ScriptedServer([reply, reply]) as server:
+        settings = settings_for(server, mode=mode, cache=False)
+        own = summarize(isil_text(), engine="llm", date=ISIL_DATE, settings=settings)
+        client = openai.OpenAI(api_key="unused", base_url=server.base_url)
+        theirs = summarize(isil_text(), engine="llm", date=ISIL_DATE, settings=settings, client=client)
+        client.close()
+    first, second = server.requests
+    assert first.body == second.body and first.headers["authorization"] == second.headers["authorization"]
+    assert own.validation.ok and theirs.validation.ok

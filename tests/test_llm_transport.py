@@ -18,7 +18,7 @@ import openai
 import pytest
 from loopback import ISIL_DATE, ScriptedServer, completion, drop, error, gold_answer, isil_text, settings_for
 
-from summarizer import RetryPolicy, summarize
+from summarizer import RetryPolicy, summarize, summarize_many
 from summarizer import errors as E
 from summarizer.transport import ERROR_MAP, _lookup, backoff, is_retryable, retry_after, translate
 
@@ -214,3 +214,30 @@ def test_translate_gives_our_errors_with_context() -> None:
     assert isinstance(translate(wrapped), E.TransportError)  # instructor's wrapper is looked through
     assert isinstance(translate(json.JSONDecodeError("x", "doc", 0)), E.MalformedOutputError)
     assert isinstance(translate(instructor.core.ModeError("x", "openai", [])), E.ConfigurationError)
+
+
+@pytest.mark.parametrize(
+    ("first", "options", "reason"),
+    [
+        (drop(), {}, "connection dropped"),
+        (completion(gold_answer(), delay=2.0), {"timeout": 0.3}, "timeout"),
+    ],
+    ids=["dropped", "timeout"],
+)
+def test_scripted_batches_retry_and_report_faults_like_single_calls(
+    first: Any, options: dict[str, Any], reason: str
+) -> None:
+    """A batch's own client sends through the SDK's aiohttp transport; faults read the same as in summarize()."""
+    with ScriptedServer([first, completion(gold_answer())]) as server:
+        settings = settings_for(server, retry=RetryPolicy(jitter=0.0, wait_scale=0.0), **options)
+        (b,) = summarize_many([isil_text()], settings=settings, dates=[ISIL_DATE])
+    assert not isinstance(b, Exception), b
+    assert _waits(b.provenance.notes) == [(reason, 0.5, "backoff")]
+    assert b.provenance.attempts == 2 and b.validation.ok
+
+
+def test_scripted_a_batch_that_keeps_losing_its_connection_says_so() -> None:
+    with ScriptedServer([drop(), drop()]) as server:
+        settings = settings_for(server, retry=RetryPolicy(attempts=2, wait_scale=0.0))
+        (err,) = summarize_many([isil_text()], settings=settings)
+    assert isinstance(err, E.TransportError) and "connection dropped" in str(err) and err.attempts == 2

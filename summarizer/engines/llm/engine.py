@@ -24,6 +24,7 @@ import datetime as dt
 import functools
 import hashlib
 import importlib.metadata
+import random
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +46,7 @@ from .loop import Context, Tally, Validator, run_chunk
 __all__ = ["LLMEngine", "core_fingerprint"]
 
 T = TypeVar("T")
+_RNG = random.Random()  # jitter of retry waits; seeding a Random per request costs more than the request's own work
 _SOURCE_FIELDS = ("title", "dateline")
 
 
@@ -106,14 +108,22 @@ class LLMEngine:
         client: Any = None,
         validate: Validator | None = None,
         audit: Callable[[Briefing, str], Coverage] | None = None,
+        own_client: bool = False,
     ) -> None:
-        """``audit`` (e.g. :func:`summarizer.coverage.audit`) fills ``validation.coverage`` of each result."""
+        """``audit`` (e.g. :func:`summarizer.coverage.audit`) fills ``validation.coverage`` of each result.
+
+        ``own_client``: ``client`` was built by the library from ``settings`` (a batch's
+        client), so requests may go out as the library's own clients send them (see
+        :attr:`summarizer.transport.Transport.direct`); a caller's client always gets
+        ``chat.completions.create()``, where the caller's hooks see every request.
+        """
         if client is not None:  # the caller's client decides the endpoint (host, mode)
             settings = settings.replace(base_url=str(client.base_url))
         if client is None:
             settings.require_configured()
         self.settings = settings
         self.client = client
+        self._direct = client is None or own_client
         self.model = settings.resolved_model()
         self.host = client_host(client) if client is not None else settings.endpoint_host
         self.mode = settings.resolved_mode()
@@ -165,6 +175,8 @@ class LLMEngine:
             "temperature": s.temperature,
             "max_tokens": s.max_tokens,
             "structured": self._structured,
+            "direct": self._direct,
+            "rng": _RNG,
         }
 
     # -- sync -------------------------------------------------------------------------
@@ -212,7 +224,10 @@ class LLMEngine:
                 self._store_chunk(text, a, b, article_date, run)
             return run
 
-        runs = list(await asyncio.gather(*(one(a, b) for a, b in chunks)))
+        if len(chunks) == 1:  # most articles: no task of its own
+            runs = [await one(*chunks[0])]
+        else:
+            runs = list(await asyncio.gather(*(one(a, b) for a, b in chunks)))
         return self._finish(text, article_date, runs, started, note)
 
     # -- cache ------------------------------------------------------------------------

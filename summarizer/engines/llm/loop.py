@@ -215,7 +215,6 @@ def _reask(
     text: str, draft: Draft, ctx: Context, tally: Tally
 ) -> Generator[Call, Outcome, tuple[Draft, Checked | None]]:
     """The draft after the re-ask rounds, and its check when the last round changed nothing."""
-    base = ctx.prompts.extract_messages(text, ctx.article_date)
     withdrawn: set[str] = set()  # the model said the article does not support these: not asked again
     checked: Checked | None = None
     for rnd in range(1, ctx.settings.reasks + 1):
@@ -232,6 +231,7 @@ def _reask(
         else:
             model = Draft
             previous = draft.model_dump_json(exclude_none=True)
+            base = ctx.prompts.extract_messages(text, ctx.article_date)
             call = Call(ctx.prompts.full_reask_messages(base, previous, failures), Draft, "reask")
         outcome = yield call
         tally.take(outcome)
