@@ -126,6 +126,12 @@ _DEMONYMS = {
     "egyptian": "EG", "libyan": "LY", "afghan": "AF", "pakistani": "PK", "indian": "IN",
     "chinese": "CN", "japanese": "JP", "polish": "PL", "swedish": "SE", "finnish": "FI",
     "malian": "ML", "nigerian": "NG", "somali": "SO", "sudanese": "SD", "ethiopian": "ET",
+    "lao": "LA", "laotian": "LA", "thai": "TH", "filipino": "PH", "philippine": "PH", "swiss": "CH",
+    "burmese": "MM", "czech": "CZ", "emirati": "AE", "kyrgyz": "KG", "icelandic": "IS", "malagasy": "MG",
+    "greek": "GR", "irish": "IE", "portuguese": "PT", "nepali": "NP", "nepalese": "NP", "ghanaian": "GH",
+    "kazakh": "KZ", "uzbek": "UZ", "tajik": "TJ", "turkmen": "TM", "ivorian": "CI", "peruvian": "PE",
+    "argentine": "AR", "argentinian": "AR", "venezuelan": "VE", "bosnian": "BA", "welsh": "GB",
+    "scottish": "GB", "english": "GB", "korean": None, "congolese": None, "sri lankan": "LK",
 }  # fmt: skip
 
 # Organisations with short forms.
@@ -216,7 +222,7 @@ def _derived_demonyms() -> dict[str, str]:
         name = str(getattr(country, "common_name", country.name))
         if " " in name or len(name) < 4:
             continue
-        stem = name[:-1] if name[-1] in "aeiou" else name
+        stem = name[:-1] if name[-1] in "aeiouy" else name
         for suffix in ("an", "ian", "ese", "ean"):
             out.setdefault(fold_name(stem + suffix), name)
         if name[-1] not in "aeiouy":

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from .lexicon import PERSON_TITLES, PRONOUNS, demonym_country, fold_name, is_country
 from .text import SourceText
 
-__all__ = ["PersonMention", "antecedent", "person_mentions", "pronoun_at"]
+__all__ = ["PersonMention", "acronyms", "antecedent", "person_mentions", "pronoun_at"]
 
 _PARTICLE = r"(?:(?:al|el|ad|ash|as|az|at|an|abu|bin|ibn|ben|van|von|der|de|da|di|du|la|le)[-\s])"
 _NAME_TOKEN = r"(?:[A-Z][a-zà-ÿ'’]+(?:-[A-Z][a-zà-ÿ'’]+)*|[A-Z]\.)(?![\w-])"
@@ -208,3 +208,38 @@ def antecedent(src: SourceText, offset: int) -> PersonMention | None:
     # Mentions are ordered by start and do not overlap, so their ends are ordered too.
     k = bisect.bisect_right(ends, offset) - 1
     return mentions[k] if k >= 0 else None
+
+
+_ACRONYM_DEF = re.compile(r"\(\s*([A-Z][A-Z0-9&-]{1,7})\s*\)")
+_WORD = re.compile(r"[\w'’]+(?:-[\w'’]+)*")
+_SMALL_WORDS = frozenset("of the for and de du des la le al el".split())
+
+
+def acronyms(src: SourceText) -> dict[str, str]:
+    """Acronyms the text defines, mapped to their full names: "the Vesna Liberation Army (VLA)" gives
+    ``{"VLA": "Vesna Liberation Army"}``. The full name is the shortest run of words before the
+    bracket whose initials (hyphenated parts and small words allowed) spell the acronym."""
+    cached: dict[str, str] | None = src.memo.get("acronyms")
+    if cached is not None:
+        return cached
+    found: dict[str, str] = {}
+    text = src.text
+    for m in _ACRONYM_DEF.finditer(text):
+        acr = m.group(1)
+        words = list(_WORD.finditer(text, max(0, m.start() - 120), m.start()))
+        for k in range(1, min(len(words), 10) + 1):
+            run = words[-k:]
+            if _spells(acr, [w.group() for w in run]):
+                found.setdefault(acr, text[run[0].start() : run[-1].end()])
+                break
+    src.memo["acronyms"] = found
+    return found
+
+
+def _spells(acr: str, words: list[str]) -> bool:
+    if words and fold_name(words[0]) in _SMALL_WORDS:
+        return False
+    letters = "".join(ch for ch in acr.upper() if ch.isalpha())
+    initials = "".join(p[0].upper() for w in words for p in w.split("-") if p)
+    significant = "".join(p[0].upper() for w in words for p in w.split("-") if p and fold_name(p) not in _SMALL_WORDS)
+    return letters in (initials, significant)

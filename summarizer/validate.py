@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from .errors import EmptyTextError, InputError, SpanError
 from .lexicon import PERSON_TITLES, SPEECH_RE, fold_name
 from .locate import iter_evidence
-from .mentions import antecedent, person_mentions, pronoun_at
+from .mentions import acronyms, antecedent, person_mentions, pronoun_at
 from .parse import (
     ParsedQuantity,
     canonical_unit,
@@ -77,7 +77,7 @@ _NAME_FIELDS = frozenset(
 )
 # Cue words per enum choice: a choice with none of its cues near the item gets a warning.
 _SUBTYPE_CUES: dict[IncidentSubType, str] = {
-    IncidentSubType.ARMED_CLASH: r"clash|battl|fight|firefight|gun|exchange of fire|combat",
+    IncidentSubType.ARMED_CLASH: r"clash|battl|fight|firefight|gun|exchange of fire|combat|ambush|repel|beaten back",
     IncidentSubType.GOVERNMENT_REGAINS_TERRITORY: r"retook|retake|recaptur|regain|liberat|clear|captur|took|taken|seiz"
     r"|entered",
     IncidentSubType.NON_STATE_ACTOR_OVERTAKES_TERRITORY: r"seiz|captur|overr|took|overran|fell",
@@ -231,15 +231,59 @@ def _check_value(run: _Run, path: str, ev: Evidence) -> None:
         name = _field_name(path)
         if (name == "text" and path.startswith("quotes[")) or (name == "speaker"):
             return  # checked with the quote
-        check = name_supported if name in _NAME_FIELDS else phrase_supported
-        if not any(check(ev.value, s.text) or phrase_supported(ev.value, s.text) for s in spans):
+        support = [_support(run, ev.value, s, names=name in _NAME_FIELDS) for s in spans]
+        if "named" in support:
+            return
+        if "described" in support:
             run.add(
-                "value_not_in_span",
-                ERROR,
+                "named_by_description",
+                WARNING,
                 path,
-                f"{_short(ev.value)} is not supported by {_short(spans[0].text)}",
-                spans[0],
+                f"{_short(ev.value)} is referred to as {_short(spans[support.index('described')].text)}",
+                spans[support.index("described")],
             )
+            return
+        run.add(
+            "value_not_in_span",
+            ERROR,
+            path,
+            f"{_short(ev.value)} is not supported by {_short(spans[0].text)}",
+            spans[0],
+        )
+
+
+def _forms(run: _Run, value: str) -> list[str]:
+    """The value and its acronym or full name where the text defines one ("Vesna Liberation Army (VLA)")."""
+    out = [value]
+    key = fold_name(value)
+    for acr, full in acronyms(run.src).items():
+        if key == fold_name(full):
+            out.append(acr)
+        elif value == acr:
+            out.append(full)
+    return out
+
+
+_DETERMINERS = ("the", "this", "that")
+
+
+def _support(run: _Run, value: str, span: Span, *, names: bool) -> str | None:
+    """ "named" when the span supports the value (aliases and defined acronyms included), "described"
+    when it is a definite description of a name given earlier ("the monitor" for "Vesna Conflict
+    Monitor"), else None."""
+    for form in _forms(run, value):
+        if phrase_supported(form, span.text) or (names and name_supported(form, span.text)):
+            return "named"
+    words = fold_name(span.text).split()
+    before = run.src.text[max(0, (span.start or 0) - 5) : span.start or 0].lower().split()
+    if words and words[0] not in _DETERMINERS and before and before[-1] in _DETERMINERS:
+        words = [before[-1], *words]  # the span is "monitor" in "the monitor"
+    full = fold_name(value).split()
+    if 2 <= len(words) <= 3 and words[0] in _DETERMINERS and len(full) >= 2 and words[-1] == full[-1]:
+        earlier = run.src.text[: span.start or 0]
+        if re.search(re.escape(value), earlier, re.IGNORECASE):
+            return "described"
+    return None
 
 
 def _close(a: float, b: float) -> bool:
@@ -416,12 +460,18 @@ def _check_speaker(run: _Run, path: str, quote: Quote, win: tuple[int, int], quo
     speaker = quote.speaker.value
     spath = f"{path}.speaker"
     spans = _good(run, quote.speaker)
+    described: Span | None = None
     for s in spans:
-        is_ref = _is_reference(s.text)
-        if not is_ref and not name_supported(speaker, s.text) and not phrase_supported(speaker, s.text):
+        support = _support(run, speaker, s, names=True)
+        if support == "described":
+            described = s
+        elif support is None and not _is_reference(s.text):
             run.add("value_not_in_span", ERROR, spath, f"{_short(s.text)} does not name {speaker!r}", s)
             return
-    if _named_in(speaker, src.text, *win):
+    if any(_named_in(form, src.text, *win) for form in _forms(run, speaker)):
+        return
+    if described is not None and _within(described, win):
+        run.add("named_by_description", WARNING, spath, f"{speaker!r} is referred to as {_short(described.text)}")
         return
     # Not named nearby: a pronoun or a title beside the quote must refer back to the speaker,
     # searched first in the quote's own sentences, then one sentence either side.

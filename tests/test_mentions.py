@@ -6,7 +6,7 @@ import pytest
 from _build import isil_text
 
 from summarizer.lexicon import demonym_country
-from summarizer.mentions import antecedent, person_mentions
+from summarizer.mentions import acronyms, antecedent, person_mentions
 from summarizer.text import SourceText
 
 
@@ -93,3 +93,15 @@ def test_antecedent_is_the_nearest_earlier_person() -> None:
 )
 def test_demonyms(word: str, country: str) -> None:
     assert demonym_country(word) == country
+
+
+def test_acronyms_defined_in_brackets() -> None:
+    text = (
+        "Fighters of the Vesna Liberation Army (VLA) met the Iraqi elite counter-terrorism service (CTS), "
+        "the Islamic State of Iraq and the Levant (ISIL) and a unit (X1) near the border."
+    )
+    assert acronyms(SourceText(text)) == {
+        "VLA": "Vesna Liberation Army",
+        "CTS": "counter-terrorism service",
+        "ISIL": "Islamic State of Iraq and the Levant",
+    }

@@ -327,3 +327,32 @@ def test_summary_numbers_must_be_in_their_spans() -> None:
     )
     report = validate(briefing(summary=[good, bad], meetings=[]), TEXT)
     assert [(i.code, i.path) for i in report.errors] == [("quantity_mismatch", "summary[1]")]
+
+
+ACRONYM_TEXT = (
+    "Fighters of the Vesna Liberation Army (VLA) took two villages on Monday, the group said.\n\n"
+    "The Vesna Conflict Monitor, an independent group, confirmed one of them.\n\n"
+    "Shelling went on overnight near the river. Roads to the north stayed closed.\n\n"
+    "“The VLA holds Dravnik,” according to the monitor."
+)
+
+
+def test_an_acronym_the_text_defines_supports_the_full_name_and_back() -> None:
+    pos = Position(force=m("Vesna Liberation Army", "VLA holds"), status="holding", status_cue=m("holds", "VLA holds"))
+    pos2 = Position(force=m("VLA", "Vesna Liberation Army (VLA)"), status="unknown")
+    report = validate(build(ACRONYM_TEXT, None, front_lines=[pos, pos2]), ACRONYM_TEXT)
+    assert report.errors == ()
+    other = Position(force=m("Vesna Conflict Monitor", "VLA holds"))
+    assert [i.code for i in validate(build(ACRONYM_TEXT, None, front_lines=[other]), ACRONYM_TEXT).errors] == [
+        "value_not_in_span"
+    ]
+
+
+def test_a_definite_description_of_an_earlier_name_is_a_warning_not_an_error() -> None:
+    q = Quote(text=m("The VLA holds Dravnik,"), speaker=m("Vesna Conflict Monitor", "the monitor"))
+    report = validate(build(ACRONYM_TEXT, None, quotes=[q]), ACRONYM_TEXT)
+    assert report.errors == ()
+    assert ("named_by_description", "quotes[0].speaker") in [(i.code, i.path) for i in report.warnings]
+    # A description whose head differs, or of a name not given earlier, is not support.
+    q2 = Quote(text=m("The VLA holds Dravnik,"), speaker=m("Vesna Liberation Army", "the monitor"))
+    assert ("value_not_in_span", "quotes[0].speaker") in errors(build(ACRONYM_TEXT, None, quotes=[q2]), ACRONYM_TEXT)
