@@ -124,7 +124,7 @@ _MEETINGS = [
     (
         "leading-place-and-delegations-of",
         "In Geneva, Swiss diplomats hosted the delegations of Chile and Peru on Friday.",
-        [("Chile", "attendee"), ("Peru", "attendee")],
+        [("Switzerland", "host"), ("Chile", "attendee"), ("Peru", "attendee")],
         "Geneva",
         FRI,
     ),
@@ -142,6 +142,55 @@ _MEETINGS = [
         [("Chile", "attendee"), ("Peru", "attendee"), ("Organization of American States", "mediator")],
         "Lima",
         TUE,
+    ),
+    (
+        "hosted-his-counterpart",
+        "Turkey's foreign minister hosted his Iranian counterpart in Ankara on Monday.",
+        [("Turkey", "host"), ("Iran", "attendee")],
+        "Ankara",
+        MON,
+    ),
+    (
+        "observers-from",
+        "Observers from the UN and the African Union followed the talks in Geneva on Tuesday.",
+        [("UN", "guest"), ("African Union", "guest")],
+        "Geneva",
+        TUE,
+    ),
+    (
+        "the-host-in-the-next-sentence",
+        "The talks in Doha were attended by Ethiopia and Eritrea. The host, Qatar, said progress was made.",
+        [("Ethiopia", "attendee"), ("Eritrea", "attendee"), ("Qatar", "host")],
+        "Doha",
+        None,
+    ),
+    (
+        "host-country",
+        "Host country Norway opened the negotiations in Oslo on Monday.",
+        [("Norway", "host")],
+        "Oslo",
+        MON,
+    ),
+    (
+        "mediators-from",
+        "Mediators from Egypt and Qatar met the two delegations in Cairo on Sunday.",
+        [("Egypt", "mediator"), ("Qatar", "mediator")],
+        "Cairo",
+        SUN,
+    ),
+    (
+        "mediated-by-an-envoy",
+        "Rebel and government delegations met in Geneva on Tuesday in talks mediated by UN envoy David Lindqvist.",
+        [("David Lindqvist", "mediator")],
+        "Geneva",
+        TUE,
+    ),
+    (
+        "a-person-of-a-country",
+        "President Amina Otieno of Kenya met her Ugandan counterpart in Kampala on Friday.",
+        [("Amina Otieno", "attendee"), ("Uganda", "attendee")],
+        "Kampala",
+        FRI,
     ),
     (
         "attended-by",
@@ -165,6 +214,11 @@ def test_a_meeting_with_its_parties_and_their_roles(
     assert [(p.name.value, p.role.value) for p in m.participants] == parties
     assert _v(m.location) == place
     assert (m.date.date if m.date else None) == date
+
+
+def test_a_person_of_a_country_represents_it() -> None:
+    (m,) = _brief("President Amina Otieno of Kenya met her Ugandan counterpart in Kampala on Friday.").meetings
+    assert [(_v(p.title), _v(p.represents)) for p in m.participants] == [("President", "Kenya"), (None, None)]
 
 
 def test_a_delegation_named_by_a_demonym_is_its_country_with_the_demonym_as_span() -> None:

@@ -41,7 +41,8 @@ _CUE = re.compile(
 _JOIN = re.compile(
     r"\b(?P<attended>attended)\b(?P<guest>\s+as\s+(?:an?\s+)?(?:observers?|guests?))?"
     r"|\bwas\s+represented\s+by\s+(?P<by>)"
-    r"|\b(?:was|were)\s+joined\s+by\s+(?P<joined>)",
+    r"|\b(?:was|were)\s+joined\s+by\s+(?P<joined>)"
+    r"|\bthe\s+hosts?,\s+(?P<host>)",
     re.IGNORECASE,
 )
 _BODY_WORDS = re.compile(r"\b(?:Council|Assembly|Committee|Commission|Parliament|Cabinet|Congress|Senate|Board)\b")
@@ -133,7 +134,8 @@ def _verb_parties(doc: Doc, m: re.Match[str], verb: str, sa: int, sb: int) -> li
     out: list[Party] = []
     obj: list[Name] = []
     if not verb.startswith(("discuss", "convene")):
-        lead = r"\s+(?:with\s+)?(?:the\s+)?" if not verb.startswith("sat") else r"\s+with\s+(?:the\s+)?"
+        det = r"(?:the\s+|his\s+|her\s+|their\s+|its\s+)?"  # "hosted his Iranian counterpart"
+        lead = rf"\s+(?:with\s+)?{det}" if not verb.startswith("sat") else rf"\s+with\s+{det}"
         obj = object_names(doc, m.end(), sb, lead=lead)
     subject = [g for g in enumerations(doc, sa, m.start()) if _ends_clause(doc, g, m.start())]
     role = R.HOST if verb.startswith("host") else R.ATTENDEE
@@ -232,7 +234,7 @@ def _add_joins(doc: Doc, meetings: list[_Draft]) -> None:
             found = _parties(doc, subject[-1], role) if ok else []
         else:
             names = object_names(doc, m.end(), sb, lead="")
-            found = _parties(doc, names, R.ATTENDEE)
+            found = _parties(doc, names, R.HOST if m.group("host") is not None else R.ATTENDEE)
             if m.group("by") is not None and len(found) == 1 and found[0].represents is None:
                 found[0].represents = _represented(doc, sa, m.start())
         _add_parties(target, found)

@@ -44,10 +44,11 @@ _DELEGATES_OF = re.compile(
     re.IGNORECASE,
 )
 _ROLE_BY = re.compile(
-    r"\b(?:(?P<host>at\s+the\s+invitation\s+of|hosted\s+by|convened\s+by|organi[sz]ed\s+by)"
+    r"\b(?:(?P<host>at\s+the\s+invitation\s+of|hosted\s+by|convened\s+by|organi[sz]ed\s+by"
+    r"|host\s+(?:country|nation|government)|the\s+hosts?,)"
     r"|(?P<mediator>mediated\s+by|brokered\s+by|facilitated\s+by|under\s+the\s+auspices\s+of"
-    r"|(?:under|with|through)\s+the\s+mediation\s+of)"
-    r"|(?P<chair>chaired\s+by|presided\s+over\s+by)"
+    r"|(?:under|with|through)\s+the\s+mediation\s+of|mediators?\s+(?:from|of))"
+    r"|(?P<chair>chaired\s+by|presided\s+over\s+by)|(?P<guest>observers?\s+(?:from|of))"
     r"|(?P<attendee>attended\s+by|joined\s+by|brought\s+together|bringing\s+together|brings\s+together))\s+",
     re.IGNORECASE,
 )
@@ -80,9 +81,12 @@ class Party:
 
 def phrase_start(name: Name) -> int:
     """Where a name's phrase begins: its affiliation ("Latvian"), else its title, else the name."""
+    starts = [name.start]
     if name.represents is not None:
-        return name.represents[0]
-    return name.title[0] if name.title else name.start
+        starts.append(name.represents[0])
+    if name.title is not None:
+        starts.append(name.title[0])
+    return min(starts)
 
 
 def party_value(doc: Doc, name: Name) -> str | None:
@@ -108,12 +112,19 @@ def enumerations(doc: Doc, start: int, end: int) -> list[list[Name]]:
     """Runs of parties joined by commas and "and" (a name inside a blocking phrase starts no run)."""
     text = doc.text
     groups: list[list[Name]] = []
-    for found in doc.names(start, end):
+    names = doc.names(start, end)
+    for k, found in enumerate(names):
+        nxt = names[k + 1] if k + 1 < len(names) else None
+        if nxt is not None and nxt.represents is not None and nxt.represents[0] <= found.start < nxt.represents[1]:
+            continue  # "UN" in "UN envoy David Lindqvist": the envoy's affiliation, not a party of its own
         name = _as_party(doc, found)
         if name is None:
             groups.append([])
             continue
         last = groups[-1][-1] if groups and groups[-1] else None
+        if last is not None and _of_affiliation(doc, last, name):
+            groups[-1][-1] = Name(last.start, last.end, last.text, last.kind, last.title, (name.start, name.end))
+            continue  # "President Amina Otieno of Kenya": whom she represents
         if last is not None and _ENUM_GAP.fullmatch(text, last.end, max(phrase_start(name), last.end)):
             groups[-1].append(name)
             continue
@@ -122,6 +133,14 @@ def enumerations(doc: Doc, start: int, end: int) -> list[list[Name]]:
             continue
         groups.append([name])
     return [g for g in groups if g]
+
+
+def _of_affiliation(doc: Doc, person: Name, name: Name) -> bool:
+    if name.kind not in (ActorKind.COUNTRY, ActorKind.ORGANISATION) or person.represents is not None:
+        return False
+    if person.kind is not ActorKind.PERSON and doc.person_at(person.start, person.end) is None:
+        return False
+    return re.fullmatch(r"\s+of\s+(?:the\s+)?", doc.text[person.end : name.start]) is not None
 
 
 def object_names(doc: Doc, start: int, end: int, *, lead: str) -> list[Name]:

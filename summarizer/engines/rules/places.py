@@ -81,8 +81,8 @@ def _preposition(doc: Doc, name: Name) -> str | None:
     before = doc.text[max(0, name.start - 40) : name.start]
     if _OF_PLACE.search(before):
         return "in"  # "the outskirts of Birat", "3 km south of Tel Maskan": as strong as "in"
-    m = re.search(r"\b([a-z]+)\s+(?:the\s+)?(?:(?:[A-Z][\w]*)['’]s\s+)?$", before)
-    return m.group(1) if m else None
+    m = re.search(r"\b([a-z]+|In|At|Near|Outside|Inside)\s+(?:the\s+)?(?:(?:[A-Z][\w]*)['’]s\s+)?$", before)
+    return m.group(1).lower() if m else None  # "In Geneva, ..." opens a sentence
 
 
 def place_like(doc: Doc, name: Name) -> bool:
