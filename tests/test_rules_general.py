@@ -193,6 +193,27 @@ _MEETINGS = [
         FRI,
     ),
     (
+        "delegations-of-countries-the-gazetteer-does-not-know",
+        "Delegations from the government of Varnia and the Northern Alliance met in Geneva on Tuesday.",
+        [("Varnia", "attendee"), ("Northern Alliance", "attendee")],
+        "Geneva",
+        TUE,
+    ),
+    (
+        "talks-between-unknown-names",
+        "Talks between Daravan and Varesh resumed in Vienna on Monday.",
+        [("Daravan", "attendee"), ("Varesh", "attendee")],
+        "Vienna",
+        MON,
+    ),
+    (
+        "chaired-the-sessions",
+        "Envoys from Chile and Peru met in Lima on Tuesday. UN envoy David Lindqvist chaired the sessions.",
+        [("Chile", "attendee"), ("Peru", "attendee"), ("David Lindqvist", "chair")],
+        "Lima",
+        TUE,
+    ),
+    (
         "attended-by",
         "The summit in the Peruvian city of Cusco was attended by Chile and Bolivia. Brazil attended as an observer.",
         [("Chile", "attendee"), ("Bolivia", "attendee"), ("Brazil", "guest")],
@@ -237,8 +258,9 @@ def test_a_delegation_named_by_a_demonym_is_its_country_with_the_demonym_as_span
         "Japan hosted the Olympics in Tokyo in 2021.",  # a host of something that is no meeting
         "France attended the funeral.",
         "The two sides met in Geneva on Tuesday.",  # nobody named
+        "Residents of Tarsa and Kapra met in Geneva on Tuesday.",  # unknown names where no party must stand
     ],
-    ids=["no-cue", "officials-said", "hosted-games", "funeral", "nobody-named"],
+    ids=["no-cue", "officials-said", "hosted-games", "funeral", "nobody-named", "residents-of-places"],
 )
 def test_no_meeting_without_a_grounded_party(text: str) -> None:
     assert _brief(text).meetings == []
@@ -411,6 +433,34 @@ def test_a_count_of_residents_is_no_figure_of_the_event(text: str) -> None:
 def test_no_unrest_or_displacement_incident(text: str) -> None:
     kinds = {i.sub_type.value for i in _brief(text).incidents}
     assert not kinds & {"protest", "riot", "displacement"}, kinds
+
+
+def test_who_reports_an_incident_and_who_claims_a_position() -> None:
+    b = _brief(
+        "A drone strike hit a market in Kapra on Monday, killing six people, local officials said. "
+        "Government troops advanced to within 4 km of Tarsa on Tuesday, military sources said."
+    )
+    assert [(i.sub_type.value, _v(i.reported_by)) for i in b.incidents] == [("air_strike", "local officials")]
+    assert [(p.force.value, _v(p.claimed_by)) for p in b.front_lines] == [("Government troops", "military sources")]
+
+
+def test_figures_stay_with_their_own_clause_and_a_leading_place_counts() -> None:
+    b = _brief(
+        "In Hamsa, some 2,000 families were forced from their homes, aid groups said, and a drone strike on a "
+        "market in Kapra killed six people on Monday."
+    )
+    got = {i.sub_type.value: (_v(i.location), _q(i.fatalities), _q(i.affected)) for i in b.incidents}
+    assert got == {
+        "displacement": ("Hamsa", None, (None, None, "some 2,000 families")),
+        "air_strike": ("Kapra", (6, 6, "six"), None),
+    }
+
+
+def test_the_actor_is_the_subject_of_the_cue_not_of_the_reporting_clause() -> None:
+    (i,) = _brief(
+        "Police said 35 people were arrested after protesters set fire to a bank in Tarsa on Sunday."
+    ).incidents
+    assert (i.sub_type.value, [a.value for a in i.actors], _q(i.affected)) == ("riot", [], (35, 35, "35 people"))
 
 
 def test_protesters_who_clash_with_police_are_one_riot() -> None:

@@ -58,7 +58,7 @@ def extract(text: str, *, article_date: dt.date | None = None) -> Briefing:
         quotes=quotes,
         meetings=find_meetings(doc),
         front_lines=find_positions(doc, quotes),
-        incidents=find_incidents(doc),
+        incidents=find_incidents(doc, quotes),
         locations=find_locations(doc),
         provenance=Provenance(engine="rules", notes=notes),
     )

@@ -9,15 +9,17 @@ quote's speaker.
 
 from __future__ import annotations
 
+import bisect
 import re
 
+from ...parse import name_supported, phrase_supported
 from ...schema import ActorKind, Mention, Position, Quote, QuoteKind
 from .doc import Doc, Word
 from .evidence import mention, span
 from .names import ARMED_GROUPS
 from .speakers import SKIPPABLE, speaker_before
 
-__all__ = ["first_person_force", "force_mention", "quotes_by_region", "subject_force"]
+__all__ = ["Claims", "first_person_force", "force_mention", "quotes_by_region", "subject_force"]
 
 _FORCE_HEADS = frozenset(
     """forces force troops fighters militants soldiers army militia militias men units rebels peshmerga service
@@ -136,3 +138,33 @@ def first_person_force(
     if prev_at is None or doc.paragraph(region.start) - doc.paragraph(prev_at) > 1:
         return None, None
     return prev.force, quote.speaker
+
+
+class Claims:
+    """Who says what: the speaker of the quote, direct or reported, whose text holds an offset.
+
+    "Government troops pushed to within 3 km of X, military officials said": the position is
+    claimed by the officials; "An air strike ... killed 14, local health officials said": they
+    report the incident. A speaker whose span does not name it (a pronoun) is left out.
+    """
+
+    def __init__(self, quotes: list[Quote]) -> None:
+        spans = sorted(
+            (s.start, s.end, q.speaker)
+            for q in quotes
+            for s in q.text.spans
+            if s.start is not None and s.end is not None and _names_itself(q.speaker)
+        )
+        self._spans = spans
+        self._starts = [a for a, _, _ in spans]
+
+    def at(self, offset: int) -> Mention | None:
+        i = bisect.bisect_right(self._starts, offset) - 1
+        for a, b, speaker in reversed(self._spans[max(0, i - 2) : i + 1]):
+            if a <= offset < b:
+                return speaker
+        return None
+
+
+def _names_itself(m: Mention) -> bool:
+    return bool(m.spans) and all(name_supported(m.value, s.text) or phrase_supported(m.value, s.text) for s in m.spans)

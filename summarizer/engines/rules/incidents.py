@@ -25,14 +25,14 @@ import re
 from dataclasses import dataclass
 
 from ...lexicon import fold_name
-from ...schema import ActorKind, DateValue, EventType, Incident, IncidentSubType, Mention, Quantity
+from ...schema import ActorKind, DateValue, EventType, Incident, IncidentSubType, Mention, Quantity, Quote
 from .doc import Doc
 from .evidence import dates_in, mention, span
 from .figures import arrested, casualties, count_before, crowd, governed
-from .forces import force_mention, subject_force
+from .forces import Claims, force_mention, subject_force
 from .incident_cues import CUES, KEYWORDS
 from .names import MEDIA, Name, kind_of
-from .places import place_like, with_suffix
+from .places import leading_place, place_like, with_suffix
 from .unrest import by_force, is_riot_clash, protest_happened
 
 __all__ = ["find_incidents"]
@@ -52,13 +52,16 @@ _PLACE_LEAD = re.compile(
     r"|\b(?:shelling|bombing|bombardment|siege|capture|recapture)\s+of\s+(?:the\s+)?)$"
 )
 _LEAVE_LEAD = re.compile(
-    r"\b(?:leave|left|flee|fled|from|out\s+of|in|near|toward|towards)\s+(?:the\s+)?(?:[\w-]+(?:[’']s)?\s+){0,2}?$"
+    r"\b(?:leave|left|flee|fled|from|out\s+of|in|near|around|outside|inside|toward|towards)\s+(?:the\s+)?"
+    r"(?:[\w-]+(?:[’']s)?\s+){0,2}?$"
 )
 _CLAUSE_BREAK = re.compile(
     r";|,\s+(?:state-run\s+|the\s+)?[\w ]{0,40}?\b(?:reported|said|told)\b|,\s+(?:on\s+the\s+day|while|but|which|who)\b"
     r"|,\s+(?:after|before|when|since)\b|,?\s+(?:a|one|two|three|four|five|several|few)\s+(?:days?|hours?|weeks?)\s+"
     r"(?:after|before|later|earlier)\b"
 )
+_FIGURE_BREAK = re.compile(r";|,\s+(?:and|but|while|whereas)\s+(?=(?:an?|the|some|another)\s)")
+_SUBORDINATE = re.compile(r"\b(?:after|before|when|while|as|since|because|said|says|told|that|where)\s+", re.I)
 _CLAUSE_MARK = re.compile(r",(?!\d{3})|;| - ")
 _SUBJECT = re.compile(
     r"^\s*(?:meanwhile\s*,?\s*|but\s+|and\s+)?([^,;]{1,80}?)\s+"
@@ -97,7 +100,8 @@ class _Draft:
     definite: bool = False
 
 
-def find_incidents(doc: Doc) -> list[Incident]:
+def find_incidents(doc: Doc, quotes: list[Quote] | None = None) -> list[Incident]:
+    claims = Claims(quotes or [])
     out: list[tuple[_Draft, Incident]] = []
     seen: dict[tuple[IncidentSubType, str], list[_Draft]] = {}
     for sa, sb in doc.sentences_with(KEYWORDS):
@@ -111,7 +115,14 @@ def find_incidents(doc: Doc) -> list[Incident]:
                 same.append(draft)
                 out.append((draft, incident))
     _add_arrests(doc, out)
-    return [incident for _, incident in out]
+    return [_reported(incident, claims, draft) for draft, incident in out]
+
+
+def _reported(incident: Incident, claims: Claims, draft: _Draft) -> Incident:
+    """Who reports the incident when no outlet was named: the speaker of the quote that holds its cue."""
+    if incident.reported_by is not None:
+        return incident
+    return incident.model_copy(update={"reported_by": claims.at(draft.cue[0])})
 
 
 def _sentence_incidents(doc: Doc, sa: int, sb: int) -> list[tuple[_Draft, Incident]]:
@@ -215,6 +226,7 @@ def _incident(
         return None
     etype, sub = kind
     place = _place(doc, cue_b, clause[1], sub) or _place(doc, clause[0], cue_a, sub)
+    place = place or (leading_place(doc, start, cue_a) if sa == start else None)
     dates = _event_dates(doc, cue_b, clause[1]) or _date_before(doc, clause[0], cue_a)
     dates = dates or (_leading_date(doc, sa, cue_a) if sa == start else [])
     date = dates[0][1] if dates else None
@@ -229,6 +241,7 @@ def _incident(
         etype, sub = found
     place = with_suffix(doc, place) if place is not None else None
     draft = _Draft(etype, sub, (cue_a, cue_b), place, date, doc.src.sentence_index(cue_a), definite)
+    figures = _figure_window(text, sa, cue_a, cue_b, sb)
     cue = mention(text, cue_a, cue_b)
     assert cue is not None
     incident = Incident(
@@ -239,8 +252,8 @@ def _incident(
         date=date,
         actors=actors,
         count=_count(doc, sub, clause, (cue_a, cue_b), sa),
-        fatalities=casualties(doc, sa, sb, ("killed", "dead", "died", "killing", "shot")),
-        injured=casualties(doc, sa, sb, ("wounded", "injured", "hurt", "wounding", "injuring")),
+        fatalities=casualties(doc, *figures, ("killed", "dead", "died", "killing", "shot")),
+        injured=casualties(doc, *figures, ("wounded", "injured", "hurt", "wounding", "injuring")),
         affected=affected,
         reported_by=_reported_by(doc, cue_b, sb),
     )
@@ -283,6 +296,16 @@ def _count(doc: Doc, sub: IncidentSubType, clause: tuple[int, int], cue: tuple[i
     if sub in _UNREST:
         return crowd(doc, clause, cue)
     return count_before(doc, sa, cue[0])
+
+
+def _figure_window(text: str, sa: int, cue_a: int, cue_b: int, sb: int) -> tuple[int, int]:
+    """Where the cue's dead and wounded are counted: its sentence, up to another coordinated clause with a subject
+    of its own ("..., aid groups said, and a drone strike ... killed six")."""
+    lo = sa
+    for m in _FIGURE_BREAK.finditer(text, sa, cue_a):
+        lo = m.end()
+    after = _FIGURE_BREAK.search(text, cue_b, sb)
+    return lo, after.start() if after else sb
 
 
 def _event_dates(doc: Doc, start: int, end: int) -> list[tuple[int, DateValue]]:
@@ -365,6 +388,8 @@ def _actors(doc: Doc, sa: int, cue_a: int, cue_b: int, sb: int, sub: IncidentSub
     text = doc.text
     out: list[Mention] = []
     ca = _clause_start(text, sa, cue_a)
+    for cut in _SUBORDINATE.finditer(text, ca, cue_a):  # "Police said ... after some protesters set fire to"
+        ca = cut.end()
     subject = _SUBJECT.search(text[ca:cue_b])
     force: Mention | None = None
     if subject is not None:

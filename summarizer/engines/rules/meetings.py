@@ -25,7 +25,7 @@ from .doc import Doc
 from .evidence import dates_in, mention, span
 from .names import Name
 from .parties import Party, enumerations, object_names, party_value, represents, role_parties
-from .places import place_like, places_in
+from .places import leading_place, places_in
 
 __all__ = ["find_meetings"]
 
@@ -42,7 +42,10 @@ _JOIN = re.compile(
     r"\b(?P<attended>attended)\b(?P<guest>\s+as\s+(?:an?\s+)?(?:observers?|guests?))?"
     r"|\bwas\s+represented\s+by\s+(?P<by>)"
     r"|\b(?:was|were)\s+joined\s+by\s+(?P<joined>)"
-    r"|\bthe\s+hosts?,\s+(?P<host>)",
+    r"|\bthe\s+hosts?,\s+(?P<host>)"
+    # "X chaired the sessions" (a meeting noun that is no cue of its own)
+    r"|\b(?:(?P<chair>chaired)|(?P<mediator>mediated))(?=\s+(?:the|these|those|their|its)\s+(?:[\w-]+\s+)?"
+    r"(?:sessions?|round|proceedings|process|dialogue)\b)",
     re.IGNORECASE,
 )
 _BODY_WORDS = re.compile(r"\b(?:Council|Assembly|Committee|Commission|Parliament|Cabinet|Congress|Senate|Board)\b")
@@ -69,7 +72,6 @@ _PRESS = re.compile(r"\b(?:press|news)\s+$", re.IGNORECASE)
 _PLACE_LEAD = re.compile(
     r"\b(?:in|at)\s+(?:the\s+)?(?:(?:[\w’'-]+\s+){0,3}?(?:city|town|capital|port|village|resort|island)(?:\s+of|,)\s+)?$"
 )
-_LEADING_PLACE = re.compile(r"\s*(?:In|At)\s+")
 _LEADING_DATE = re.compile(r"\s*(?P<when>[^,;]{2,30}?)\s*,\s")
 _DEFINITE = re.compile(r"\b(?:the|these|those|this|that)\s+(?:[\w-]+\s+){0,2}?$", re.IGNORECASE)
 _SPECIFIC = (R.HOST, R.MEDIATOR, R.CHAIR, R.GUEST)
@@ -115,7 +117,7 @@ def _draft(doc: Doc, m: re.Match[str]) -> _Draft:
     parties += [Party(p.name, p.role, represents(doc, p.name)) for p in role_parties(doc, sa, sb)]
     _add_parties(draft, parties)
     tail = min(sb, m.end() + 80)
-    draft.location = _location(doc, m.end(), tail) or _leading_place(doc, sa, m.start())
+    draft.location = _location(doc, m.end(), tail) or leading_place(doc, sa, m.start())
     dates = dates_in(text, m.end(), tail, doc.article_date) or _leading_date(doc, sa, m.start())
     if dates:
         draft.date = dates[0][1]
@@ -177,17 +179,6 @@ def _location(doc: Doc, start: int, end: int) -> Name | None:
     return None
 
 
-def _leading_place(doc: Doc, sa: int, cue_start: int) -> Name | None:
-    """ "In Geneva, the two delegations met ...": a place that opens the sentence."""
-    lead = _LEADING_PLACE.match(doc.text, sa, cue_start)
-    if lead is None:
-        return None
-    found = doc.names(lead.end(), cue_start)
-    if not found or found[0].start != lead.end() or doc.text[found[0].end : found[0].end + 1] != ",":
-        return None
-    return found[0] if place_like(doc, found[0]) else None
-
-
 def _leading_date(doc: Doc, sa: int, cue_start: int) -> list[tuple[int, DateValue]]:
     """ "On Tuesday, the delegations met ...": a date that opens the sentence."""
     m = _LEADING_DATE.match(doc.text, sa, cue_start)
@@ -226,10 +217,12 @@ def _add_joins(doc: Doc, meetings: list[_Draft]) -> None:
         target = ordered[i]
         sa, sb = doc.sentence(m.start())
         sa, sb = max(sa, m.start() - WINDOW), min(sb, m.end() + WINDOW)
-        if m.group("attended") is not None:
+        led = R.CHAIR if m.group("chair") is not None else R.MEDIATOR if m.group("mediator") is not None else None
+        if m.group("attended") is not None or led is not None:
             subject = [g for g in enumerations(doc, sa, m.start()) if _ends_clause(doc, g, m.start())]
-            role = R.GUEST if m.group("guest") else R.ATTENDEE
-            context = _MEETING_OBJECT.match(text, m.end(), sb) is not None
+            role = led or (R.GUEST if m.group("guest") else R.ATTENDEE)
+            context = led is not None or m.group("guest") is not None
+            context = context or _MEETING_OBJECT.match(text, m.end(), sb) is not None
             ok = subject and _subject_ok(subject[-1], "attend", context=context)
             found = _parties(doc, subject[-1], role) if ok else []
         else:

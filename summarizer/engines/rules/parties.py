@@ -19,11 +19,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ...lexicon import demonym_country, is_country
+from ...lexicon import MONTHS, WEEKDAYS, demonym_country, fold_name, is_country
 from ...schema import ActorKind, Mention, ParticipantRole
 from .doc import Doc
 from .evidence import span
 from .names import Name
+from .places import place_at
 
 __all__ = ["Party", "enumerations", "object_names", "party_value", "phrase_start", "represents", "role_parties"]
 
@@ -40,7 +41,13 @@ _DELEGATION = re.compile(
 _DELEGATES_OF = re.compile(
     r"(?:(?:the|two|both|their)\s+)?(?:delegations?|envoys|representatives|negotiators|leaders|heads\s+of\s+state"
     r"|(?:foreign|defen[cs]e)\s+ministers|ministers|officials|presidents|prime\s+ministers|diplomats)"
-    r"\s+(?:of|from)\s+(?:the\s+)?",
+    r"\s+(?:of|from)\s+(?:the\s+)?(?:(?:government|authorities|administration)\s+(?:of|in)\s+)?",
+    re.IGNORECASE,
+)
+_GOVERNMENT_OF = re.compile(r"\b(?:government|authorities|administration)\s+(?:of|in)\s+(?:the\s+)?$", re.I)
+_DELEGATES_END = re.compile(
+    r"\b(?:delegations?|envoys|representatives|negotiators|diplomats)\s+(?:of|from)\s+(?:the\s+)?"
+    r"(?:(?:government|authorities|administration)\s+(?:of|in)\s+)?$",
     re.IGNORECASE,
 )
 _ROLE_BY = re.compile(
@@ -108,31 +115,59 @@ def _as_party(doc: Doc, name: Name) -> Name | None:
     return None
 
 
-def enumerations(doc: Doc, start: int, end: int) -> list[list[Name]]:
-    """Runs of parties joined by commas and "and" (a name inside a blocking phrase starts no run)."""
+def _as_unknown_party(doc: Doc, name: Name) -> Name | None:
+    """A name the gazetteer does not know ("Varnia", a country invented or too new for it) where only a party
+    can stand: "delegations from X and Y", "talks between X and Y". A place of the article is a country then."""
+    words = name.text.split()
+    if name.kind is not ActorKind.OTHER or name.title is not None or len(words) > 4:
+        return None
+    if any(demonym_country(w) or fold_name(w) in MONTHS or fold_name(w) in WEEKDAYS for w in words):
+        return None
+    governed = _GOVERNMENT_OF.search(doc.text, max(0, name.start - 40), name.start) is not None
+    kind = ActorKind.COUNTRY if governed or place_at(doc, name) is not None else ActorKind.OTHER
+    return Name(name.start, name.end, name.text, kind)
+
+
+def enumerations(doc: Doc, start: int, end: int, *, loose: bool = False) -> list[list[Name]]:
+    """Runs of parties joined by commas and "and" (a name inside a blocking phrase starts no run).
+
+    Names the gazetteer does not know are parties in a party's place: with ``loose`` (the caller read
+    "between" or "delegations from" before ``start``), or after "delegations from" in the range."""
     text = doc.text
     groups: list[list[Name]] = []
+    loose_group = False
     names = doc.names(start, end)
     for k, found in enumerate(names):
         nxt = names[k + 1] if k + 1 < len(names) else None
         if nxt is not None and nxt.represents is not None and nxt.represents[0] <= found.start < nxt.represents[1]:
             continue  # "UN" in "UN envoy David Lindqvist": the envoy's affiliation, not a party of its own
         name = _as_party(doc, found)
+        last = groups[-1][-1] if groups and groups[-1] else None
+        joins = last is not None and _ENUM_GAP.fullmatch(text, last.end, max(phrase_start(found), last.end))
+        open_loose = loose or (bool(joins) and loose_group) or _after_delegates(doc, found, start)
+        if name is None and open_loose:
+            name = _as_unknown_party(doc, found)
         if name is None:
             groups.append([])
+            loose_group = False
             continue
-        last = groups[-1][-1] if groups and groups[-1] else None
         if last is not None and _of_affiliation(doc, last, name):
             groups[-1][-1] = Name(last.start, last.end, last.text, last.kind, last.title, (name.start, name.end))
             continue  # "President Amina Otieno of Kenya": whom she represents
-        if last is not None and _ENUM_GAP.fullmatch(text, last.end, max(phrase_start(name), last.end)):
+        if last is not None and joins:
             groups[-1].append(name)
             continue
         if _BLOCKING_WORDS.search(text, max(start, phrase_start(name) - 16), phrase_start(name)):
             groups.append([])
+            loose_group = False
             continue
         groups.append([name])
+        loose_group = open_loose
     return [g for g in groups if g]
+
+
+def _after_delegates(doc: Doc, name: Name, start: int) -> bool:
+    return _DELEGATES_END.search(doc.text, max(start, name.start - 80), name.start) is not None
 
 
 def _of_affiliation(doc: Doc, person: Name, name: Name) -> bool:
@@ -151,7 +186,8 @@ def object_names(doc: Doc, start: int, end: int, *, lead: str) -> list[Name]:
     at = m.end()
     delegates = _DELEGATES_OF.match(doc.text, at, end)
     at = delegates.end() if delegates is not None else at
-    groups = enumerations(doc, at, min(end, at + 400))
+    loose = delegates is not None or re.search(r"\bbetween\s+(?:the\s+)?$", doc.text[m.start() : m.end()]) is not None
+    groups = enumerations(doc, at, min(end, at + 400), loose=loose)
     if not groups:
         return []
     first = groups[0]

@@ -17,7 +17,16 @@ from .doc import Doc
 from .evidence import mention, span
 from .names import Name
 
-__all__ = ["find_dateline", "find_locations", "place_at", "place_like", "place_referred", "places_in", "with_suffix"]
+__all__ = [
+    "find_dateline",
+    "find_locations",
+    "leading_place",
+    "place_at",
+    "place_like",
+    "place_referred",
+    "places_in",
+    "with_suffix",
+]
 
 _STRONG_PREPOSITIONS = frozenset("in near at outside around into toward towards inside across".split())
 _PLACE_NOUNS = {
@@ -36,6 +45,7 @@ _OF_PLACE = re.compile(
     re.I,
 )
 _MODIFIES_PLACE = re.compile(r"[ \t]+(?:city|town|village|province|district|capital|region|port)\s+of\b")
+_LEADING_PLACE = re.compile(r"\s*(?:In|At|Near|Outside|Inside)\s+(?:the\s+)?")
 _SETTLEMENTS = frozenset({"town", "city", "village"})
 _SETTLEMENT_KINDS = frozenset({LocationKind.TOWN, LocationKind.CITY, LocationKind.OTHER})
 _REFER_CHARS = 1500  # how far back "the town" may look for the place it refers to
@@ -141,6 +151,17 @@ def places_in(doc: Doc, start: int, end: int) -> list[tuple[Name, LocationKind]]
         if kind is not None:
             out.append((name, kind))
     return out
+
+
+def leading_place(doc: Doc, sa: int, limit: int) -> Name | None:
+    """ "In Geneva, the two delegations met ...": the place of a phrase that opens the sentence at ``sa``."""
+    lead = _LEADING_PLACE.match(doc.text, sa, limit)
+    if lead is None:
+        return None
+    found = doc.names(lead.end(), limit)
+    if not found or found[0].start != lead.end() or doc.text[found[0].end : found[0].end + 1] != ",":
+        return None
+    return found[0] if place_like(doc, found[0]) else None
 
 
 def place_referred(doc: Doc, offset: int, noun: str) -> Name | None:

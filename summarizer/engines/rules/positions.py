@@ -30,7 +30,7 @@ from ...schema import DateValue, Mention, Position, PositionStatus, Quantity, Qu
 from .doc import Doc
 from .evidence import dates_in, mention, quantities_in, to_quantity
 from .figures import PEOPLE
-from .forces import first_person_force, quotes_by_region, subject_force
+from .forces import Claims, first_person_force, quotes_by_region, subject_force
 from .names import Name
 from .places import place_like, place_referred, places_in
 from .unrest import is_riot_clash
@@ -216,6 +216,7 @@ _PRIORITY = {
 def find_positions(doc: Doc, quotes: list[Quote] | None = None) -> list[Position]:
     out: list[Position] = []
     by_region = quotes_by_region(doc, quotes or [])
+    claims = Claims(quotes or [])
     for sa, sb in doc.sentences_with(_KEYWORDS):
         found: list[tuple[int, Position]] = []
         cues: set[int] = set()
@@ -225,6 +226,8 @@ def find_positions(doc: Doc, quotes: list[Quote] | None = None) -> list[Position
                     continue
                 lo, hi = max(sa, m.start() - 300), min(sb, m.end() + 300)
                 pos = _position(doc, m, status, slot, (lo, hi), out, by_region)
+                if pos is not None and pos.claimed_by is None:  # "..., military officials said"
+                    pos = pos.model_copy(update={"claimed_by": claims.at(m.start("cue"))})
                 if pos is not None:
                     found.append((m.start("cue"), pos))
                     cues.add(m.start("cue"))
