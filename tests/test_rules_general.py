@@ -368,6 +368,30 @@ _INCIDENTS = [
         {"count": (1_000, None, "Thousands of students")},
     ),
     (
+        "a-day-is-no-figure",
+        "A drone strike on a fuel convoy near Tell Rif on Oct. 10 killed at least four drivers.",
+        ("explosions_remote_violence", "air_strike", "Tell Rif", dt.date(2024, 10, 10)),
+        {"fatalities": (4, None, "at least four")},
+    ),
+    (
+        "a-planned-closure-is-no-planned-protest",
+        "Thousands of people took to the streets of Lurin on Sunday to protest against the planned closure of a camp.",
+        ("protests", "protest", "Lurin", SUN),
+        {"count": (1_000, None, "Thousands of people")},
+    ),
+    (
+        "entered-the-village-named-before",
+        "Rebels dug trenches around the village of Qara. Government troops entered the village on Wednesday.",
+        ("battles", "government_regains_territory", "Qara", WED),
+        {},
+    ),
+    (
+        "a-place-earlier-in-the-sentence",
+        "On Monday, bulldozers began demolishing shelters at the Darak camp, and about 400 families were evicted.",
+        ("strategic_developments", "displacement", "Darak", MON),
+        {"affected": (None, None, "about 400 families")},
+    ),
+    (
         "a-march-that-drew",
         "A protest march through Velora on Sunday drew some 10,000 people.",
         ("protests", "protest", "Velora", SUN),
@@ -417,6 +441,8 @@ def test_a_count_of_residents_is_no_figure_of_the_event(text: str) -> None:
         "Militants torched a school in Tarsa on Sunday.",
         "Riot police were deployed in Velora on Monday.",
         "Families could be forcibly expelled from Kapra on Monday.",
+        "Another protest is scheduled for Friday in Lurin.",
+        "DLF vehicles had left the eastern approach to Birat on Monday.",
     ],
     ids=[
         "planned",
@@ -428,6 +454,8 @@ def test_a_count_of_residents_is_no_figure_of_the_event(text: str) -> None:
         "armed-group-torched",
         "riot-police",
         "could-be-expelled",
+        "scheduled",
+        "an-armed-group-left",
     ],
 )
 def test_no_unrest_or_displacement_incident(text: str) -> None:
@@ -461,6 +489,15 @@ def test_the_actor_is_the_subject_of_the_cue_not_of_the_reporting_clause() -> No
         "Police said 35 people were arrested after protesters set fire to a bank in Tarsa on Sunday."
     ).incidents
     assert (i.sub_type.value, [a.value for a in i.actors], _q(i.affected)) == ("riot", [], (35, 35, "35 people"))
+
+
+def test_a_march_that_turned_violent_is_a_riot_where_and_when_the_march_was() -> None:
+    b = _brief(
+        "Thousands marched through Lurin on Sunday. The march turned violent when young men threw stones at riot "
+        "police.\n\nPolice said 78 people had been detained."
+    )
+    got = [(i.sub_type.value, _v(i.location), i.date.date if i.date else None, _q(i.affected)) for i in b.incidents]
+    assert got == [("protest", "Lurin", SUN, None), ("riot", "Lurin", SUN, (78, 78, "78 people"))]
 
 
 def test_protesters_who_clash_with_police_are_one_riot() -> None:
@@ -564,6 +601,27 @@ _POSITIONS = [
         ("rebels", "holding", None, "Tarsa"),
         (20, 20, "km"),
         "north",
+    ),
+    (
+        "holds-a-line-east-of",
+        "The army now holds a line about 8 km east of Marun.",
+        ("army", "holding", None, "Marun"),
+        (8, 8, "km"),
+        "east",
+    ),
+    (
+        "held-the-nearby",
+        "The rebels have held the nearby Zarqa dam since August.",
+        ("rebels", "holding", "Zarqa", None),
+        None,
+        None,
+    ),
+    (
+        "a-dateline-dash-and-forces-of",
+        "MARUN, Oct. 12 - Fighters of the Southern Front withdrew from the hilltop town of Qara on Friday.",
+        ("Southern Front", "withdrawn", "Qara", None),
+        None,
+        None,
     ),
     (
         "dug-in-some-km-from-the-town",

@@ -26,6 +26,9 @@ _QUALIFIED = (
     rf"(?:(?:at\s+least|more\s+than|about|some|nearly|almost|over|up\s+to|around|an\s+estimated)\s+)?\b{_NUMBER_WORD}\b"
 )
 # "at least 14 people were killed", "six dead": the number before the verb
+_MONTH_BEFORE = re.compile(  # "on Oct. 10 killed at least four": 10 is a day, not a figure
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+$", re.I
+)
 _KILLED_BEFORE = re.compile(
     rf"(?P<n>{_QUALIFIED}(?:\s+(?:or|to)\s+{_NUMBER_WORD})?)\s+(?:[a-z]+\s+){{0,2}}?"
     r"(?:were\s+|was\s+|have\s+been\s+|had\s+been\s+)?(?P<verb>killed|dead|died|wounded|injured|hurt)\b",
@@ -84,6 +87,7 @@ def casualties(doc: Doc, sa: int, sb: int, verbs: tuple[str, ...]) -> Quantity |
         for pattern in (_KILLED_BEFORE, _KILLED_AFTER)
         for m in pattern.finditer(text, sa, sb)
         if m.group("verb").split()[0].lower() in verbs
+        and not _MONTH_BEFORE.search(text, max(0, m.start("n") - 12), m.start("n"))
     ]
     for a, b in sorted(found):
         parsed = [q for _, _, q in quantities_in(text, a, b) if q.unit is None]

@@ -69,6 +69,8 @@ def subject_force(doc: Doc, sa: int, cue_start: int) -> tuple[Mention | None, Me
     if not chunk or len(chunk) > 12 or doc.quote_at(chunk[0].start) is not None:
         return None, None
     a, b = chunk[0].start, chunk[-1].end
+    dash = text.rfind(" - ", a, b)  # "MARUN, Oct. 12 - Fighters of ...": a dateline's dash ends no subject
+    a = dash + 3 if dash >= 0 else a
     lead = _CLAUSE_LEADS.match(text[a:b])
     if lead is not None:
         a += lead.end()

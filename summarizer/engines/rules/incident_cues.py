@@ -77,6 +77,7 @@ CUES: list[tuple[re.Pattern[str], EventType, IncidentSubType]] = [
     (
         re.compile(
             r"\b(?:retook|recaptured|captured|seized|took\s+control\s+of|overran|regained"
+            r"|entered(?=\s+(?:the\s+)?(?:[a-z-]+\s+)?(?:town|city|village|district|camp|base|[A-Z]))"
             r"|took(?=\s+(?:the\s+)?(?:(?:strategic|key|border|hilltop|northern|southern|eastern|western|nearby)\s+)?"
             r"(?:town|city|village|district|hill|crossing|airport|base|bridge|port|airbase)\b))\b",
             re.I,
@@ -109,6 +110,7 @@ KEYWORDS = re.compile(
     r"\b(?:air|suicide|strike|raid|shell|artillery|mortar|rocket|bomb|blast|IED|clash|battl|firefight|gun|fighting|attack"
     r"|assault|ambush|abduct|kidnap|leave|forc|fled|displaced|protest|demonstrat|riot|shot|gunned|executed"
     r"|massacred|beheaded|took|captur|recaptur|retook|seiz|overran|regained|left|driven|drone|evict|expel|uproot"
-    r"|hostage|snatch|grabb|march|rall|crowd|streets|loot|fire|torch|ransack|vandal|sit-in)",
+    r"|hostage|snatch|grabb|march|rall|crowd|streets|loot|fire|torch|ransack|vandal|sit-in|entered|violent|stones"
+    r"|rocks|pelt|alight)",
     re.I,
 )

@@ -32,7 +32,8 @@ from .figures import arrested, casualties, count_before, crowd, governed
 from .forces import Claims, force_mention, subject_force
 from .incident_cues import CUES, KEYWORDS
 from .names import MEDIA, Name, kind_of
-from .places import leading_place, place_like, with_suffix
+from .places import leading_place, place_like, place_referred, with_suffix
+from .positions import REFERENCE
 from .unrest import by_force, is_riot_clash, protest_happened
 
 __all__ = ["find_incidents"]
@@ -45,14 +46,14 @@ _NOT_EVENT = re.compile(
     re.I,
 )
 _PLACE_LEAD = re.compile(
-    r"(?:\b(?:in|near|at|on|outside|around|inside|out\s+of|from|through|across)\s+(?:the\s+)?"
+    r"(?:\b(?:in|near|at|on|outside|around|inside|out\s+of|from|through|across|along)\s+(?:the\s+)?"
     r"(?:[\w-]+(?:[’']s)?\s+){0,3}?"
     r"|\b(?:town|city|village|province|district|capital),\s+"
     r"|\b(?:town|city|village|province|district|streets|square|centre|center|outskirts)\s+of\s+"
     r"|\b(?:shelling|bombing|bombardment|siege|capture|recapture)\s+of\s+(?:the\s+)?)$"
 )
 _LEAVE_LEAD = re.compile(
-    r"\b(?:leave|left|flee|fled|from|out\s+of|in|near|around|outside|inside|toward|towards)\s+(?:the\s+)?"
+    r"\b(?:leave|left|flee|fled|from|out\s+of|in|at|near|around|outside|inside|toward|towards)\s+(?:the\s+)?"
     r"(?:[\w-]+(?:[’']s)?\s+){0,2}?$"
 )
 _CLAUSE_BREAK = re.compile(
@@ -72,6 +73,7 @@ _SUBJECT = re.compile(
     re.I,
 )
 WINDOW = 300  # characters around a cue that its rules may read (keeps the engine linear)
+_BOUND_SPAN = re.compile(r"(?:since|until|till|before|by|through)\b", re.I)  # the parser's span may hold it
 _BOUND = re.compile(r"\b(?:since|until|till|before|by|through)\s+$", re.I)
 _LEADING_DATE = re.compile(r"(?:also\s+)?(?P<when>[^,;]{2,30}?)\s*,\s", re.I)
 _GOVERNMENT = re.compile(
@@ -86,7 +88,12 @@ _UNREST = (S.PROTEST, S.RIOT)
 _ARREST_WORDS = re.compile(r"\b(?:arrest\w*|detain\w*|rounded\s+up|custody)\b", re.I)
 _DEFINITE = re.compile(r"(?:the|that|this)\b", re.I)
 _TRANSITIVE = re.compile(r"(?:forced|driven|evict|expel|forcibly|uproot)", re.I)  # the displaced are the object
-_ARREST_SENTENCES = 2  # "Police arrested 200 people." may follow its riot by this many sentences
+_PROTEST_REFERENCE = re.compile(
+    r"\b(?:the|that|this)\s+(?:[\w-]+\s+)?(?:march|protest|rally|demonstration|sit-in)\b|\b(?:protesters|demonstrators)\b",
+    re.I,
+)
+_REFER_PARAGRAPHS = 1  # how far after its protest "the march turned violent" may come
+_ARREST_SENTENCES = 3  # "Police arrested 200 people." may follow its riot by this many sentences (next paragraph)
 
 
 @dataclass
@@ -98,6 +105,7 @@ class _Draft:
     date: DateValue | None
     sentence: int = -1
     definite: bool = False
+    refers: bool = False  # a riot with no place or date of its own in a sentence about "the march"
 
 
 def find_incidents(doc: Doc, quotes: list[Quote] | None = None) -> list[Incident]:
@@ -106,6 +114,11 @@ def find_incidents(doc: Doc, quotes: list[Quote] | None = None) -> list[Incident
     seen: dict[tuple[IncidentSubType, str], list[_Draft]] = {}
     for sa, sb in doc.sentences_with(KEYWORDS):
         for draft, incident in _sentence_incidents(doc, sa, sb):
+            if draft.refers:
+                found = _from_protest(doc, out, draft, incident)
+                if found is None:
+                    continue
+                draft, incident = found
             if out and _continues(doc, out[-1][0], draft):
                 out[-1] = (out[-1][0], _absorb(out[-1][1], incident))  # "Rebel shelling ... The worst attack, ..."
                 continue
@@ -116,6 +129,20 @@ def find_incidents(doc: Doc, quotes: list[Quote] | None = None) -> list[Incident
                 out.append((draft, incident))
     _add_arrests(doc, out)
     return [_reported(incident, claims, draft) for draft, incident in out]
+
+
+def _from_protest(
+    doc: Doc, out: list[tuple[_Draft, Incident]], draft: _Draft, incident: Incident
+) -> tuple[_Draft, Incident] | None:
+    """ "The march turned violent ...": a riot takes the place and date of the protest just before it."""
+    protest = next((d for d, _ in reversed(out) if d.sub_type is S.PROTEST), None)
+    if protest is None or doc.paragraph(draft.cue[0]) - doc.paragraph(protest.cue[0]) > _REFER_PARAGRAPHS:
+        return None
+    if protest.location is None and protest.date is None:
+        return None
+    update = {"location": mention(doc.text, protest.location.start, protest.location.end) if protest.location else None}
+    inherited = _Draft(draft.event_type, draft.sub_type, draft.cue, protest.location, protest.date, draft.sentence)
+    return inherited, incident.model_copy(update={**update, "date": protest.date})
 
 
 def _reported(incident: Incident, claims: Claims, draft: _Draft) -> Incident:
@@ -201,7 +228,7 @@ def _add_arrests(doc: Doc, found: list[tuple[_Draft, Incident]]) -> None:
             stop = min(stop, max(draft.sentence, found[k + 1][0].sentence - 1))
         for i in range(draft.sentence + 1, min(stop, len(sents) - 1) + 1):
             sa, sb = sents[i]
-            if doc.paragraph(sa) != doc.paragraph(draft.cue[0]):
+            if doc.paragraph(sa) - doc.paragraph(draft.cue[0]) > 1:
                 break
             figure = arrested(doc, sa, min(sb, sa + 2 * WINDOW)) if _ARREST_WORDS.search(doc.text, sa, sb) else None
             if figure is not None:
@@ -227,12 +254,17 @@ def _incident(
     etype, sub = kind
     place = _place(doc, cue_b, clause[1], sub) or _place(doc, clause[0], cue_a, sub)
     place = place or (leading_place(doc, start, cue_a) if sa == start else None)
+    ref = REFERENCE.match(text, cue_b, clause[1]) if place is None else None
+    place = place_referred(doc, ref.start("noun"), ref.group("noun")) if ref is not None else place
+    if place is None and clause[0] > sa and not any(p.search(text, sa, clause[0]) for p, _, _ in CUES):
+        place = _place(doc, sa, clause[0], sub)  # "at the X camp, and about 400 families were evicted"
     dates = _event_dates(doc, cue_b, clause[1]) or _date_before(doc, clause[0], cue_a)
     dates = dates or (_leading_date(doc, sa, cue_a) if sa == start else [])
     date = dates[0][1] if dates else None
     actors = _actors(doc, sa, cue_a, cue_b, sb, sub)
     affected = _affected(doc, sub, clause, (cue_a, cue_b), (sa, sb))
-    if place is None and date is None and affected is None:
+    refers = sub is S.RIOT and _PROTEST_REFERENCE.search(text, start, end) is not None
+    if place is None and date is None and affected is None and not refers:
         return None
     if sub is S.GOVERNMENT_REGAINS_TERRITORY:
         found = _territory(actors)
@@ -241,6 +273,7 @@ def _incident(
         etype, sub = found
     place = with_suffix(doc, place) if place is not None else None
     draft = _Draft(etype, sub, (cue_a, cue_b), place, date, doc.src.sentence_index(cue_a), definite)
+    draft.refers = refers and place is None and date is None
     figures = _figure_window(text, sa, cue_a, cue_b, sb)
     cue = mention(text, cue_a, cue_b)
     assert cue is not None
@@ -271,7 +304,7 @@ def _kind(
     """The cue's type in its context: a protest that happened, a riot, a displacement not of a force."""
     if sub is S.PROTEST:
         return (etype, sub) if protest_happened(doc, m, clause) else None
-    if sub is S.RIOT and re.match(r"(?:set|torch|loot|ransack|vandal)", m.group(), re.I):
+    if sub is S.RIOT and re.match(r"(?:set|torch|loot|ransack|vandal|threw|hurl|throw|pelt)", m.group(), re.I):
         return None if by_force(doc, clause[0], m.start()) else (etype, sub)
     if sub is S.ARMED_CLASH and is_riot_clash(doc, (m.start(), m.end()), sentence):
         return E.RIOTS, S.RIOT
@@ -313,7 +346,7 @@ def _event_dates(doc: Doc, start: int, end: int) -> list[tuple[int, DateValue]]:
     return [
         (a, d)
         for a, d in dates_in(doc.text, start, end, doc.article_date)
-        if not _BOUND.search(doc.text, max(0, a - 8), a)
+        if not _BOUND.search(doc.text, max(0, a - 8), a) and not _BOUND_SPAN.match(doc.text, a)
     ]
 
 

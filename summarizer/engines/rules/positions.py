@@ -35,12 +35,17 @@ from .names import Name
 from .places import place_like, place_referred, places_in
 from .unrest import is_riot_clash
 
-__all__ = ["find_positions"]
+__all__ = ["REFERENCE", "find_positions"]
 
 _COMPASS = r"(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?"
 _DIST = (
     r"(?P<dist>(?:(?:about|some|around|nearly|almost|roughly|approximately)\s+)?(?:[\w.\-\s]|,(?=\d)){1,40}?\s*"
     r"(?:km|kms|kilomet(?:er|re)s?|miles?|met(?:er|re)s?))\b"
+)
+# A distance with nothing before its number but a qualifier: "about 10 miles", "some 20 km", "two-and-a-half km".
+_SHORT_DIST = (
+    r"(?P<dist>(?:(?:about|some|around|nearly|almost|roughly|approximately|only|just|barely|less\s+than|more\s+than"
+    r"|under)\s+)?(?:\d[\d.,]*|[a-z]+(?:[\s-]+[a-z]+){0,3}?)\s*(?:km|kms|kilomet(?:er|re)s?|miles?|met(?:er|re)s?))\b"
 )
 _Rule = tuple[re.Pattern[str], PositionStatus, str]
 _RULES: list[_Rule] = [
@@ -62,7 +67,7 @@ _RULES: list[_Rule] = [
     (
         re.compile(
             r"\b(?P<cue>retook|recaptured|captured|seized|liberated|regained|overran|(?:took|seized|gained)\s+control\s+of"
-            r"|took\s+over|(?:had|has|have)\s+taken|took(?=\s+(?:the\s+)?(?:[a-z-]+\s+)?(?:town|city|village|district"
+            r"|took\s+over|(?:had|has|have)\s+taken|entered|took(?=\s+(?:the\s+)?(?:[a-z-]+\s+)?(?:town|city|village|district"
             r"|hill|crossing|airport|base|bridge|port|airbase|checkpoint)\b|\s+(?-i:[A-Z])))\s+",
             re.I,
         ),
@@ -146,8 +151,8 @@ _RULES: list[_Rule] = [
     ),
     (
         re.compile(
-            r"\b(?P<cue>(?:held|holding|hold|maintained|kept)\s+(?:their|its|his|her|the)\s+(?:positions?|lines?|ground))"
-            r"\s+(?:around|at|near|in|outside)\s+",
+            r"\b(?P<cue>(?:held|holding|hold|holds|maintained|kept)\s+(?:their|its|his|her|the|a)\s+"
+            r"(?:positions?|lines?|ground|front))\s+(?:around|at|near|in|outside)\s+",
             re.I,
         ),
         PositionStatus.HOLDING,
@@ -163,9 +168,20 @@ _RULES: list[_Rule] = [
         "location-if-named",
     ),
     (
-        re.compile(r"\b(?P<cue>(?:still\s+)?(?:held|holds|holding|controlled|controls))\s+(?=[A-Z])"),
+        re.compile(
+            r"\b(?P<cue>(?:still\s+)?(?:held|holds|holding|controlled|controls))\s+(?=(?:the\s+)?(?:[a-z]+\s+)?[A-Z])"
+        ),
         PositionStatus.HOLDING,
         "location",
+    ),
+    (
+        re.compile(
+            r"\b(?P<cue>(?:held|holding|hold|holds|maintained|kept)\s+(?:their|its|his|her|the|a)\s+"
+            r"(?:positions?|lines?|ground|front))\b",
+            re.I,
+        ),
+        PositionStatus.HOLDING,
+        "",  # with a distance to a place after it, that place is the objective
     ),
     (
         re.compile(
@@ -180,7 +196,7 @@ _RULES: list[_Rule] = [
         re.compile(
             r"\b(?P<cue>(?:(?:are|were|is|was|remained|remain|remains|stood|lay|now|still|only|just|positioned|stationed"
             r"|deployed|based)\s+){1,3})(?:(?P<within>within)\s+)?"
-            rf"{_DIST}\s+(?:(?P<dir>{_COMPASS})\s+of|from|of|short\s+of|outside)\s+(?:the\s+)?",
+            rf"{_SHORT_DIST}\s+(?:(?P<dir>{_COMPASS})\s+of|from|of|short\s+of|outside)\s+(?:the\s+)?",
             re.I,
         ),
         PositionStatus.UNKNOWN,  # advancing ("within"), holding ("positioned") or unknown: see _state
@@ -191,16 +207,17 @@ _RULES: list[_Rule] = [
 _KEYWORDS = re.compile(
     r"\b(?:advanc|push|mov|came|come|got|closed|closer|closing|retook|recaptur|captur|seiz|liberat|regain|overran"
     r"|took control|taken|reach|gains|battl|fought|clashed|prepar|withdr|retreat|pulled|head|held|hold|maintain"
-    r"|kept|control|dug in|entrenched|took|fell back|abandon|within|km|kilomet|miles)",
+    r"|kept|control|dug in|entrenched|took|fell back|abandon|within|km|kilomet|miles|entered)",
     re.I,
 )
 _DIST_TO = re.compile(rf"\b{_DIST}\s+(?:(?P<dir>{_COMPASS})\s+of|from|short\s+of|outside)\s+", re.I)
 _PEOPLE_OBJECT = re.compile(rf"\s+(?:(?:at\s+least|some|about|more\s+than)\s+)?(?:[\w-]+\s+){{0,2}}?{PEOPLE}\b", re.I)
 _APPOSITION = re.compile(r"\s*(?:the\s+)?(?:[\w’'-]+\s+){0,3}?(?:capital|city|town|village|stronghold),\s+$", re.I)
-_REFERENCE = re.compile(
+REFERENCE = re.compile(
     r"\s*the\s+(?P<noun>town|city|village|checkpoint|crossing|bridge|airport|base|camp)(?:[’']s)?\b(?!\s+of\b)", re.I
 )
-_SINCE = re.compile(r"\bsince\s+$", re.I)
+_LEADING_DATE = re.compile(r"\s*(?:also\s+)?(?P<when>[^,;]{2,30}?)\s*,\s")
+_SINCE = re.compile(r"\bsince\b", re.I)  # "since March" (the parser's span may hold "since")
 _REACHING = re.compile(r"\b(?:reach(?:ing|ed)?\s+the\s+outskirts\s+of|toward|towards)\s+", re.I)
 _PRIORITY = {
     PositionStatus.CAPTURED: 0,
@@ -289,7 +306,7 @@ def _position(
         direction=direction,
         status=status,
         status_cue=cue,
-        as_of=_as_of(doc, m.end(), sb),
+        as_of=_as_of(doc, m.end(), sb) or _leading_date(doc, sa, cue_a),
         claimed_by=claimed,
     )
 
@@ -304,7 +321,8 @@ def _applies(doc: Doc, m: re.Match[str], status: PositionStatus, sentence: tuple
 def _slot_place(doc: Doc, m: re.Match[str], status: PositionStatus, slot: str, sb: int) -> Name | None:
     text = doc.text
     if slot in ("objective", "location"):
-        return _place_after(doc, m.end(), sb, max_words=12 if status is PositionStatus.CAPTURED else 6)
+        max_words = 12 if status is PositionStatus.CAPTURED else 6
+        return _place_after(doc, m.end(), sb, max_words=max_words, refer=True)
     if slot == "location-if-named":
         own = re.search(r"\bthe\s+(\w+)$", m.group("cue"))  # "still held the checkpoint": the one named before
         if own is not None and _place_after(doc, m.end(), sb, max_words=2) is None:
@@ -356,7 +374,7 @@ def _place_after(doc: Doc, start: int, end: int, *, max_words: int = 6, refer: b
     """The first name after ``start`` when it is a place and no more than ``max_words`` words away; with
     ``refer``, "the town" / "the checkpoint" right after ``start`` is the place it refers back to."""
     if refer:
-        ref = _REFERENCE.match(doc.text, start, end)
+        ref = REFERENCE.match(doc.text, start, end)
         if ref is not None:
             return place_referred(doc, ref.start("noun"), ref.group("noun"))
     names = doc.names(start, min(end, start + 12 * max_words))
@@ -394,9 +412,21 @@ def _direction(doc: Doc, m: re.Match[str], place: Name | None) -> Mention | None
     return None
 
 
+def _leading_date(doc: Doc, sa: int, cue_a: int) -> DateValue | None:
+    """ "Late on Thursday, rebel units captured ...": a date that opens the cue's sentence."""
+    start = doc.sentence(cue_a)[0]
+    m = _LEADING_DATE.match(doc.text, start, cue_a) if start >= sa else None
+    if m is None:
+        return None
+    dates = dates_in(doc.text, m.start("when"), m.end("when"), doc.article_date)
+    return dates[0][1] if dates else None
+
+
 def _as_of(doc: Doc, start: int, end: int) -> DateValue | None:
     """The date of the position ("on Monday", "by Tuesday evening"); not where it began ("since March")."""
     dates = [
-        (a, d) for a, d in dates_in(doc.text, start, end, doc.article_date) if not _SINCE.search(doc.text, a - 7, a)
+        (a, d)
+        for a, d in dates_in(doc.text, start, end, doc.article_date)
+        if not _SINCE.search(doc.text, max(0, a - 7), a + 6)
     ]
     return dates[0][1] if dates else None

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+from ...schema import ActorKind
 from .doc import Doc
 from .figures import PEOPLE
 
@@ -27,12 +28,22 @@ PROTEST_CUE = re.compile(
     re.IGNORECASE,
 )
 RIOT_CUE = re.compile(
-    r"\b(?:riots?(?!\s+(?:police|gear|squads?|shields?|control|officers|units?|act)\b)|rioters|rioting|looted|looting|looters|set\s+fire\s+to|torched|ransacked|vandali[sz]ed)\b",
+    r"\b(?:riots?(?!\s+(?:police|gear|squads?|shields?|control|officers|units?|act)\b)|rioters|rioting|looted"
+    r"|looting|looters|set\s+fire\s+to|set\s+on\s+fire|set\s+alight|torched|ransacked|vandali[sz]ed"
+    r"|turned\s+violent|(?:threw|hurled|throwing|hurling|pelted|pelting)\s+(?:\w+\s+)?(?:stones|rocks|bottles"
+    r"|petrol\s+bombs|molotov\s+cocktails|firebombs))\b",
+    re.IGNORECASE,
+)
+# A protest that has not (yet) happened: "a planned march", "the protest was scheduled for", "would march".
+_PLANNED_BEFORE = re.compile(r"\b(?:planned|scheduled|upcoming|proposed|future)\s+(?:[\w-]+\s+)?$", re.IGNORECASE)
+_PLANNED_AFTER = re.compile(
+    r"\s+(?:[\w-]+\s+){0,3}?(?:is|are|was|were|has\s+been|have\s+been|had\s+been)\s+"
+    r"(?:planned|scheduled|due|expected|called|set|announced|banned)\b",
     re.IGNORECASE,
 )
 _FUTURE = re.compile(
-    r"\b(?:planned|plans?|planning|scheduled|will|would|to\s+be\s+held|due\s+to|next\s+(?:week|month|year)"
-    r"|tomorrow|upcoming|threatened\s+to|vowed\s+to|intend\w*)\b",
+    r"\b(?:will|would|plans?\s+to|planning\s+to|intends?\s+to|threaten(?:ed|s)?\s+to|vow(?:ed|s)?\s+to"
+    r"|to\s+be\s+held|next\s+(?:week|month|year)|tomorrow)\b",
     re.IGNORECASE,
 )
 _COMPOUND = re.compile(
@@ -42,7 +53,7 @@ _COMPOUND = re.compile(
 )
 _FORCES = re.compile(
     r"\b(?:troops|soldiers|forces|fighters|militants|militias?|army|units|rebels|insurgents|battalions?|brigades?"
-    r"|gunmen|jihadists|convoys?|columns?)\b",
+    r"|gunmen|jihadists|convoys?|columns?|vehicles|tanks)\b",
     re.IGNORECASE,
 )
 _CROWD = re.compile(rf"\b(?:{PEOPLE}|crowds?|mobs?|thousands|hundreds|dozens|opposition)\b", re.IGNORECASE)
@@ -62,7 +73,9 @@ def protest_happened(doc: Doc, m: re.Match[str], clause: tuple[int, int]) -> boo
     """Whether the protest cue ``m`` reports a protest that took place (see the module docstring)."""
     text = doc.text
     ca, cb = clause
-    if _FUTURE.search(text, ca, cb):
+    if _FUTURE.search(text, ca, cb) or _PLANNED_AFTER.match(text, m.end(), cb):
+        return False
+    if _PLANNED_BEFORE.search(text, max(ca, m.start() - 30), m.start()):
         return False
     if m.group("noun") and _COMPOUND.match(text, m.end(), cb):
         return False
@@ -87,5 +100,8 @@ def is_riot_clash(doc: Doc, cue: tuple[int, int], sentence: tuple[int, int]) -> 
 
 def by_force(doc: Doc, clause_start: int, cue_start: int) -> bool:
     """Whether a force or an armed group is the subject before the cue ("militants torched a school",
-    "the rebels were driven out of"): then burning is no riot, and leaving no displacement."""
-    return _FORCES.search(doc.text, clause_start, cue_start) is not None
+    "the rebels were driven out of", "DLF vehicles had left"): then burning is no riot, and leaving no
+    displacement."""
+    if _FORCES.search(doc.text, clause_start, cue_start) is not None:
+        return True
+    return any(n.kind is ActorKind.ARMED_GROUP for n in doc.names(clause_start, cue_start))
