@@ -472,6 +472,11 @@ def test_who_reports_an_incident_and_who_claims_a_position() -> None:
     assert [(p.force.value, _v(p.claimed_by)) for p in b.front_lines] == [("Government troops", "military sources")]
 
 
+def test_an_incident_reported_by_a_body_named_after_a_place() -> None:
+    (i,) = _brief("Mortar fire hit a school in Marun on Monday, according to the Zarqa health directorate.").incidents
+    assert (i.sub_type.value, _v(i.reported_by)) == ("shelling", "Zarqa health directorate")
+
+
 def test_figures_stay_with_their_own_clause_and_a_leading_place_counts() -> None:
     b = _brief(
         "In Hamsa, some 2,000 families were forced from their homes, aid groups said, and a drone strike on a "

@@ -25,7 +25,7 @@ __all__ = ["SKIPPABLE", "Speaker", "speaker_after", "speaker_before", "title_hea
 
 _PRONOUNS = frozenset({"he", "she"})
 _ARMED_HEADS = frozenset("militia front rebels insurgents fighters militants".split())
-_ORG_HEADS = frozenset("ministry army military agency group council charity".split())
+_ORG_HEADS = frozenset("ministry army military agency group council charity directorate department bureau".split())
 _CONJUNCTIONS = frozenset("and but while whereas although though as".split())
 _RELATIVE = frozenset("who which whose where when whom".split())
 _APPOSITION_LEAD = frozenset("a an the their his her its our".split())
@@ -51,7 +51,8 @@ SPEAKER_NOUNS = frozenset(
     chief prosecutor court committee coalition alliance militia front unit campaigners lawyer lawyers envoy
     ambassador delegation negotiator negotiators farmers teachers relatives member members staff employees
     engineer engineers coordinator director administration cabinet office spokesmen agencies residents
-    rebels insurgents fighters militants protesters demonstrators police commission""".split()
+    rebels insurgents fighters militants protesters demonstrators police commission directorate department
+    bureau service""".split()
 )
 _MAX_PARAGRAPHS_BACK = 3  # a pronoun's antecedent must be this close
 _TITLE_REFERENCE_PARAGRAPHS = 2
@@ -162,6 +163,12 @@ def _named(doc: Doc, chunk: list[Word], *, at_end: bool) -> Name | None:
     if any(w.end <= lead and w.text.lower() != "the" for w in chunk):
         return None
     return name
+
+
+def _modifies(doc: Doc, name: Name, chunk: list[Word]) -> bool:
+    """The name only qualifies a noun after it: "the Zarqa health directorate", "the Gaza health ministry"."""
+    after = [w for w in chunk if w.start >= name.end]
+    return bool(after) and after[0].text.isalpha() and after[0].text.islower() and after[0].text not in _NOT_NP
 
 
 def _lead(name: Name) -> int:
@@ -317,6 +324,10 @@ def speaker_after(doc: Doc, cue_end: int, end: int) -> Speaker | None:
     if len(first) == 1 and first[0].text.lower() in _PRONOUNS:
         return _pronoun(doc, first[0])
     name = _named(doc, first, at_end=False)
+    if name is not None and _modifies(doc, name, first):
+        described = _description(doc, first)  # "according to the Zarqa health directorate"
+        if described is not None:
+            return described
     if name is not None:
         title = None
         if len(chunks) > 1 and chunks[1] and chunks[1][0].text.lower() in _APPOSITION_LEAD:
