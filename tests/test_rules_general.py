@@ -214,6 +214,27 @@ _MEETINGS = [
         TUE,
     ),
     (
+        "a-title-that-says-the-role",
+        "UN mediator Jane Doe opened the talks in Vienna on Monday.",
+        [("Jane Doe", "mediator")],
+        "Vienna",
+        MON,
+    ),
+    (
+        "a-delegation-from-one-country",
+        "A delegation from Kenya met Ugandan officials in Kampala on Friday.",
+        [("Kenya", "attendee"), ("Uganda", "attendee")],
+        "Kampala",
+        FRI,
+    ),
+    (
+        "an-armed-group-at-the-table",
+        "Talks between Colombia and the Taliban resumed in Doha on Monday.",
+        [("Colombia", "attendee"), ("Taliban", "attendee")],
+        "Doha",
+        MON,
+    ),
+    (
         "attended-by",
         "The summit in the Peruvian city of Cusco was attended by Chile and Bolivia. Brazil attended as an observer.",
         [("Chile", "attendee"), ("Bolivia", "attendee"), ("Brazil", "guest")],
@@ -259,8 +280,9 @@ def test_a_delegation_named_by_a_demonym_is_its_country_with_the_demonym_as_span
         "France attended the funeral.",
         "The two sides met in Geneva on Tuesday.",  # nobody named
         "Residents of Tarsa and Kapra met in Geneva on Tuesday.",  # unknown names where no party must stand
+        "The defense ministers met in Paris to review the offensive against ISIL.",  # a topic, not a party
     ],
-    ids=["no-cue", "officials-said", "hosted-games", "funeral", "nobody-named", "residents-of-places"],
+    ids=["no-cue", "officials-said", "hosted-games", "funeral", "nobody-named", "residents-of-places", "topic"],
 )
 def test_no_meeting_without_a_grounded_party(text: str) -> None:
     assert _brief(text).meetings == []
@@ -629,6 +651,14 @@ _POSITIONS = [
         None,
     ),
     (
+        "a-withdrawal-of-the-group-named-before",
+        "The Daravan Liberation Front (DLF) lost ground this week.\n\nThe rebels’ withdrawal from Birat was confirmed "
+        "on Monday.",
+        ("DLF", "withdrawn", "Birat", None),
+        None,
+        None,
+    ),
+    (
         "dug-in-some-km-from-the-town",
         "Fighting raged in Tarsa on Monday. Rebel fighters remained dug in on a ridge some 2 km from the town.",
         ("Rebel fighters", "holding", None, "Tarsa"),
@@ -651,6 +681,7 @@ def test_a_front_line_position(
     assert len(positions) == 1, [(p.force.value, p.status.value) for p in positions]
     p: Position = positions[0]
     assert (p.force.value, p.status.value, _v(p.location), _v(p.objective)) == what
+    assert all(s.text in text for s in p.force.spans)
     d = p.distance
     assert (None if d is None else (d.low or d.best, d.high or d.best, d.unit)) == distance
     assert _v(p.direction) == direction

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import itertools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ...mentions import PersonMention, person_mentions
+from ...schema import ActorKind
 from ...text import QuoteRegion, SourceText
 from .names import Name, names_in
 
@@ -31,6 +33,18 @@ def _tokenize(text: str) -> list[Word]:
             b, w = b - 1, w[:-1]
         out.append(Word(a, b, w))
     return out
+
+
+def _with_acronyms(text: str, names: list[Name]) -> list[Name]:
+    """An acronym defined after a name ("the Daravan Liberation Front (DLF)") is of that name's kind."""
+    kinds: dict[str, ActorKind] = {}
+    for name, nxt in itertools.pairwise(names):
+        defined = text[name.end : nxt.start] == " (" and text[nxt.end : nxt.end + 1] == ")"
+        if defined and nxt.text.isupper() and name.kind not in (ActorKind.OTHER, ActorKind.PERSON):
+            kinds[nxt.text] = name.kind
+    if not kinds:
+        return names
+    return [replace(n, kind=kinds[n.text]) if n.text in kinds and n.title is None else n for n in names]
 
 
 @dataclass(slots=True)
@@ -103,7 +117,7 @@ class Doc:
     def names(self, start: int, end: int) -> list[Name]:
         """The names of :func:`~.names.names_in` that lie within ``[start, end)`` (one pass, then bisect)."""
         if self._names is None:
-            self._names = names_in(self.text, 0, len(self.text))
+            self._names = _with_acronyms(self.text, names_in(self.text, 0, len(self.text)))
             self._name_starts = [n.start for n in self._names]
         i = bisect.bisect_left(self._name_starts, start)
         j = bisect.bisect_left(self._name_starts, end)

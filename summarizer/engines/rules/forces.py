@@ -34,6 +34,10 @@ _MODIFIER = re.compile(r"\s+(?:backed|supported|aided|assisted|led|trained|armed
 _FORCES_OF = re.compile(
     r"(?:[\w,]+\s+of\s+)?(?:\w+\s+)?(?:forces|troops|fighters|men|units|members)\s+(?:from|of)\s+(?:the\s+)?", re.I
 )
+# Generic names of a non-state force that refer back to the group named before ("the rebels").
+_GENERIC = frozenset("rebels militants insurgents jihadists".split())
+_ANTECEDENT_PARAGRAPHS = 2
+_OWNER = re.compile(r"(?<=\w)(?:[’']s?)\s*$")
 _WE = re.compile(r"\b(?:we|our forces|our troops|our fighters)\b", re.I)
 _THIRD_PERSON = re.compile(r"^(?:it|they|its\s+\w+|their\s+\w+)$", re.I)
 _REPORTING = frozenset("said says claimed claims announced reported stated".split())
@@ -98,6 +102,9 @@ def force_mention(doc: Doc, a: int, b: int) -> Mention | None:
     modifier = _MODIFIER.search(text, a, b)
     if modifier is not None:
         b = modifier.start()
+    owner = _OWNER.search(text, a, b)  # "the rebels’ withdrawal": the rebels
+    if owner is not None:
+        b = owner.start()
     phrase = text[a:b]
     m = _FORCES_OF.match(phrase)
     if m is not None and m.end() < len(phrase):
@@ -110,8 +117,22 @@ def force_mention(doc: Doc, a: int, b: int) -> Mention | None:
         return None
     groups = [n for n in doc.names(a, b) if n.kind.value == "armed_group" or n.text.lower() in ARMED_GROUPS]
     if words[-1] in _FORCE_HEADS or any(w in _FORCE_HEADS for w in words[-2:]) or groups:
-        return mention(text, a, b)
+        found = mention(text, a, b)
+        return _with_antecedent(doc, found, a) if found is not None and words[-1] in _GENERIC else found
     return None
+
+
+def _with_antecedent(doc: Doc, found: Mention, at: int) -> Mention:
+    """ "the rebels" after "the Daravan Liberation Front (DLF)": the group named last before, within
+    :data:`_ANTECEDENT_PARAGRAPHS`; its name is the value, and both mentions are spans."""
+    if found.value.lower().strip("’'") not in _GENERIC:
+        return found  # "Southern rebels", "ISIL militants": a force named in its own words
+    first = doc.src.paragraphs[max(0, doc.paragraph(at) - _ANTECEDENT_PARAGRAPHS)][0]
+    groups = [n for n in doc.names(first, at) if n.kind is ActorKind.ARMED_GROUP]
+    if not groups:
+        return found
+    g = groups[-1]
+    return Mention(value=g.text, spans=[span(doc.text, g.start, g.end), *found.spans])
 
 
 def quotes_by_region(doc: Doc, quotes: list[Quote]) -> dict[int, Quote]:

@@ -24,7 +24,16 @@ from ...schema import ActorKind, DateValue, Meeting, Mention, Participant, Parti
 from .doc import Doc
 from .evidence import dates_in, mention, span
 from .names import Name
-from .parties import Party, enumerations, object_names, party_value, represents, role_parties
+from .parties import (
+    Party,
+    after_delegates,
+    enumerations,
+    object_names,
+    party_value,
+    represents,
+    role_parties,
+    title_role,
+)
 from .places import leading_place, places_in
 
 __all__ = ["find_meetings"]
@@ -103,7 +112,8 @@ def find_meetings(doc: Doc) -> list[Meeting]:
 
 
 def _parties(doc: Doc, names: list[Name], role: ParticipantRole) -> list[Party]:
-    return [Party(n, role, represents(doc, n)) for n in names]
+    """Parties in ``role``; a title that says the role ("UN mediator Jane Doe") says it instead of "attendee"."""
+    return [Party(n, title_role(doc, n) or role if role is R.ATTENDEE else role, represents(doc, n)) for n in names]
 
 
 def _draft(doc: Doc, m: re.Match[str]) -> _Draft:
@@ -115,6 +125,7 @@ def _draft(doc: Doc, m: re.Match[str]) -> _Draft:
     verb = " ".join((m.group("verb") or "").lower().split())
     parties = _verb_parties(doc, m, verb, sa, sb) if verb else _noun_parties(doc, m, sa, sb)
     parties += [Party(p.name, p.role, represents(doc, p.name)) for p in role_parties(doc, sa, sb)]
+    parties += [p for p in _titled_parties(doc, sa, sb) if p.role is not R.ATTENDEE]
     _add_parties(draft, parties)
     tail = min(sb, m.end() + 80)
     draft.location = _location(doc, m.end(), tail) or leading_place(doc, sa, m.start())
@@ -130,6 +141,11 @@ def _draft(doc: Doc, m: re.Match[str]) -> _Draft:
     return draft
 
 
+def _titled_parties(doc: Doc, sa: int, sb: int) -> list[Party]:
+    """People of the cue's sentence whose title says their role ("UN mediator Jane Doe")."""
+    return _parties(doc, [n for n in doc.names(sa, sb) if title_role(doc, n) is not None], R.ATTENDEE)
+
+
 def _verb_parties(doc: Doc, m: re.Match[str], verb: str, sa: int, sb: int) -> list[Party]:
     """The subject of "met / hosted / sat down" and its object ("met with X", "brought together A and B")."""
     text = doc.text
@@ -143,7 +159,9 @@ def _verb_parties(doc: Doc, m: re.Match[str], verb: str, sa: int, sb: int) -> li
     role = R.HOST if verb.startswith("host") else R.ATTENDEE
     # A single country or body hosts or sits down with someone only when the object says so ("hosted talks").
     context = bool(obj) or _MEETING_OBJECT.match(text, m.end(), sb) is not None
-    if subject and not verb.startswith("brought") and _subject_ok(subject[-1], verb, context=context):
+    delegates = bool(subject) and after_delegates(doc, subject[-1][0], sa)  # "A delegation from Kenya met ..."
+    ok = bool(subject) and (delegates or _subject_ok(subject[-1], verb, context=context))
+    if ok and not verb.startswith("brought"):
         out += _parties(doc, subject[-1], role)
     out += _parties(doc, obj, R.ATTENDEE)
     joined = re.search(r"\bjoined\s+by\s+", text[m.end() : sb])

@@ -48,7 +48,7 @@ _TITLE_MODIFIERS = frozenset(
 # Titles the shared lexicon does not list.
 _EXTRA_TITLES = frozenset(
     """commissioner commissioners coordinator negotiator premier undersecretary inspector superintendent
-    brigadier spokesman spokeswoman""".split()
+    brigadier spokesman spokeswoman mediator facilitator""".split()
 )
 _NOT_NAMES = frozenset(
     """the a an in on at as by for from to of and but or if when while after before since meanwhile however

@@ -26,10 +26,22 @@ from .evidence import span
 from .names import Name
 from .places import place_at
 
-__all__ = ["Party", "enumerations", "object_names", "party_value", "phrase_start", "represents", "role_parties"]
+__all__ = [
+    "Party",
+    "after_delegates",
+    "enumerations",
+    "object_names",
+    "party_value",
+    "phrase_start",
+    "represents",
+    "role_parties",
+    "title_role",
+]
 
 R = ParticipantRole
-_PARTY_KINDS = (ActorKind.COUNTRY, ActorKind.ORGANISATION, ActorKind.PERSON)
+_PARTY_KINDS = (ActorKind.COUNTRY, ActorKind.ORGANISATION, ActorKind.PERSON, ActorKind.ARMED_GROUP)
+# Titles that say the role: "UN mediator Jane Doe", "EU observer Karl Berg".
+_TITLE_ROLES = {"mediator": ParticipantRole.MEDIATOR, "facilitator": ParticipantRole.MEDIATOR}
 _ENUM_GAP = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s*&\s*)(?:the\s+)?")
 _BLOCKING_WORDS = re.compile(r"\b(?:against|on|over|about|to|for|into|toward|towards|by)\s+(?:the\s+)?$")
 _DELEGATION = re.compile(
@@ -144,7 +156,7 @@ def enumerations(doc: Doc, start: int, end: int, *, loose: bool = False) -> list
         name = _as_party(doc, found)
         last = groups[-1][-1] if groups and groups[-1] else None
         joins = last is not None and _ENUM_GAP.fullmatch(text, last.end, max(phrase_start(found), last.end))
-        open_loose = loose or (bool(joins) and loose_group) or _after_delegates(doc, found, start)
+        open_loose = loose or (bool(joins) and loose_group) or after_delegates(doc, found, start)
         if name is None and open_loose:
             name = _as_unknown_party(doc, found)
         if name is None:
@@ -166,7 +178,7 @@ def enumerations(doc: Doc, start: int, end: int, *, loose: bool = False) -> list
     return [g for g in groups if g]
 
 
-def _after_delegates(doc: Doc, name: Name, start: int) -> bool:
+def after_delegates(doc: Doc, name: Name, start: int) -> bool:
     return _DELEGATES_END.search(doc.text, max(start, name.start - 80), name.start) is not None
 
 
@@ -229,6 +241,14 @@ def role_parties(doc: Doc, start: int, end: int) -> list[Party]:
             continue
         out.append(Party(Name(m.start("who"), m.end("who"), who, kind), _role(m)))
     return out
+
+
+def title_role(doc: Doc, name: Name) -> ParticipantRole | None:
+    """The role a person's title gives: "UN mediator Jane Doe" mediates."""
+    if name.title is None:
+        return None
+    words = doc.text[name.title[0] : name.title[1]].lower().split()
+    return _TITLE_ROLES.get(words[-1]) if words else None
 
 
 def represents(doc: Doc, name: Name) -> Mention | None:

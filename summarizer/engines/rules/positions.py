@@ -133,6 +133,11 @@ _RULES: list[_Rule] = [
         "location",
     ),
     (
+        re.compile(r"(?<=[’'s] )(?P<cue>withdrawal|retreat|pull-?back|pull-?out)\s+(?:from)\s+", re.I),
+        PositionStatus.WITHDRAWN,
+        "location",  # "the rebels’ withdrawal from Birat": the owner is the force
+    ),
+    (
         re.compile(
             r"\b(?P<cue>abandoned)\s+(?:(?:their|its|the)\s+(?:positions?|posts?|bases?|lines?)\s+(?:in|at|around|near)\s+)?",
             re.I,
@@ -207,7 +212,7 @@ _RULES: list[_Rule] = [
 _KEYWORDS = re.compile(
     r"\b(?:advanc|push|mov|came|come|got|closed|closer|closing|retook|recaptur|captur|seiz|liberat|regain|overran"
     r"|took control|taken|reach|gains|battl|fought|clashed|prepar|withdr|retreat|pulled|head|held|hold|maintain"
-    r"|kept|control|dug in|entrenched|took|fell back|abandon|within|km|kilomet|miles|entered)",
+    r"|kept|control|dug in|entrenched|took|fell back|abandon|within|km|kilomet|miles|entered|pull)",
     re.I,
 )
 _DIST_TO = re.compile(rf"\b{_DIST}\s+(?:(?P<dir>{_COMPASS})\s+of|from|short\s+of|outside)\s+", re.I)
