@@ -14,6 +14,7 @@ import re
 
 from ...errors import EmptyTextError, InputError
 from ...locate import iter_evidence
+from ...parse import phrase_supported
 from ...schema import Briefing, Provenance, SourceInfo
 from ...text import source_text
 from .doc import Doc
@@ -74,7 +75,8 @@ def _source_info(text: str, doc: Doc) -> SourceInfo:
     if len(paras) > 1:
         a, b = paras[0]
         first = doc.text[a:b]
-        if len(first) <= 160 and "\n" not in first and not first.rstrip().endswith((".", ",", ":", ";")):
+        looks = len(first) <= 160 and "\n" not in first and phrase_supported(first, first)  # words, not marks
+        if looks and not first.rstrip().endswith((".", ",", ":", ";")):
             title = mention(doc.text, a, b)
     return SourceInfo(
         sha256=digest,

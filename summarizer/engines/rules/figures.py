@@ -120,6 +120,8 @@ def _people_figure(doc: Doc, a: int, b: int, end: int, *, need_noun: bool = True
         return None
     q = parsed[-1]
     stop = tail.end() if tail is not None else b
+    if any(u.unit is not None for _, _, u in quantities_in(text, a, stop)):
+        return None  # "some 3 km": a distance, not people
     unit = tail.group().split()[-1].lower() if tail is not None else None
     return Quantity(low=q.low, high=q.high, best=q.best, qualifier=q.qualifier, unit=unit, spans=[span(text, a, stop)])
 

@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 
 from ...lexicon import fold_name
+from ...parse import name_supported
 from ...schema import ActorKind, DateValue, Meeting, Mention, Participant, ParticipantRole
 from .doc import Doc
 from .evidence import dates_in, mention, span
@@ -341,6 +342,8 @@ def _build(doc: Doc, d: _Draft) -> Meeting:
     for p in d.parties:
         name = p.name
         person = doc.person_at(name.start, name.end)
+        if person is not None and not name_supported(person.name, text[name.start : name.end]):
+            person = None  # a mention that overlaps the name but is another one
         kind = ActorKind.PERSON if person is not None else name.kind
         value = person.name if person is not None else party_value(doc, name) or name.text
         parties.append(
