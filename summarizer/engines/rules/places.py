@@ -36,7 +36,18 @@ _PLACE_NOUNS = {
     "village": LocationKind.TOWN, "neighbourhood": LocationKind.OTHER, "neighborhood": LocationKind.OTHER,
     "area": LocationKind.OTHER, "camp": LocationKind.OTHER,
 }  # fmt: skip
-_SUFFIX = re.compile(r"[ \t]+(?:province|district|valley|river|crossing|checkpoint|region|governorate|county)\b")
+_SUFFIX = re.compile(
+    r"[ \t]+(?:province|district|valley|river|crossing|checkpoint|region|governorate|county|camp|hospital|airport"
+    r"|airbase|bridge|dam|square|mine|market)\b"
+)
+# Roads and gates named by a number: "Route 7", "Gate 4", "Highway 12".
+_NUMBERED = frozenset("route highway road gate sector block checkpoint junction exit".split())
+_NUMBER_AFTER = re.compile(r"[ \t]+\d{1,4}[A-Z]?\b")
+# "the road between Sannar and Birat": both ends of a road or a border are places.
+_BETWEEN = re.compile(
+    r"\b(?:road|highway|route|border|frontier|line|corridor|railway|pipeline|fighting)\s+between\s+(?:the\s+)?"
+    r"(?:[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,3}\s+and\s+(?:the\s+)?)?$"
+)
 _OF_PLACE = re.compile(
     r"\b(?:outskirts|edge|suburbs|centre|center|heart|north|south|east|west|northeast|northwest|southeast|southwest"
     r"|north-east|north-west|south-east|south-west|town|city|village|province|district|region|capital"
@@ -89,8 +100,8 @@ def _kind_before(doc: Doc, name: Name) -> LocationKind | None:
 
 def _preposition(doc: Doc, name: Name) -> str | None:
     before = doc.text[max(0, name.start - 40) : name.start]
-    if _OF_PLACE.search(before):
-        return "in"  # "the outskirts of Birat", "3 km south of Tel Maskan": as strong as "in"
+    if _OF_PLACE.search(before) or _BETWEEN.search(before):
+        return "in"  # "the outskirts of Birat", "3 km south of Tel Maskan", "the road between X and Y"
     m = re.search(r"\b([a-z]+|In|At|Near|Outside|Inside)\s+(?:the\s+)?(?:(?:[A-Z][\w]*)['’]s\s+)?$", before)
     return m.group(1).lower() if m else None  # "In Geneva, ..." opens a sentence
 
@@ -106,6 +117,8 @@ def place_at(doc: Doc, name: Name) -> LocationKind | None:
     """The kind of place ``name`` is, or None when the text does not mark it as a place."""
     if not _is_place_name(doc, name):
         return None
+    if fold_name(name.text) in _NUMBERED and _NUMBER_AFTER.match(doc.text, name.end):
+        return LocationKind.OTHER  # "Route 7"
     strong = _preposition(doc, name) in _STRONG_PREPOSITIONS
     if is_country(name.text):
         return LocationKind.COUNTRY if strong else None
@@ -120,6 +133,8 @@ def place_at(doc: Doc, name: Name) -> LocationKind | None:
 def with_suffix(doc: Doc, name: Name) -> Name:
     """The place name with the place noun that follows it: "Anbar province", "Zahra valley"."""
     m = _SUFFIX.match(doc.text, name.end)
+    if m is None and fold_name(name.text) in _NUMBERED:
+        m = _NUMBER_AFTER.match(doc.text, name.end)
     if m is None:
         return name
     return Name(name.start, m.end(), doc.text[name.start : m.end()], name.kind, name.title, name.represents)
