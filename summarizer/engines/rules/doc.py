@@ -13,7 +13,7 @@ from ...schema import ActorKind
 from ...text import QuoteRegion, SourceText
 from .names import Name, names_in
 
-__all__ = ["Doc", "Word"]
+__all__ = ["Doc", "Stems", "Word"]
 
 _WORD = re.compile(r"(?:[A-Z]\.){2,}(?:-[\w’']+)*|[\w’']+(?:[-.][\w’']+)*\.?|[,:;()\[\]“”\"—–]")
 
@@ -33,6 +33,17 @@ def _tokenize(text: str) -> list[Word]:
             b, w = b - 1, w[:-1]
         out.append(Word(a, b, w))
     return out
+
+
+class Stems:
+    """The keyword stems of a table of rules ("shell", "air", "evict"): any one of a rule's stems must occur in a
+    sentence before its pattern is tried there."""
+
+    def __init__(self, *groups: tuple[str, ...]) -> None:
+        words = sorted({w for g in groups for w in g}, key=lambda w: (-len(w), w))
+        self.regex = re.compile("|".join(re.escape(w) for w in words))
+        # A longer stem found ("marcher") also holds the shorter ones inside it ("march").
+        self.covers = {w: frozenset(v for v in words if v in w) for w in words}
 
 
 def _with_acronyms(text: str, names: list[Name]) -> list[Name]:
@@ -62,6 +73,7 @@ class Doc:
     _names: list[Name] | None = field(default=None, repr=False)
     _name_starts: list[int] = field(default_factory=list, repr=False)
     _para_starts: list[int] | None = field(default=None, repr=False)
+    _lower: str | None = field(default=None, repr=False)
 
     @property
     def text(self) -> str:
@@ -123,9 +135,27 @@ class Doc:
         j = bisect.bisect_left(self._name_starts, end)
         return [n for n in self._names[i:j] if n.end <= end]
 
-    def sentences_with(self, keywords: re.Pattern[str]) -> list[tuple[int, int]]:
-        """The sentences in which ``keywords`` matches (a sentence is skipped at its first hit)."""
-        return [(a, b) for a, b in self.src.sentences if keywords.search(self.text, a, b)]
+    @property
+    def lower(self) -> str:
+        """The text in lower case, offset for offset (a character whose lower case is longer stays as it is)."""
+        if self._lower is None:
+            low = self.text.lower()
+            if len(low) != len(self.text):
+                low = "".join(c.lower() if len(c.lower()) == 1 else c for c in self.text)
+            self._lower = low
+        return self._lower
+
+    def sentences_with(self, stems: Stems) -> list[tuple[int, int, frozenset[str]]]:
+        """The sentences that hold any of ``stems`` (lower case, anywhere in a word), with the stems each holds.
+
+        One scan of the lower-cased text: a case-sensitive scan for literal words is several times faster
+        than a case-insensitive one, and the rules then only try the patterns whose stems a sentence holds.
+        """
+        sents = self.src.sentences
+        found: dict[int, set[str]] = {}
+        for m in stems.regex.finditer(self.lower):
+            found.setdefault(self.src.sentence_index(m.start()), set()).update(stems.covers[m.group()])
+        return [(*sents[i], frozenset(f)) for i, f in sorted(found.items()) if i < len(sents)]
 
     def paragraph(self, offset: int) -> int:
         """Index of the paragraph holding ``offset``."""

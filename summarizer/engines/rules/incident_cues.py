@@ -1,6 +1,7 @@
 """The cue table of :mod:`.incidents`: which words start an incident, and its ACLED-like type and sub-type.
 
-Order matters: in a sentence, a cue's words are read by the first pattern that
+Each cue has keyword stems, one of which a sentence must hold before its pattern is
+tried there. Order matters: in a sentence, a cue's words are read by the first pattern that
 matches them ("seized two aid workers" is an abduction before it can be a capture;
 "rioters" a riot before "clashed" can be an armed clash).
 """
@@ -10,10 +11,11 @@ from __future__ import annotations
 import re
 
 from ...schema import EventType, IncidentSubType
+from .doc import Stems
 from .figures import PEOPLE
 from .unrest import PROTEST_CUE, RIOT_CUE
 
-__all__ = ["CUES", "KEYWORDS"]
+__all__ = ["CUES", "STEMS"]
 
 E, S = EventType, IncidentSubType
 _TAKE_PEOPLE = re.compile(
@@ -21,11 +23,12 @@ _TAKE_PEOPLE = re.compile(
     rf"(?:[\w-]+\s+){{0,2}}?{PEOPLE}\b)",
     re.I,
 )
-CUES: list[tuple[re.Pattern[str], EventType, IncidentSubType]] = [
+CUES: list[tuple[re.Pattern[str], EventType, IncidentSubType, tuple[str, ...]]] = [
     (
         re.compile(r"\bsuicide\s+(?:car\s+|truck\s+)?(?:bomb(?:ing)?s?(?:\s+attacks?)?|attacks?|bombers?)\b", re.I),
         E.EXPLOSIONS_REMOTE_VIOLENCE,
         S.SUICIDE_BOMB,
+        ("suicide",),
     ),
     (
         re.compile(
@@ -35,6 +38,7 @@ CUES: list[tuple[re.Pattern[str], EventType, IncidentSubType]] = [
         ),
         E.EXPLOSIONS_REMOTE_VIOLENCE,
         S.AIR_STRIKE,
+        ("air", "drone", "strikes"),
     ),
     (
         re.compile(
@@ -42,6 +46,7 @@ CUES: list[tuple[re.Pattern[str], EventType, IncidentSubType]] = [
         ),
         E.EXPLOSIONS_REMOTE_VIOLENCE,
         S.SHELLING,
+        ("shell", "artillery", "mortar", "rocket"),
     ),
     (
         re.compile(
@@ -50,9 +55,20 @@ CUES: list[tuple[re.Pattern[str], EventType, IncidentSubType]] = [
         ),
         E.EXPLOSIONS_REMOTE_VIOLENCE,
         S.REMOTE_EXPLOSIVE,
+        ("bomb", "blast", "ied"),
     ),
-    (_TAKE_PEOPLE, E.VIOLENCE_AGAINST_CIVILIANS, S.ABDUCTION),
-    (RIOT_CUE, E.RIOTS, S.RIOT),
+    (
+        _TAKE_PEOPLE,
+        E.VIOLENCE_AGAINST_CIVILIANS,
+        S.ABDUCTION,
+        ("seized", "snatched", "grabbed", "captured", "took"),
+    ),
+    (
+        RIOT_CUE,
+        E.RIOTS,
+        S.RIOT,
+        ("riot", "loot", "fire", "alight", "torch", "ransack", "vandal", "violent", "threw", "hurl", "throw", "pelt"),
+    ),
     (
         re.compile(
             r"\b(?:clashes|clashed|battled|firefights?|gun\s*battles?|fighting\s+(?:is|was|has\s+been)\s+ongoing)\b",
@@ -60,6 +76,7 @@ CUES: list[tuple[re.Pattern[str], EventType, IncidentSubType]] = [
         ),
         E.BATTLES,
         S.ARMED_CLASH,  # or a riot when a crowd clashed with the police: decided by the words around it
+        ("clash", "battled", "firefight", "gun", "fighting"),
     ),
     (
         re.compile(
@@ -68,11 +85,13 @@ CUES: list[tuple[re.Pattern[str], EventType, IncidentSubType]] = [
         ),
         E.BATTLES,
         S.ATTACK,
+        ("attack", "assault", "raid", "ambush"),
     ),
     (
         re.compile(r"\b(?:shot\s+dead|gunned\s+down|executed|massacred|beheaded)\b", re.I),
         E.VIOLENCE_AGAINST_CIVILIANS,
         S.ATTACK,
+        ("shot", "gunned", "executed", "massacred", "beheaded"),
     ),
     (
         re.compile(
@@ -84,11 +103,13 @@ CUES: list[tuple[re.Pattern[str], EventType, IncidentSubType]] = [
         ),
         E.BATTLES,
         S.GOVERNMENT_REGAINS_TERRITORY,  # or a non-state actor's gain: decided by the actor
+        ("retook", "recaptured", "captured", "seized", "took", "overran", "regained", "entered"),
     ),
     (
         re.compile(r"\b(?:abducted|kidnapped|abduction|kidnapping|taken\s+hostage|held\s+hostage)\b", re.I),
         E.VIOLENCE_AGAINST_CIVILIANS,
         S.ABDUCTION,
+        ("abduct", "kidnap", "hostage"),
     ),
     (
         re.compile(
@@ -102,15 +123,14 @@ CUES: list[tuple[re.Pattern[str], EventType, IncidentSubType]] = [
         ),
         E.STRATEGIC_DEVELOPMENTS,
         S.DISPLACEMENT,
+        ("leave", "forced", "fled", "displaced", "left", "driven", "drove", "evict", "expel", "forcibly", "uproot"),
     ),
-    (PROTEST_CUE, E.PROTESTS, S.PROTEST),
+    (
+        PROTEST_CUE,
+        E.PROTESTS,
+        S.PROTEST,
+        ("protest", "demonstrat", "march", "rall", "sit-in", "streets", "crowd"),
+    ),
 ]
-# Every cue above contains one of these: sentences without any are skipped at once.
-KEYWORDS = re.compile(
-    r"\b(?:air|suicide|strike|raid|shell|artillery|mortar|rocket|bomb|blast|IED|clash|battl|firefight|gun|fighting|attack"
-    r"|assault|ambush|abduct|kidnap|leave|forc|fled|displaced|protest|demonstrat|riot|shot|gunned|executed"
-    r"|massacred|beheaded|took|captur|recaptur|retook|seiz|overran|regained|left|driven|drone|evict|expel|uproot"
-    r"|hostage|snatch|grabb|march|rall|crowd|streets|loot|fire|torch|ransack|vandal|sit-in|entered|violent|stones"
-    r"|rocks|pelt|alight)",
-    re.I,
-)
+# The stems of all cues, found in one pass over the lower-cased text (see :meth:`.Doc.sentences_with`).
+STEMS = Stems(*(stems for *_, stems in CUES))

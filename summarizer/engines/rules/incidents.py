@@ -30,7 +30,7 @@ from .doc import Doc
 from .evidence import dates_in, mention, span
 from .figures import arrested, casualties, count_before, crowd, governed
 from .forces import Claims, force_mention, subject_force
-from .incident_cues import CUES, KEYWORDS
+from .incident_cues import CUES, STEMS
 from .names import MEDIA, Name, kind_of
 from .places import leading_place, place_like, place_referred, with_suffix
 from .positions import REFERENCE
@@ -112,8 +112,8 @@ def find_incidents(doc: Doc, quotes: list[Quote] | None = None) -> list[Incident
     claims = Claims(quotes or [])
     out: list[tuple[_Draft, Incident]] = []
     seen: dict[tuple[IncidentSubType, str], list[_Draft]] = {}
-    for sa, sb in doc.sentences_with(KEYWORDS):
-        for draft, incident in _sentence_incidents(doc, sa, sb):
+    for sa, sb, stems in doc.sentences_with(STEMS):
+        for draft, incident in _sentence_incidents(doc, sa, sb, stems):
             if draft.refers:
                 found = _from_protest(doc, out, draft, incident)
                 if found is None:
@@ -152,11 +152,13 @@ def _reported(incident: Incident, claims: Claims, draft: _Draft) -> Incident:
     return incident.model_copy(update={"reported_by": claims.at(draft.cue[0])})
 
 
-def _sentence_incidents(doc: Doc, sa: int, sb: int) -> list[tuple[_Draft, Incident]]:
+def _sentence_incidents(doc: Doc, sa: int, sb: int, stems: frozenset[str]) -> list[tuple[_Draft, Incident]]:
     """The incidents of one sentence in text order; mentions of one sub-type in it are one incident."""
     taken: list[tuple[int, int]] = []  # sorted, disjoint cue ranges already read
     found: list[tuple[_Draft, Incident]] = []
-    for pattern, etype, sub in CUES:
+    for pattern, etype, sub, needs in CUES:
+        if stems.isdisjoint(needs):
+            continue
         for m in pattern.finditer(doc.text, sa, sb):
             if _overlaps(taken, m.start(), m.end()) or _NOT_EVENT.search(doc.text, max(sa, m.start() - 30), m.start()):
                 continue
@@ -256,7 +258,7 @@ def _incident(
     place = place or (leading_place(doc, start, cue_a) if sa == start else None)
     ref = REFERENCE.match(text, cue_b, clause[1]) if place is None else None
     place = place_referred(doc, ref.start("noun"), ref.group("noun")) if ref is not None else place
-    if place is None and clause[0] > sa and not any(p.search(text, sa, clause[0]) for p, _, _ in CUES):
+    if place is None and clause[0] > sa and not any(p.search(text, sa, clause[0]) for p, *_ in CUES):
         place = _place(doc, sa, clause[0], sub)  # "at the X camp, and about 400 families were evicted"
     dates = _event_dates(doc, cue_b, clause[1]) or _date_before(doc, clause[0], cue_a)
     dates = dates or (_leading_date(doc, sa, cue_a) if sa == start else [])

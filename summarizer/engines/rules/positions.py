@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 
 from ...schema import DateValue, Mention, Position, PositionStatus, Quantity, Quote
-from .doc import Doc
+from .doc import Doc, Stems
 from .evidence import dates_in, mention, quantities_in, to_quantity
 from .figures import PEOPLE
 from .forces import Claims, first_person_force, quotes_by_region, subject_force
@@ -47,7 +47,8 @@ _SHORT_DIST = (
     r"(?P<dist>(?:(?:about|some|around|nearly|almost|roughly|approximately|only|just|barely|less\s+than|more\s+than"
     r"|under)\s+)?(?:\d[\d.,]*|[a-z]+(?:[\s-]+[a-z]+){0,3}?)\s*(?:km|kms|kilomet(?:er|re)s?|miles?|met(?:er|re)s?))\b"
 )
-_Rule = tuple[re.Pattern[str], PositionStatus, str]
+_Rule = tuple[re.Pattern[str], PositionStatus, str, tuple[str, ...]]  # pattern, status, slot, stems
+_UNITS = ("km", "kilomet", "mile", "metre", "meter")
 _RULES: list[_Rule] = [
     (
         re.compile(
@@ -56,6 +57,7 @@ _RULES: list[_Rule] = [
         ),
         PositionStatus.ADVANCING,
         "objective",
+        ("within",),
     ),
     (
         re.compile(
@@ -63,6 +65,7 @@ _RULES: list[_Rule] = [
         ),
         PositionStatus.ADVANCING,
         "objective",
+        _UNITS,
     ),
     (
         re.compile(
@@ -73,6 +76,7 @@ _RULES: list[_Rule] = [
         ),
         PositionStatus.CAPTURED,
         "location",
+        ("retook", "recaptur", "captur", "seiz", "liberat", "regain", "overran", "control", "took", "taken", "entered"),
     ),
     (
         re.compile(
@@ -81,11 +85,13 @@ _RULES: list[_Rule] = [
         ),
         PositionStatus.ADVANCING,
         "objective",
+        ("closer",),
     ),
     (
         re.compile(r"\b(?P<cue>clos(?:ing|ed|e)\s+in\s+on|reach(?:ed|ing)?\s+the\s+outskirts\s+of)\s+", re.I),
         PositionStatus.ADVANCING,
         "objective",
+        ("closing in", "closed in", "close in", "outskirts"),
     ),
     (
         re.compile(
@@ -94,6 +100,7 @@ _RULES: list[_Rule] = [
         ),
         PositionStatus.ADVANCING,
         "objective",
+        ("toward",),
     ),
     (
         re.compile(
@@ -103,16 +110,19 @@ _RULES: list[_Rule] = [
         ),
         PositionStatus.ADVANCING,
         "",
+        ("gains",),
     ),
     (
         re.compile(rf"\b(?P<cue>advancing|advanced|pushing|pushed|moving)\s+from\s+the\s+(?P<dir>{_COMPASS})\b", re.I),
         PositionStatus.ADVANCING,
         "objective-later",
+        ("advanc", "push", "moving"),
     ),
     (
         re.compile(r"\b(?P<cue>battled|fought|clashed\s+with|are\s+battling|were\s+battling)\s+", re.I),
         PositionStatus.CONTESTED,
         "location-later",
+        ("battl", "fought", "clashed"),
     ),
     (
         re.compile(
@@ -122,6 +132,7 @@ _RULES: list[_Rule] = [
         ),
         PositionStatus.PREPARING,
         "",
+        ("preparing",),
     ),
     (
         re.compile(
@@ -131,11 +142,13 @@ _RULES: list[_Rule] = [
         ),
         PositionStatus.WITHDRAWN,
         "location",
+        ("withdr", "retreat", "pulled", "fell back"),
     ),
     (
         re.compile(r"(?<=[’'s] )(?P<cue>withdrawal|retreat|pull-?back|pull-?out)\s+(?:from)\s+", re.I),
         PositionStatus.WITHDRAWN,
         "location",  # "the rebels’ withdrawal from Birat": the owner is the force
+        ("withdrawal", "retreat", "pull"),
     ),
     (
         re.compile(
@@ -144,6 +157,7 @@ _RULES: list[_Rule] = [
         ),
         PositionStatus.WITHDRAWN,
         "location",
+        ("abandoned",),
     ),
     (
         re.compile(
@@ -153,6 +167,7 @@ _RULES: list[_Rule] = [
         ),
         PositionStatus.HOLDING,
         "objective",
+        _UNITS,
     ),
     (
         re.compile(
@@ -162,6 +177,7 @@ _RULES: list[_Rule] = [
         ),
         PositionStatus.HOLDING,
         "location",
+        ("position", "line", "ground", "front"),
     ),
     (
         re.compile(
@@ -171,6 +187,7 @@ _RULES: list[_Rule] = [
         ),
         PositionStatus.HOLDING,
         "location-if-named",
+        ("held", "hold", "control"),
     ),
     (
         re.compile(
@@ -178,6 +195,7 @@ _RULES: list[_Rule] = [
         ),
         PositionStatus.HOLDING,
         "location",
+        ("held", "holds", "holding", "controlled", "controls"),
     ),
     (
         re.compile(
@@ -187,6 +205,7 @@ _RULES: list[_Rule] = [
         ),
         PositionStatus.HOLDING,
         "",  # with a distance to a place after it, that place is the objective
+        ("position", "line", "ground", "front"),
     ),
     (
         re.compile(
@@ -196,6 +215,7 @@ _RULES: list[_Rule] = [
         ),
         PositionStatus.HOLDING,
         "location-if-named",
+        ("dug", "entrenched"),
     ),
     (
         re.compile(
@@ -206,15 +226,11 @@ _RULES: list[_Rule] = [
         ),
         PositionStatus.UNKNOWN,  # advancing ("within"), holding ("positioned") or unknown: see _state
         "objective",
+        _UNITS,
     ),
 ]
-# Every rule's cue contains one of these: sentences without any are skipped at once.
-_KEYWORDS = re.compile(
-    r"\b(?:advanc|push|mov|came|come|got|closed|closer|closing|retook|recaptur|captur|seiz|liberat|regain|overran"
-    r"|took control|taken|reach|gains|battl|fought|clashed|prepar|withdr|retreat|pulled|head|held|hold|maintain"
-    r"|kept|control|dug in|entrenched|took|fell back|abandon|within|km|kilomet|miles|entered|pull)",
-    re.I,
-)
+# The stems of all rules, found in one pass over the lower-cased text (see :meth:`.Doc.sentences_with`).
+_STEMS = Stems(*(stems for *_, stems in _RULES))
 _DIST_TO = re.compile(rf"\b{_DIST}\s+(?:(?P<dir>{_COMPASS})\s+of|from|short\s+of|outside)\s+", re.I)
 _PEOPLE_OBJECT = re.compile(rf"\s+(?:(?:at\s+least|some|about|more\s+than)\s+)?(?:[\w-]+\s+){{0,2}}?{PEOPLE}\b", re.I)
 _APPOSITION = re.compile(r"\s*(?:the\s+)?(?:[\w’'-]+\s+){0,3}?(?:capital|city|town|village|stronghold),\s+$", re.I)
@@ -239,10 +255,12 @@ def find_positions(doc: Doc, quotes: list[Quote] | None = None) -> list[Position
     out: list[Position] = []
     by_region = quotes_by_region(doc, quotes or [])
     claims = Claims(quotes or [])
-    for sa, sb in doc.sentences_with(_KEYWORDS):
+    for sa, sb, stems in doc.sentences_with(_STEMS):
         found: list[tuple[int, Position]] = []
         cues: set[int] = set()
-        for rule, status, slot in _RULES:
+        for rule, status, slot, needs in _RULES:
+            if stems.isdisjoint(needs):
+                continue
             for m in rule.finditer(doc.text, sa, sb):
                 if m.start("cue") in cues:
                     continue
