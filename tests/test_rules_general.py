@@ -11,10 +11,13 @@ never a place. Every briefing must validate without errors.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
 from summarizer.engines.rules import extract
+from summarizer.engines.rules.incident_cues import CUES
+from summarizer.engines.rules.positions import RULES
 from summarizer.schema import Briefing, Incident, Meeting, Mention, Position, Quantity
 from summarizer.validate import validate
 
@@ -727,3 +730,26 @@ def test_no_position(text: str) -> None:
 )
 def test_places_and_what_is_never_a_place(text: str, places: list[str]) -> None:
     assert [loc.name.value for loc in _brief(text).locations] == places
+
+
+# --------------------------------------------------------------------------- keyword stems
+
+
+def _table_sentences() -> list[str]:
+    cases = [c[1] for table in (_MEETINGS, _INCIDENTS, _POSITIONS) for c in table]
+    return [s for text in cases for s in text.replace("\n\n", " ").split(". ")]
+
+
+@pytest.mark.parametrize(
+    "table",
+    [[(p, stems) for p, *_, stems in CUES], [(p, stems) for p, *_, stems in RULES]],
+    ids=["incident-cues", "position-rules"],
+)
+def test_every_rule_that_matches_a_sentence_finds_one_of_its_stems_there(
+    table: list[tuple[re.Pattern[str], tuple[str, ...]]],
+) -> None:
+    for sentence in _table_sentences():
+        lower = sentence.lower()
+        for pattern, stems in table:
+            if pattern.search(sentence):
+                assert any(s in lower for s in stems), (pattern.pattern[:60], sentence)

@@ -35,7 +35,7 @@ from .names import Name
 from .places import place_like, place_referred, places_in
 from .unrest import is_riot_clash
 
-__all__ = ["REFERENCE", "find_positions"]
+__all__ = ["REFERENCE", "RULES", "STEMS", "find_positions"]
 
 _COMPASS = r"(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?"
 _DIST = (
@@ -49,7 +49,7 @@ _SHORT_DIST = (
 )
 _Rule = tuple[re.Pattern[str], PositionStatus, str, tuple[str, ...]]  # pattern, status, slot, stems
 _UNITS = ("km", "kilomet", "mile", "metre", "meter")
-_RULES: list[_Rule] = [
+RULES: list[_Rule] = [
     (
         re.compile(
             rf"\b(?P<cue>advanc\w*|push\w*|mov\w*|c[oa]me|got|closed)\s+(?:to\s+)?within\s+{_DIST}\s+(?:of|from)\s+",
@@ -230,7 +230,7 @@ _RULES: list[_Rule] = [
     ),
 ]
 # The stems of all rules, found in one pass over the lower-cased text (see :meth:`.Doc.sentences_with`).
-_STEMS = Stems(*(stems for *_, stems in _RULES))
+STEMS = Stems(*(stems for *_, stems in RULES))
 _DIST_TO = re.compile(rf"\b{_DIST}\s+(?:(?P<dir>{_COMPASS})\s+of|from|short\s+of|outside)\s+", re.I)
 _PEOPLE_OBJECT = re.compile(rf"\s+(?:(?:at\s+least|some|about|more\s+than)\s+)?(?:[\w-]+\s+){{0,2}}?{PEOPLE}\b", re.I)
 _APPOSITION = re.compile(r"\s*(?:the\s+)?(?:[\w’'-]+\s+){0,3}?(?:capital|city|town|village|stronghold),\s+$", re.I)
@@ -255,10 +255,10 @@ def find_positions(doc: Doc, quotes: list[Quote] | None = None) -> list[Position
     out: list[Position] = []
     by_region = quotes_by_region(doc, quotes or [])
     claims = Claims(quotes or [])
-    for sa, sb, stems in doc.sentences_with(_STEMS):
+    for sa, sb, stems in doc.sentences_with(STEMS):
         found: list[tuple[int, Position]] = []
         cues: set[int] = set()
-        for rule, status, slot, needs in _RULES:
+        for rule, status, slot, needs in RULES:
             if stems.isdisjoint(needs):
                 continue
             for m in rule.finditer(doc.text, sa, sb):
