@@ -238,6 +238,28 @@ _MEETINGS = [
         MON,
     ),
     (
+        "under-demonym-auspices",
+        "The talks were held in Geneva on Tuesday under Swiss auspices.",
+        [("Switzerland", "mediator")],
+        "Geneva",
+        TUE,
+    ),
+    (
+        "present-as-observers",
+        "Delegations from Chad and Niger met in Niamey on Monday. Representatives of the African Union and the Arab "
+        "League were present as observers.",
+        [("Chad", "attendee"), ("Niger", "attendee"), ("African Union", "guest"), ("Arab League", "guest")],
+        "Niamey",
+        MON,
+    ),
+    (
+        "with-observers",
+        "Talks between Chad and Niger opened in Niamey on Monday, with the UN and the EU as observers.",
+        [("Chad", "attendee"), ("Niger", "attendee"), ("UN", "guest"), ("EU", "guest")],
+        "Niamey",
+        MON,
+    ),
+    (
         "attended-by",
         "The summit in the Peruvian city of Cusco was attended by Chile and Bolivia. Brazil attended as an observer.",
         [("Chile", "attendee"), ("Bolivia", "attendee"), ("Brazil", "guest")],

@@ -49,7 +49,8 @@ _CUE = re.compile(
 )
 # After a meeting: "NATO's X attended as an observer", "the EU was represented by Commissioner Y".
 _JOIN = re.compile(
-    r"\b(?P<attended>attended)\b(?P<guest>\s+as\s+(?:an?\s+)?(?:observers?|guests?))?"
+    r"\b(?P<attended>attended|(?:was|were)\s+present|took\s+part|participated)\b"
+    r"(?P<guest>\s+as\s+(?:an?\s+)?(?:observers?|guests?))?"
     r"|\bwas\s+represented\s+by\s+(?P<by>)"
     r"|\b(?:was|were)\s+joined\s+by\s+(?P<joined>)"
     r"|\bthe\s+hosts?,\s+(?P<host>)"

@@ -61,7 +61,7 @@ _ORG_WORDS = frozenset(
     institute bank company corporation command office department guard guards police parliament assembly
     congress senate government cabinet court commission alliance federation network mission battalion
     division regiment corps navy authority authorities association foundation fund program programme
-    ministers ministries administration herald tribune gazette journal chronicle telegraph broadcaster""".split()
+    ministers ministries administration herald tribune gazette journal chronicle telegraph broadcaster league""".split()
 )
 
 # Well-known armed groups (folded names); any run containing "militia" or "brigade" is one too.

@@ -72,7 +72,8 @@ _ROLE_BY = re.compile(
     re.IGNORECASE,
 )
 _ROLE_AS = re.compile(
-    r"\s*,?\s+(?:(?:acting|serving|attending|participating|present|sitting\s+in|attended|joined|took\s+part)"
+    r"\s*,?\s+(?:(?:(?:was|were|is|are)\s+)?(?:acting|acted|serving|served|attending|participating|present"
+    r"|sitting\s+in|sat\s+in|attended|joined|took\s+part)"
     r"(?:\s+(?:in\s+)?(?:the\s+)?(?:talks|meetings?|negotiations|sessions?|round|summit|conference))?\s+)?"
     r"as\s+(?:an?\s+|the\s+)?(?:(?P<mediator>mediators?|facilitators?|go-betweens?)|(?P<guest>observers?|guests?)"
     r"|(?P<host>hosts?)|(?P<chair>chairs?|chairm[ae]n))\b",
@@ -87,6 +88,7 @@ _ROLE_VERB = re.compile(
 _HYPHEN_ROLE = re.compile(
     r"\b(?P<who>[A-Z][\w’'.]*)-(?:(?P<mediator>mediated|brokered|facilitated|sponsored)|(?P<host>hosted)"
     r"|(?P<chair>chaired))\b"
+    r"|\bunder\s+(?P<under>[A-Z][\w’'.]*)\s+(?P<auspices>auspices|mediation|sponsorship|chairmanship)\b"
 )
 _ROLES = ("host", "mediator", "chair", "guest", "attendee")
 
@@ -232,14 +234,16 @@ def role_parties(doc: Doc, start: int, end: int) -> list[Party]:
         if role is not None:
             out += [Party(n, role) for n in group]
     for m in _HYPHEN_ROLE.finditer(text, start, end):
-        who = m.group("who")
+        slot = "who" if m.group("who") is not None else "under"
+        who = m.group(slot)
         if demonym_country(who) or is_country(who):
             kind = ActorKind.COUNTRY
         elif who.replace(".", "").isupper() and len(who) >= 2:
             kind = ActorKind.ORGANISATION
         else:
             continue
-        out.append(Party(Name(m.start("who"), m.end("who"), who, kind), _role(m)))
+        role = _role(m) if slot == "who" else R.CHAIR if m.group("auspices") == "chairmanship" else R.MEDIATOR
+        out.append(Party(Name(m.start(slot), m.end(slot), who, kind), role))
     return out
 
 
