@@ -439,6 +439,30 @@ _INCIDENTS = [
         {"affected": (None, None, "about 400 families")},
     ),
     (
+        "an-explosion",
+        "An explosion ripped through a market in Kapra on Tuesday, killing seven people.",
+        ("explosions_remote_violence", "remote_explosive", "Kapra", TUE),
+        {"fatalities": (7, 7, "seven")},
+    ),
+    (
+        "opened-fire-on-civilians",
+        "Gunmen opened fire on worshippers at a mosque in Tarsa on Friday, killing 12.",
+        ("violence_against_civilians", "attack", "Tarsa", FRI),
+        {"fatalities": (12, 12, "12")},
+    ),
+    (
+        "ambushed-by-a-force",
+        "Rebels ambushed an army convoy near Hamsa on Wednesday, killing five soldiers.",
+        ("battles", "attack", "Hamsa", WED),
+        {"fatalities": (5, 5, "five")},
+    ),
+    (
+        "a-missile",
+        "A missile struck a residential building in Marun on Monday, wounding 20 people.",
+        ("explosions_remote_violence", "shelling", "Marun", MON),
+        {"injured": (20, 20, "20")},
+    ),
+    (
         "a-march-that-drew",
         "A protest march through Velora on Sunday drew some 10,000 people.",
         ("protests", "protest", "Velora", SUN),
@@ -490,6 +514,7 @@ def test_a_count_of_residents_is_no_figure_of_the_event(text: str) -> None:
         "Families could be forcibly expelled from Kapra on Monday.",
         "Another protest is scheduled for Friday in Lurin.",
         "DLF vehicles had left the eastern approach to Birat on Monday.",
+        "Critics attacked the plan in Velora on Monday.",
     ],
     ids=[
         "planned",
@@ -503,11 +528,12 @@ def test_a_count_of_residents_is_no_figure_of_the_event(text: str) -> None:
         "could-be-expelled",
         "scheduled",
         "an-armed-group-left",
+        "attacked-a-plan",
     ],
 )
-def test_no_unrest_or_displacement_incident(text: str) -> None:
+def test_no_unrest_displacement_or_attack_incident(text: str) -> None:
     kinds = {i.sub_type.value for i in _brief(text).incidents}
-    assert not kinds & {"protest", "riot", "displacement"}, kinds
+    assert not kinds & {"protest", "riot", "displacement", "attack"}, kinds
 
 
 def test_who_reports_an_incident_and_who_claims_a_position() -> None:

@@ -23,6 +23,10 @@ _TAKE_PEOPLE = re.compile(
     rf"(?:[\w-]+\s+){{0,2}}?{PEOPLE}\b)",
     re.I,
 )
+_CIVILIANS = (
+    r"(?:civilians|people|worshippers|protesters|demonstrators|villagers|passengers|residents|students|children|women"
+    r"|men|crowds?|shoppers|mourners|families|farmers|pilgrims)"
+)
 CUES: list[tuple[re.Pattern[str], EventType, IncidentSubType, tuple[str, ...]]] = [
     (
         re.compile(r"\bsuicide\s+(?:car\s+|truck\s+)?(?:bomb(?:ing)?s?(?:\s+attacks?)?|attacks?|bombers?)\b", re.I),
@@ -42,20 +46,23 @@ CUES: list[tuple[re.Pattern[str], EventType, IncidentSubType, tuple[str, ...]]] 
     ),
     (
         re.compile(
-            r"\b(?:shelling|shelled|artillery\s+fire|mortar\s+(?:fire|rounds|attacks?)|rocket\s+attacks?)\b", re.I
+            r"\b(?:shelling|shelled|artillery\s+fire|mortar\s+(?:fire|rounds|attacks?)|rocket\s+attacks?"
+            r"|missiles?\s+(?:strikes?|attacks?)|missiles?(?=[^.;]{0,60}\b(?:struck|hit|landed|slammed|killed|wounded"
+            r"|destroyed)))\b",
+            re.I,
         ),
         E.EXPLOSIONS_REMOTE_VIOLENCE,
         S.SHELLING,
-        ("shell", "artillery", "mortar", "rocket"),
+        ("shell", "artillery", "mortar", "rocket", "missile"),
     ),
     (
         re.compile(
-            r"\b(?:roadside\s+bombs?|car\s+bombs?|(?:bomb\s+)?blasts?|IEDs?)\b"
-            r"(?=[^.;]{0,80}\b(?:explod|detonat|went\s+off|kill|wound|struck|hit|destroy))"
+            r"\b(?:roadside\s+bombs?|car\s+bombs?|(?:bomb\s+)?blasts?|IEDs?|(?i:explosions?|landmines?))\b"
+            r"(?=[^.;]{0,80}\b(?:explod|detonat|went\s+off|kill|wound|struck|hit|destroy|ripped))"
         ),
         E.EXPLOSIONS_REMOTE_VIOLENCE,
         S.REMOTE_EXPLOSIVE,
-        ("bomb", "blast", "ied"),
+        ("bomb", "blast", "ied", "explosion", "landmine"),
     ),
     (
         _TAKE_PEOPLE,
@@ -88,10 +95,20 @@ CUES: list[tuple[re.Pattern[str], EventType, IncidentSubType, tuple[str, ...]]] 
         ("attack", "assault", "raid", "ambush"),
     ),
     (
-        re.compile(r"\b(?:shot\s+dead|gunned\s+down|executed|massacred|beheaded)\b", re.I),
+        re.compile(r"\b(?:ambushed|stormed|raided|attacked)\b", re.I),
+        E.BATTLES,
+        S.ATTACK,  # only with a force or an armed group as the subject: decided by the words before it
+        ("ambush", "storm", "raid", "attack"),
+    ),
+    (
+        re.compile(
+            r"\b(?:shot\s+dead|gunned\s+down|executed|massacred|beheaded"
+            rf"|opened\s+fire\s+(?:on|at)(?=\s+(?:[\w-]+\s+){{0,3}}?{_CIVILIANS}\b))\b",
+            re.I,
+        ),
         E.VIOLENCE_AGAINST_CIVILIANS,
         S.ATTACK,
-        ("shot", "gunned", "executed", "massacred", "beheaded"),
+        ("shot", "gunned", "executed", "massacred", "beheaded", "opened fire"),
     ),
     (
         re.compile(

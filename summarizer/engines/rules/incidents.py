@@ -68,7 +68,8 @@ _SUBJECT = re.compile(
     r"^\s*(?:meanwhile\s*,?\s*|but\s+|and\s+)?([^,;]{1,80}?)\s+"
     r"(?:conducted|carried\s+out|launched|staged|claimed|battled|clashed(?:\s+with)?|fought|retook|recaptured|captured"
     r"|seized|took\s+control\s+of|took|overran|regained|shot\s+dead|gunned\s+down|executed|abducted|kidnapped"
-    r"|snatched|grabbed|set\s+fire\s+to|torched|looted|ransacked|evicted|expelled|forced)\b"
+    r"|snatched|grabbed|set\s+fire\s+to|torched|looted|ransacked|evicted|expelled|forced|opened\s+fire|ambushed"
+    r"|stormed|raided|attacked)\b"
     r"(?:\s+\S+){0,6}\s*$",
     re.I,
 )
@@ -308,6 +309,8 @@ def _kind(
         return (etype, sub) if protest_happened(doc, m, clause) else None
     if sub is S.RIOT and re.match(r"(?:set|torch|loot|ransack|vandal|threw|hurl|throw|pelt)", m.group(), re.I):
         return None if by_force(doc, clause[0], m.start()) else (etype, sub)
+    if sub is S.ATTACK and etype is E.BATTLES and re.match(r"(?:ambush|storm|raid|attack)ed", m.group(), re.I):
+        return (etype, sub) if by_force(doc, clause[0], m.start()) else None  # "Rebels ambushed an army convoy"
     if sub is S.ARMED_CLASH and is_riot_clash(doc, (m.start(), m.end()), sentence):
         return E.RIOTS, S.RIOT
     if sub is S.DISPLACEMENT and not _TRANSITIVE.match(m.group()) and by_force(doc, clause[0], m.start()):
