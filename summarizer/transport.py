@@ -288,14 +288,29 @@ class _Policy:
             "reraise": True,
         }
 
-    def give_up(self, exc: BaseException, *, model: str, attempts: int) -> E.SummarizerError:
+    def give_up(self, exc: BaseException, *, model: str, attempts: int, secret: str | None) -> E.SummarizerError:
         err = translate(exc, model=model, attempts=attempts)
         if is_retryable(exc):
             extra = f"gave up after {attempts} attempt(s) within the retry budget ({self.policy.total:g}s)"
             if self.asked is not None and self.asked > 0:
                 extra += f"; the endpoint asked to retry after {self.asked:g}s"
             err.args = (f"{err.args[0]}; {extra}",)
-        return err
+        return redact(err, secret)
+
+
+def redact(err: E.SummarizerError, secret: str | None) -> E.SummarizerError:
+    """An endpoint may echo the API key in its error ("Incorrect API key provided: sk-..."): it never
+    reaches our message, and the echoing exception is not chained (a traceback would print it)."""
+    if secret and len(secret) >= 4 and secret in str(err.args[0] if err.args else ""):
+        err.args = (str(err.args[0]).replace(secret, "[redacted]"),)
+    return err
+
+
+def _cause(exc: BaseException, secret: str | None) -> BaseException | None:
+    """The exception to chain to ours: none when its text holds the key."""
+    if secret and len(secret) >= 4 and any(secret in str(e) for e in (exc, exc.__cause__, exc.__context__) if e):
+        return None
+    return exc
 
 
 # --------------------------------------------------------------------------- calls
@@ -444,7 +459,8 @@ class Transport(_Base):
                     requests += 1
                     completion = self._send(kwargs)
         except (openai.OpenAIError, InstructorError) as exc:  # instructor's: a request it cannot shape
-            raise pol.give_up(exc, model=self.model, attempts=requests) from exc
+            secret = getattr(self.client, "api_key", None)
+            raise pol.give_up(exc, model=self.model, attempts=requests, secret=secret) from _cause(exc, secret)
         return _read(completion, prepared, self, requests, tuple(pol.waits))
 
 
@@ -468,7 +484,8 @@ class AsyncTransport(_Base):
                     requests += 1
                     completion = await self._send(kwargs)
         except (openai.OpenAIError, InstructorError) as exc:  # instructor's: a request it cannot shape
-            raise pol.give_up(exc, model=self.model, attempts=requests) from exc
+            secret = getattr(self.client, "api_key", None)
+            raise pol.give_up(exc, model=self.model, attempts=requests, secret=secret) from _cause(exc, secret)
         return _read(completion, prepared, self, requests, tuple(pol.waits))
 
 

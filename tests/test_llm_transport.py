@@ -98,6 +98,18 @@ def test_scripted_client_errors_fail_at_once(status: int, cls: type[E.LLMError],
     assert f"HTTP {status}: scripted refusal" in str(info.value) and info.value.attempts == 1
 
 
+def test_scripted_an_api_key_echoed_by_the_endpoint_never_reaches_the_error_or_traceback() -> None:
+    import traceback
+
+    key = "sk-scripted-secret-0123456789"
+    script = [error(401, f"Incorrect API key provided: {key}")]
+    with ScriptedServer(script) as server, pytest.raises(E.AuthenticationError) as info:
+        summarize(isil_text(), engine="llm", date=ISIL_DATE, settings=settings_for(server, api_key=key))
+    assert key not in str(info.value) and "[redacted]" in str(info.value)
+    assert key not in "".join(traceback.format_exception(info.value))
+    assert server.requests[0].headers.get("authorization") == f"Bearer {key}"  # it was sent, as it must be
+
+
 def test_scripted_429_past_the_attempt_budget_raises_rate_limit_error() -> None:
     with ScriptedServer([error(429)] * 3) as server, pytest.raises(E.RateLimitError, match="after 3 attempt") as info:
         _brief(server, retry=RetryPolicy(attempts=3, wait_scale=0.0))
