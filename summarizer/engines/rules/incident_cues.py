@@ -87,7 +87,7 @@ CUES: list[tuple[re.Pattern[str], EventType, IncidentSubType, tuple[str, ...]]] 
     ),
     (
         re.compile(
-            r"\b(?:an?|the)\s+(?:\w+\s+){0,2}?(?:attack|assault|raid|ambush)\b(?!\s+(?:on|against)\s+(?:Mosul|the\s+city)\b)",
+            r"\b(?:an?|the)\s+(?:\w+\s+){0,2}?(?:attack|assault|raid|ambush)\b",
             re.I,
         ),
         E.BATTLES,
