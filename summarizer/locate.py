@@ -49,8 +49,16 @@ def _as_source(source: str | SourceText) -> SourceText:
 
 
 def find_candidates(query: str, source: str | SourceText) -> list[Candidate]:
-    """All occurrences of ``query`` at the first tier that finds any (at most 64)."""
+    """All occurrences of ``query`` at the first tier that finds any (at most 64); memoised per text."""
     src = _as_source(source)
+    memo: dict[str, list[Candidate]] = src.memo.setdefault("candidates", {})
+    found = memo.get(query)
+    if found is None:
+        found = memo[query] = _find(query, src)
+    return found
+
+
+def _find(query: str, src: SourceText) -> list[Candidate]:
     text = src.text
     q = query.strip()
     if not q:
@@ -146,7 +154,8 @@ def _nearest(cands: list[Candidate], anchors: list[int]) -> Candidate:
 
 
 def _to_span(c: Candidate, src: SourceText) -> Span:
-    return Span(start=c.start, end=c.end, text=src.text[c.start : c.end], status=c.status)
+    # Consistent by construction (offsets from the text, a located status): no re-validation needed.
+    return Span.model_construct(start=c.start, end=c.end, text=src.text[c.start : c.end], status=c.status)
 
 
 def locate(query: str, source: str | SourceText, *, anchors: Iterable[int] = ()) -> Span:
