@@ -59,6 +59,7 @@ __all__ = [
     "SummaryPoint",
     "TokenUsage",
     "ValidationReport",
+    "check_bounds",
 ]
 
 
@@ -156,11 +157,16 @@ class Quantity(Evidence):
 
     @model_validator(mode="after")
     def _bounds(self) -> Quantity:
-        if self.low is None and self.high is None and self.best is None:
-            raise ValueError("quantity: give at least one of low, high, best")
-        if self.low is not None and self.high is not None and self.low > self.high:
-            raise ValueError(f"quantity: low {self.low} is above high {self.high}")
+        check_bounds(self.low, self.high, self.best)
         return self
+
+
+def check_bounds(low: float | None, high: float | None, best: float | None) -> None:
+    """A quantity states at least one number, and its low bound is not above its high one."""
+    if low is None and high is None and best is None:
+        raise ValueError("quantity: give at least one of low, high, best")
+    if low is not None and high is not None and low > high:
+        raise ValueError(f"quantity: low {low} is above high {high}")
 
 
 class DatePrecision(StrEnum):

@@ -39,6 +39,7 @@ from ...schema import (
     Quote,
     QuoteKind,
     SourceInfo,
+    check_bounds,
 )
 
 __all__ = [
@@ -124,10 +125,7 @@ class Num(_D):
 
     @model_validator(mode="after")
     def _bounds(self) -> Num:
-        if self.low is None and self.high is None and self.best is None:
-            raise ValueError("give at least one of low, high, best")
-        if self.low is not None and self.high is not None and self.low > self.high:
-            raise ValueError(f"low {self.low} is above high {self.high}")
+        check_bounds(self.low, self.high, self.best)
         return self
 
 
