@@ -85,11 +85,15 @@ def _choose(engine: str, settings: LLMSettings, client: object) -> Literal["llm"
 
 
 def _rules(text: str, article_date: dt.date | None) -> Briefing:
+    from .coverage import audit
     from .engines.rules import extract
     from .validate import validate
 
     briefing = extract(text, article_date=article_date)
-    return briefing.verified(validate(briefing, text))
+    kept = briefing.verified(validate(briefing, text))
+    report = kept.validation
+    assert report is not None
+    return kept.model_copy(update={"validation": report.model_copy(update={"coverage": audit(kept, text)})})
 
 
 def _llm_engine(settings: LLMSettings, client: object, *, own_client: bool = False) -> Any:

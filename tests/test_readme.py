@@ -23,4 +23,6 @@ def test_readme_python_example_runs(capsys: pytest.CaptureFixture[str], monkeypa
     assert "rules" in out.out
     assert "Francois Hollande →" in out.out
     assert "100%" in out.out
+    briefing = namespace["briefing"]
+    assert briefing.validation.coverage is not None  # type: ignore[attr-defined]
     assert "offline rules engine" in out.err
