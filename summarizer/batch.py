@@ -22,14 +22,12 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from . import api
-from .coverage import audit
 from .errors import FixtureError, SummarizerError
 from .render import to_json, to_markdown
 from .schema import Briefing
 from .text import read_article
-from .validate import validate
 
-__all__ = ["BatchOutcome", "RunEntry", "RunFile", "article_path", "brief_to_dir", "finish", "meta_date"]
+__all__ = ["BatchOutcome", "RunEntry", "RunFile", "article_path", "brief_to_dir", "meta_date"]
 
 RUN_FILE = "summarizer-run.json"
 Format = Literal["md", "json"]
@@ -78,14 +76,6 @@ def meta_date(article: Path) -> dt.date | None:
         return dt.date.fromisoformat(value) if isinstance(value, str) else None
     except (ValueError, AttributeError, OSError, UnicodeDecodeError) as exc:
         raise FixtureError(f"{meta}: cannot read its date ({exc}); fix the file or pass --date") from exc
-
-
-def finish(briefing: Briefing, text: str) -> Briefing:
-    """The briefing with its validation report and coverage audit attached (computed if missing)."""
-    report = briefing.validation if briefing.validation is not None else validate(briefing, text)
-    if report.coverage is None:
-        report = report.model_copy(update={"coverage": audit(briefing, text)})
-    return briefing.model_copy(update={"validation": report})
 
 
 def render(briefing: Briefing, fmt: Format) -> str:
@@ -161,7 +151,7 @@ async def _abrief(
         async with gate:
             try:
                 when = date if date is not None else meta_date(p)
-                briefing = finish(await api.asummarize(text, engine=engine, date=when), text)
+                briefing = await api.asummarize(text, engine=engine, date=when)
             except SummarizerError as exc:
                 outcome.failed.append((str(p), str(exc)))
                 report(f"{p}: {exc}")

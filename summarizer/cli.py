@@ -27,7 +27,7 @@ from typing import TextIO
 from pydantic import ValidationError
 
 from . import api
-from .batch import article_path, brief_to_dir, finish, meta_date
+from .batch import article_path, brief_to_dir, meta_date
 from .coverage import audit
 from .errors import FixtureError, SummarizerError
 from .render import to_json, to_json_many, to_markdown
@@ -86,7 +86,7 @@ def _brief_one(path: Path, *, engine: api.Engine, date: dt.date | None) -> Brief
     article = article_path(path)
     text = read_article(article)
     when = date if date is not None else meta_date(article)
-    return finish(api.summarize(text, engine=engine, date=when), text)
+    return api.summarize(text, engine=engine, date=when)  # with its validation report and coverage
 
 
 def _brief_dir(args: argparse.Namespace) -> int:
