@@ -214,17 +214,13 @@ class AttributeScore(_Frozen):
         return _ratio(self.correct, self.total, 1.0)
 
 
-class FieldScore(_Frozen):
-    """One field of one article."""
+class _Tally(_Frozen):
+    """Counts of one field and the micro precision / recall / F1 they give."""
 
     field: str
     gold: int
     predicted: int
     tp: int
-    matches: tuple[Match, ...] = ()
-    missed: tuple[int, ...] = ()  # gold indices with no match
-    extra: tuple[int, ...] = ()  # predicted indices with no match
-    attributes: tuple[AttributeScore, ...] = ()
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -240,6 +236,15 @@ class FieldScore(_Frozen):
     @property
     def f1(self) -> float:
         return _f1(self.precision, self.recall)
+
+
+class FieldScore(_Tally):
+    """One field of one article."""
+
+    matches: tuple[Match, ...] = ()
+    missed: tuple[int, ...] = ()  # gold indices with no match
+    extra: tuple[int, ...] = ()  # predicted indices with no match
+    attributes: tuple[AttributeScore, ...] = ()
 
 
 class ArticleScore(_Frozen):
@@ -250,33 +255,14 @@ class ArticleScore(_Frozen):
         return _by_name(self.fields, name)
 
 
-class FieldSummary(_Frozen):
+class FieldSummary(_Tally):
     """One field over all articles: micro and macro P/R/F1 and attribute accuracies."""
 
-    field: str
-    gold: int
-    predicted: int
-    tp: int
     articles: int  # articles in the macro average (gold or prediction non-empty)
     macro_precision: float
     macro_recall: float
     macro_f1: float
     attributes: tuple[AttributeScore, ...] = ()
-
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def precision(self) -> float:
-        return _ratio(self.tp, self.predicted, 1.0)
-
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def recall(self) -> float:
-        return _ratio(self.tp, self.gold, 1.0)
-
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def f1(self) -> float:
-        return _f1(self.precision, self.recall)
 
 
 class EvalReport(_Frozen):
