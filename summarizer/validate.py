@@ -53,7 +53,6 @@ from .schema import (
     IncidentSubType,
     Issue,
     MatchStatus,
-    Meeting,
     Mention,
     Position,
     PositionStatus,
@@ -154,7 +153,8 @@ def validate(briefing: Briefing, source: str) -> ValidationReport:
     for i, position in enumerate(briefing.front_lines):
         _check_position(run, f"front_lines[{i}]", position)
     for i, meeting in enumerate(briefing.meetings):
-        _check_related(run, f"meetings[{i}]", meeting.cue, _meeting_fields(meeting, i))
+        fields = [("location", meeting.location), ("date", meeting.date), ("topic", meeting.topic)]
+        _check_related(run, f"meetings[{i}]", meeting.cue, fields)
 
     error_paths = {i.path for i in run.issues if i.severity is ERROR}
     verified = sum(1 for path, _ in evidence if not _has_error(path, error_paths))
@@ -571,12 +571,6 @@ def _check_position(run: _Run, path: str, pos: Position) -> None:
         ("claimed_by", pos.claimed_by),
     ]
     _check_related(run, path, anchor_ev, fields)
-
-
-def _meeting_fields(meeting: Meeting, i: int) -> Iterable[tuple[str, Evidence | None]]:
-    yield "location", meeting.location
-    yield "date", meeting.date
-    yield "topic", meeting.topic
 
 
 def _check_related(run: _Run, path: str, anchor: Evidence, fields: Iterable[tuple[str, Evidence | None]]) -> None:
