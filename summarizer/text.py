@@ -399,7 +399,7 @@ def read_article(path: str | Path) -> str:
         data = p.read_bytes()
     except OSError as exc:
         raise DecodeError(f"{p}: cannot read the file ({exc.strerror or exc}); check the path") from exc
-    if b"\x00" in data[:8192]:
+    if b"\x00" in data:
         raise DecodeError(f"{p}: looks like a binary file (NUL bytes), not an article; pass a UTF-8 text file")
     try:
         text = data.decode("utf-8-sig")

@@ -88,6 +88,19 @@ def test_a_batch_delivers_the_rest_and_names_what_failed(tmp_path: Path, capsys:
     assert "3 of 4 article(s) failed" in err
 
 
+def test_a_nul_byte_after_the_first_8_kb_is_still_a_binary_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    article = tmp_path / "padded.txt"
+    head = (SEED / "article.txt").read_bytes()
+    head = head * (9000 // len(head) + 1)
+    assert len(head) > 8192
+    article.write_bytes(head + b"\x00\x01\x02 and a binary tail")
+    code, out, err = _run(capsys, "brief", str(article), "--engine", "rules")
+    assert code == 1 and out == ""
+    assert "padded.txt: " in err and "binary" in err
+
+
 def test_an_empty_file_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     empty = tmp_path / "empty.txt"
     empty.write_text("  \n", encoding="utf-8")
