@@ -10,10 +10,13 @@ are skipped. A broken article is reported and the others are still delivered.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
+import errno
 import hashlib
 import json
 import os
+import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -95,9 +98,33 @@ def _load_run(path: Path, fmt: Format) -> RunFile:
 
 
 def _write_atomic(path: Path, body: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(body, encoding="utf-8")
-    os.replace(tmp, path)
+    """Write ``body`` to ``path`` whole or not at all, through a fresh temp file beside it.
+
+    The temp file is created exclusively (``O_EXCL``, ``O_NOFOLLOW``) under a random name,
+    so nothing planted in the directory is followed or overwritten; it gets the usual
+    umask permissions, is synced, then renamed over ``path``, and removed on any failure.
+    """
+    data = body.encode("utf-8")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+    for _ in range(100):
+        tmp = path.with_name(f".summarizer-{secrets.token_hex(8)}.tmp")
+        try:
+            fd = os.open(tmp, flags, 0o666)
+        except FileExistsError:
+            continue
+        break
+    else:
+        raise FileExistsError(errno.EEXIST, "no free temp file name", str(path.parent))
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
 
 
 def _output_names(paths: Sequence[Path], fmt: Format) -> dict[Path, str]:

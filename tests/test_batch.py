@@ -112,3 +112,22 @@ def test_an_interrupted_run_resumes_where_it_stopped(tmp_path: Path) -> None:
     written = len(articles) - finished
     assert f"{written} written, {finished} already done, 0 failed of {len(articles)}" in again.stderr
     assert len(list(out.glob("a*.json"))) == len(articles)
+
+
+def test_planted_temp_file_symlinks_are_not_followed(tmp_path: Path) -> None:
+    articles = _articles(tmp_path, 3)
+    out = tmp_path / "out"
+    brief_to_dir(articles, out, engine="rules", fmt="json")
+    run = RunFile.model_validate_json((out / RUN_FILE).read_text(encoding="utf-8"))
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n", encoding="utf-8")
+    # Links at the names a predictable temp file would take, next to each output and the run file.
+    for name in [RUN_FILE, *(e.output for e in run.done.values())]:
+        (out / f".{name}.tmp").symlink_to(victim)
+    again = brief_to_dir(articles, out, engine="rules", fmt="json", resume=False)
+    assert len(again.written) == 3 and not again.failed
+    assert victim.read_text(encoding="utf-8") == "precious\n"
+    assert not (out / RUN_FILE).is_symlink()
+    for entry in RunFile.model_validate_json((out / RUN_FILE).read_text(encoding="utf-8")).done.values():
+        assert not (out / entry.output).is_symlink()
+        Briefing.model_validate_json((out / entry.output).read_text(encoding="utf-8"))
