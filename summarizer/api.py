@@ -49,6 +49,13 @@ def _check_text(text: object) -> str:
         raise InputError(f"summarize() takes the article as str, got {type(text).__name__}; decode bytes first")
     if not text.strip():
         raise EmptyTextError("the article text is empty or only whitespace: pass the article's text")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:  # a lone surrogate: no UTF-8 text, no sha256, no span of it can be shown
+        raise InputError(
+            f"the article text holds a lone surrogate (U+{ord(text[exc.start]):04X}) at offset {exc.start}, "
+            "which is not Unicode text: decode the source bytes with errors='replace' (or fix the source)"
+        ) from None
     return text
 
 
@@ -85,25 +92,16 @@ def _choose(engine: str, settings: LLMSettings, client: object) -> Literal["llm"
 
 
 def _rules(text: str, article_date: dt.date | None) -> Briefing:
-    from .coverage import audit
     from .engines.rules import extract
-    from .validate import validate
+    from .verify import verify
 
-    briefing = extract(text, article_date=article_date)
-    kept = briefing.verified(validate(briefing, text))
-    report = kept.validation
-    assert report is not None
-    return kept.model_copy(update={"validation": report.model_copy(update={"coverage": audit(kept, text)})})
+    return verify(extract(text, article_date=article_date), text)
 
 
 def _llm_engine(settings: LLMSettings, client: object, *, own_client: bool = False) -> Any:
     from .engines.llm import LLMEngine
 
-    if not settings.coverage:
-        return LLMEngine(settings, client=client, own_client=own_client)
-    from .coverage import audit  # the offline finders measure what the model missed
-
-    return LLMEngine(settings, client=client, audit=audit, own_client=own_client)
+    return LLMEngine(settings, client=client, own_client=own_client)
 
 
 # --------------------------------------------------------------------------- one article

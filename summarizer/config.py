@@ -11,7 +11,9 @@ The environment is read only by :meth:`LLMSettings.from_env`:
 ``SUMMARIZER_NO_CACHE``     ``1`` switches the response cache off
 ==========================  ============================================================
 
-Settings are frozen; derive a changed copy with :meth:`LLMSettings.replace`.
+Settings are frozen; derive a changed copy with :meth:`LLMSettings.replace`. A pickled
+``LLMSettings`` never holds the API key (it unpickles with ``api_key=None``): a process
+that receives settings supplies its own key.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from .errors import ConfigurationError, NoLLMConfiguredError
@@ -159,6 +161,23 @@ class LLMSettings:
     def replace(self, **changes: object) -> LLMSettings:
         return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
 
+    # -- pickling: never the key --------------------------------------------------
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled settings carry everything but ``api_key``, which comes back as None.
+
+        A pickle travels (to worker processes, queues, object caches, crash dumps); the key
+        must not travel with it. The receiving side supplies its own:
+        ``settings.replace(api_key=...)`` or :meth:`from_env` in that process.
+        """
+        state = {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.name != "api_key"}
+        return (_unpickle_settings, (state,))
+
+    def __copy__(self) -> LLMSettings:
+        return self  # frozen: a copy is the same value (and keeps the key, unlike a pickle)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> LLMSettings:
+        return self
+
     # -- derived ----------------------------------------------------------------
     @property
     def configured(self) -> bool:
@@ -201,6 +220,10 @@ class LLMSettings:
     def require_configured(self) -> None:
         if not self.configured:
             raise NoLLMConfiguredError(no_llm_message("neither OPENAI_API_KEY nor OPENAI_BASE_URL is set"))
+
+
+def _unpickle_settings(state: dict[str, Any]) -> LLMSettings:
+    return LLMSettings(**state)
 
 
 def endpoint_host(base_url: str | None) -> str:

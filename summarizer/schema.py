@@ -60,6 +60,7 @@ __all__ = [
     "TokenUsage",
     "ValidationReport",
     "check_bounds",
+    "text_sha256",
 ]
 
 
@@ -159,6 +160,11 @@ class Quantity(Evidence):
     def _bounds(self) -> Quantity:
         check_bounds(self.low, self.high, self.best)
         return self
+
+
+def text_sha256(text: str) -> str:
+    """sha256 of the UTF-8 bytes of ``text``: how a briefing, a cache entry and a run file name their source."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def check_bounds(low: float | None, high: float | None, best: float | None) -> None:
@@ -372,6 +378,9 @@ class ValidationReport(_Frozen):
     fields_checked: int = 0
     fields_verified: int = 0
     coverage: Coverage | None = None
+    # About the answer as a whole, added by the verification step (``summarizer.verify``): e.g.
+    # that the model returned nothing for an article with quotations, or that a re-ask failed.
+    notes: tuple[str, ...] = ()
 
     @property
     def grounding_rate(self) -> float:
@@ -408,7 +417,7 @@ class SourceInfo(_Model):
     @classmethod
     def of(cls, text: str, *, article_date: _dt.date | None = None) -> SourceInfo:
         """The source metadata of ``text`` (sha256 of its UTF-8 bytes, length in code points)."""
-        return cls(sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(), length=len(text), article_date=article_date)
+        return cls(sha256=text_sha256(text), length=len(text), article_date=article_date)
 
 
 class TokenUsage(_Model):
@@ -442,6 +451,7 @@ class Provenance(_Model):
 _PATH_TOKEN = re.compile(r"([A-Za-z_]+)|\[(\d+)\]")
 
 _ITEM_LISTS = ("meetings", "quotes", "front_lines", "incidents", "locations", "summary")
+_SOURCE_FIELDS = ("title", "dateline")  # evidence-bearing fields of the source, dropped like item fields
 
 
 class Briefing(_Model):
@@ -502,8 +512,10 @@ def _parse_path(path: str) -> list[str | int]:
 def _removal_target(briefing: Briefing, path: str) -> tuple[Any, ...] | None:
     """Decide what to remove for an error at ``path``: an optional field or a list element."""
     parts = _parse_path(path)
+    if len(parts) >= 2 and parts[0] == "source" and parts[1] in _SOURCE_FIELDS:
+        return ("source", parts[1], None)  # a title / dateline that failed: cleared
     if not parts or parts[0] not in _ITEM_LISTS:
-        return None  # e.g. "source.title": handled as a field below
+        return None  # e.g. "source.sha256": nothing to drop, the briefing is of another text
     node: Any = briefing
     last_list_elem: tuple[Any, ...] | None = None
     for depth, part in enumerate(parts):

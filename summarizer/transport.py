@@ -21,6 +21,7 @@ translated by :func:`translate`, the single mapping table below.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import email.utils
 import json
 import random
@@ -288,29 +289,54 @@ class _Policy:
             "reraise": True,
         }
 
-    def give_up(self, exc: BaseException, *, model: str, attempts: int, secret: str | None) -> E.SummarizerError:
+    def give_up(self, exc: BaseException, *, model: str, attempts: int, client: Any) -> E.SummarizerError:
+        """Our error for ``exc``, chained to it only when no exception of its chain holds the API key.
+
+        The caller raises the result *outside* its ``except`` block: raised inside, Python
+        would set ``__context__`` to ``exc`` whatever ``__cause__`` says, and an
+        endpoint that echoes the key ("Incorrect API key provided: sk-...") would keep
+        it in ``err.__context__`` (its ``str()`` and ``.body``).
+        """
         err = translate(exc, model=model, attempts=attempts)
         if is_retryable(exc):
             extra = f"gave up after {attempts} attempt(s) within the retry budget ({self.policy.total:g}s)"
             if self.asked is not None and self.asked > 0:
                 extra += f"; the endpoint asked to retry after {self.asked:g}s"
             err.args = (f"{err.args[0]}; {extra}",)
-        return redact(err, secret)
+        secret = getattr(client, "api_key", None)
+        err = redact(err, secret)
+        err.__cause__ = None if holds_secret(exc, secret) else exc
+        err.__suppress_context__ = True
+        return err
 
 
 def redact(err: E.SummarizerError, secret: str | None) -> E.SummarizerError:
-    """An endpoint may echo the API key in its error ("Incorrect API key provided: sk-..."): it never
-    reaches our message, and the echoing exception is not chained (a traceback would print it)."""
+    """An endpoint may echo the API key in its error: it never reaches our message."""
     if secret and len(secret) >= 4 and secret in str(err.args[0] if err.args else ""):
         err.args = (str(err.args[0]).replace(secret, "[redacted]"),)
     return err
 
 
-def _cause(exc: BaseException, secret: str | None) -> BaseException | None:
-    """The exception to chain to ours: none when its text holds the key."""
-    if secret and len(secret) >= 4 and any(secret in str(e) for e in (exc, exc.__cause__, exc.__context__) if e):
-        return None
-    return exc
+def holds_secret(exc: BaseException, secret: str | None) -> bool:
+    """Whether ``exc`` or any exception chained to it shows ``secret`` (in its text, body or response)."""
+    if not secret or len(secret) < 4:
+        return False
+    seen: set[int] = set()
+    todo: list[BaseException | None] = [exc]
+    while todo:
+        e = todo.pop()
+        if e is None or id(e) in seen:
+            continue
+        seen.add(id(e))
+        shown = [str(e), repr(e.args), repr(getattr(e, "body", None))]
+        response = getattr(e, "response", None)
+        if response is not None:
+            with contextlib.suppress(Exception):  # a body not read (a stream) holds nothing yet
+                shown.append(str(response.text))
+        if any(secret in s for s in shown):
+            return True
+        todo.extend((e.__cause__, e.__context__))
+    return False
 
 
 # --------------------------------------------------------------------------- calls
@@ -323,6 +349,7 @@ class Call:
     messages: tuple[dict[str, str], ...]
     response_model: type[BaseModel]
     purpose: str = "extract"
+    max_tokens: int | None = None  # room for the answer, when not the engine's setting
 
 
 @dataclass(frozen=True, slots=True)
@@ -436,7 +463,8 @@ class _Base:
         # The messages go out as they are (no Jinja2 rendering, no context): the article
         # reaches the model byte for byte.
         prepared, shaped = self.structured.request(call.messages, call.response_model)
-        return prepared, {"model": self.model, "temperature": self.temperature, "max_tokens": self.max_tokens, **shaped}
+        room = call.max_tokens or self.max_tokens
+        return prepared, {"model": self.model, "temperature": self.temperature, "max_tokens": room, **shaped}
 
 
 class Transport(_Base):
@@ -452,6 +480,7 @@ class Transport(_Base):
         scale = self.policy.wait_scale
         requests = 0
         completion: Any = None
+        failed: BaseException | None = None
         try:
             prepared, kwargs = self._kwargs(call)
             for attempt in Retrying(sleep=_scaled(time.sleep, scale), **pol.kwargs()):
@@ -459,8 +488,9 @@ class Transport(_Base):
                     requests += 1
                     completion = self._send(kwargs)
         except (openai.OpenAIError, InstructorError) as exc:  # instructor's: a request it cannot shape
-            secret = getattr(self.client, "api_key", None)
-            raise pol.give_up(exc, model=self.model, attempts=requests, secret=secret) from _cause(exc, secret)
+            failed = exc
+        if failed is not None:  # raised outside the handler: no implicit __context__ (see give_up)
+            raise pol.give_up(failed, model=self.model, attempts=requests, client=self.client)
         return _read(completion, prepared, self, requests, tuple(pol.waits))
 
 
@@ -477,6 +507,7 @@ class AsyncTransport(_Base):
         scale = self.policy.wait_scale
         requests = 0
         completion: Any = None
+        failed: BaseException | None = None
         try:
             prepared, kwargs = self._kwargs(call)
             async for attempt in AsyncRetrying(sleep=_ascaled(scale), **pol.kwargs()):
@@ -484,8 +515,9 @@ class AsyncTransport(_Base):
                     requests += 1
                     completion = await self._send(kwargs)
         except (openai.OpenAIError, InstructorError) as exc:  # instructor's: a request it cannot shape
-            secret = getattr(self.client, "api_key", None)
-            raise pol.give_up(exc, model=self.model, attempts=requests, secret=secret) from _cause(exc, secret)
+            failed = exc
+        if failed is not None:  # raised outside the handler: no implicit __context__ (see give_up)
+            raise pol.give_up(failed, model=self.model, attempts=requests, client=self.client)
         return _read(completion, prepared, self, requests, tuple(pol.waits))
 
 

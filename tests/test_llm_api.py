@@ -235,3 +235,27 @@ def test_scripted_own_and_callers_clients_send_the_same_request(mode: str) -> No
     first, second = server.requests
     assert first.body == second.body and first.headers["authorization"] == second.headers["authorization"]
     assert own.validation.ok and theirs.validation.ok
+
+
+@pytest.mark.parametrize("engine", ["rules", "llm"])
+def test_a_lone_surrogate_is_a_clear_input_error(engine: str) -> None:
+    # Issue 7: summarize('a \ud800 said “x”', engine='rules') crashed with UnicodeEncodeError.
+    settings = LLMSettings(base_url="http://127.0.0.1:9/v1", model="m")
+    with pytest.raises(E.InputError, match=r"lone surrogate \(U\+D800\) at offset 2.*errors='replace'"):
+        summarize("a \ud800 said “x”", engine=engine, settings=settings)  # type: ignore[arg-type]
+    (result,) = summarize_many(["a \udfff said “x”"], engine="rules")
+    assert isinstance(result, E.InputError) and "U+DFFF" in str(result)
+
+
+def test_pickled_settings_never_hold_the_api_key() -> None:
+    # Issue 7: pickle.dumps(LLMSettings) contained the key.
+    import copy
+    import pickle
+
+    key = "sk-scripted-secret-0123456789"
+    settings = LLMSettings(api_key=key, base_url="http://127.0.0.1:9/v1", model="m", max_tokens=777)
+    blob = pickle.dumps(settings)
+    assert key.encode() not in blob and b"0123456789" not in blob
+    back = pickle.loads(blob)
+    assert back.api_key is None and back.replace(api_key=key) == settings and back.max_tokens == 777
+    assert copy.deepcopy(settings).api_key == key and copy.copy(settings).api_key == key

@@ -16,7 +16,7 @@ import diskcache
 import pytest
 from loopback import ISIL_DATE, ScriptedServer, completion, gold_answer, isil_text, settings_for
 
-from summarizer import LLMSettings, summarize
+from summarizer import LLMSettings, summarize, summarize_many
 from summarizer.cache import CacheEntry, cache_key, close_all
 
 TESTS = Path(__file__).resolve().parent
@@ -80,6 +80,8 @@ def test_scripted_corrupt_entry_is_ignored_and_replaced() -> None:
         assert any("corrupt cache entry ignored and replaced" in n for n in b.provenance.notes)
         again = _run(settings)
     assert len(server.requests) == 2 and again.provenance is not None and again.provenance.cached
+    # Issue 7: a hit never replays the note of the run that replaced the entry.
+    assert not any("corrupt" in n for n in again.provenance.notes), again.provenance.notes
 
 
 def test_scripted_entry_stores_raw_response_and_usage_and_drafts() -> None:
@@ -93,10 +95,22 @@ def test_scripted_entry_stores_raw_response_and_usage_and_drafts() -> None:
     assert entry.responses[0]["choices"][0]["message"]["content"] == gold_answer()
     assert (entry.usage.prompt_tokens, entry.usage.completion_tokens) == (1500, 900)
     assert entry.pieces[0].start == 0 and entry.pieces[0].draft["quotes"]
-    assert entry.result is not None and entry.fingerprint
+    assert "result" not in json.loads(entry.model_dump_json())  # what the model said, never a verdict
 
 
-def test_scripted_hit_made_by_other_code_is_revalidated_from_the_drafts() -> None:
+def test_scripted_hit_is_verified_again_like_a_fresh_answer() -> None:
+    with ScriptedServer([completion(gold_answer())]) as server:
+        settings = settings_for(server)
+        first = _run(settings)
+        b = _run(settings)
+    assert len(server.requests) == 1
+    assert b.provenance is not None and b.provenance.cached
+    assert any(n.startswith("cache: hit for [0, ") and "verified again" in n for n in b.provenance.notes)
+    assert b.quotes == first.quotes and b.validation == first.validation
+
+
+def test_scripted_tampered_hit_with_swapped_speakers_is_not_served_as_verified() -> None:
+    # Issue 7: a hit was served with its stored report, so a tampered entry passed as ok.
     with ScriptedServer([completion(gold_answer())]) as server:
         settings = settings_for(server)
         first = _run(settings)
@@ -104,12 +118,17 @@ def test_scripted_hit_made_by_other_code_is_revalidated_from_the_drafts() -> Non
         with diskcache.Cache(str(_default_cache_dir())) as store:
             (key,) = list(store.iterkeys())
             entry = CacheEntry.model_validate_json(store[key])
-            store[key] = entry.model_copy(update={"fingerprint": "0" * 64}).model_dump_json()
+            quotes = entry.pieces[0].draft["quotes"]
+            quotes[0]["speaker"], quotes[-1]["speaker"] = quotes[-1]["speaker"], quotes[0]["speaker"]
+            store[key] = entry.model_dump_json()
         b = _run(settings)
-    assert len(server.requests) == 1
-    assert b.provenance is not None and b.provenance.cached
-    assert "cache: hit (drafts re-validated)" in b.provenance.notes
-    assert b.quotes == first.quotes and b.validation is not None and b.validation.ok
+    assert len(server.requests) == 1 and b.provenance is not None and b.provenance.cached
+    assert first.validation is not None and first.validation.ok
+    assert b.validation is not None and not b.validation.ok
+    speaker_errors = {i.path.split(".")[0] for i in b.validation.errors if ".speaker" in i.path}
+    assert speaker_errors == {"quotes[0]", f"quotes[{len(quotes) - 1}]"}
+    assert {d.path for d in b.provenance.dropped} >= speaker_errors  # dropped, with the reason
+    assert len(b.quotes) == len(first.quotes) - 2
 
 
 def test_scripted_cache_can_be_switched_off(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -158,3 +177,60 @@ def test_cache_key_covers_what_shapes_the_answer() -> None:
         ("text", "t2"),
     ]:
         assert cache_key(**{**base, field: other}) != k, field  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- a damaged store fails open
+# Issue 7: a corrupt cache database raised sqlite3.DatabaseError on every run (and stopped whole
+# batches) until the user deleted it; a cache directory that is a file gave FileExistsError.
+
+
+def _damage(db: Path, how: str) -> None:
+    data = db.read_bytes()
+    if how == "random-bytes":
+        db.write_bytes(os.urandom(len(data)))
+    elif how == "zeroed-header":
+        db.write_bytes(b"\0" * 100 + data[100:])
+    else:
+        db.write_bytes(data[: len(data) // 3])
+
+
+@pytest.mark.parametrize("how", ["random-bytes", "zeroed-header", "truncated"])
+def test_scripted_a_damaged_cache_database_is_moved_aside_and_the_run_goes_on(
+    how: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    with ScriptedServer([completion(gold_answer())] * 2) as server:
+        settings = settings_for(server)
+        _run(settings)
+        close_all()
+        _damage(_default_cache_dir() / "cache.db", how)
+        b = _run(settings)
+        again = _run(settings)
+    assert len(server.requests) == 2  # asked again once; then the fresh store served a hit
+    assert b.provenance is not None and not b.provenance.cached
+    assert any("damaged" in n and "moved aside" in n for n in b.provenance.notes), b.provenance.notes
+    assert again.provenance is not None and again.provenance.cached
+    assert not any("damaged" in n for n in again.provenance.notes)  # said once
+    assert len(list(_default_cache_dir().glob("cache.db.corrupt-*"))) == 1
+    assert [r.message for r in caplog.records if "damaged" in r.getMessage()]
+
+
+def test_scripted_a_batch_goes_on_over_a_damaged_cache_database() -> None:
+    texts = [isil_text(), isil_text() + "\n\nA second edition."]
+    with ScriptedServer([completion(gold_answer())] * 3) as server:
+        settings = settings_for(server)
+        _run(settings)
+        close_all()
+        _damage(_default_cache_dir() / "cache.db", "random-bytes")
+        results = summarize_many(texts, engine="llm", dates=[ISIL_DATE] * 2, settings=settings)
+    assert all(not isinstance(r, Exception) for r in results), results
+
+
+def test_scripted_a_cache_directory_that_is_a_file_runs_without_the_cache(tmp_path: Path) -> None:
+    not_a_dir = tmp_path / "cache"
+    not_a_dir.write_text("my notes", encoding="utf-8")
+    with ScriptedServer([completion(gold_answer())] * 2) as server:
+        settings = settings_for(server, cache_dir=not_a_dir)
+        first, second = _run(settings), _run(settings)
+    assert len(server.requests) == 2 and not_a_dir.read_text(encoding="utf-8") == "my notes"
+    for b in (first, second):
+        assert b.provenance is not None and any("running without the cache" in n for n in b.provenance.notes)

@@ -17,6 +17,8 @@ from loopback import (
     Request,
     ScriptedServer,
     completion,
+    drop,
+    error,
     gold_answer,
     gold_draft,
     isil_text,
@@ -27,6 +29,7 @@ from loopback import (
 )
 
 from summarizer import summarize
+from summarizer.config import RetryPolicy
 from summarizer.errors import MalformedOutputError, TruncatedOutputError
 from summarizer.schema import Briefing
 
@@ -200,6 +203,76 @@ def test_scripted_json_inside_fences_is_taken_without_a_reask() -> None:
     assert b.provenance is not None and any("inside fences" in n for n in b.provenance.notes)
 
 
+# Issue 7: every Draft field has a default, so any JSON object parsed as an empty draft that was
+# reported ok, nothing dropped, and cached. The answers below are of the wrong shape.
+
+
+@pytest.mark.parametrize("mode", ["json", "md_json", "tools"])
+def test_scripted_a_single_wrapper_key_is_unwrapped(mode: str) -> None:
+    wrapped = json.dumps({"briefing": json.loads(gold_answer())})
+    reply = tool_completion(wrapped) if mode == "tools" else completion(wrapped)
+    with ScriptedServer([reply]) as server:
+        b = _brief(server, mode=mode)
+    assert len(server.requests) == 1
+    assert b.validation is not None and b.validation.ok and len(b.quotes) == len(gold_draft().quotes)
+    assert b.provenance is not None and any("unwrapped" in n and "'briefing'" in n for n in b.provenance.notes)
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        json.dumps({"Quotes": [{"text": "x"}], "Incidents": []}),  # keys the schema does not define
+        json.dumps({"result": "the article quotes the president"}),  # a wrapper of something else
+        'I found these quotes: {"speaker": "Hollande", "text": "We will not give in"} and more.',
+        "Here are the quotes I found in the article, as asked. " * 3 + "```json\n{}\n```",
+    ],
+    ids=["unknown-keys", "wrapper-of-text", "stray-inner-object", "empty-beside-prose"],
+)
+def test_scripted_an_answer_of_another_shape_is_reasked_then_fails_and_is_never_cached(answer: str) -> None:
+    with ScriptedServer([completion(answer)] * 4) as server:
+        with pytest.raises(MalformedOutputError, match="not a briefing object after 2") as info:
+            _brief(server, mode="md_json")
+        reask = server.requests[1].messages[-1]["content"]
+        assert "not in the schema" in reask or "nothing outside it" in reask or "JSON" in reask
+        assert info.value.attempts == 2
+        with pytest.raises(MalformedOutputError):  # not cached: the next run asks again
+            _brief(server, mode="md_json")
+    assert len(server.requests) == 4
+
+
+def test_scripted_a_wrong_shape_then_a_right_one_gives_the_briefing() -> None:
+    wrong = json.dumps({"Quotes": []})
+    with ScriptedServer([completion(wrong), completion(gold_answer())]) as server:
+        b = _brief(server, mode="json")
+    reask = server.requests[1].messages[-1]["content"]
+    assert "'Quotes'" in reask and "not in the schema" in reask and "meetings, quotes" in reask
+    assert b.validation is not None and b.validation.ok and len(b.quotes) == len(gold_draft().quotes)
+
+
+def test_scripted_a_genuinely_empty_answer_is_reported_as_such() -> None:
+    with ScriptedServer([completion("{}")]) as server:
+        b = _brief(server, mode="json")
+    assert b.quotes == [] and b.validation is not None and b.validation.coverage is not None
+    assert any("returned nothing" in n and "direct quotation" in n for n in b.validation.notes), b.validation.notes
+
+
+# Issue 7: a targeted re-ask that failed at the transport level failed the whole article.
+
+
+@pytest.mark.parametrize("fault", [lambda: error(503), drop], ids=["503", "dropped"])
+def test_scripted_a_reask_that_fails_in_transit_keeps_the_verified_items(fault: Any) -> None:
+    script = [completion(gold_answer(edit=_fabricate_quote)), fault(), fault(), completion(gold_answer())]
+    with ScriptedServer(script) as server:
+        b = _brief(server, retry=RetryPolicy(attempts=2, wait_scale=0.0))
+        assert len(server.requests) == 3
+        again = _brief(server)  # not cached: asked again
+    n = len(gold_draft().quotes)
+    assert len(b.quotes) == n - 1 and FABRICATED not in [q.text.value for q in b.quotes]
+    assert b.provenance is not None and [d.path for d in b.provenance.dropped] == ["quotes[1]"]
+    assert b.validation is not None and any("re-ask 1 failed" in note for note in b.validation.notes)
+    assert len(server.requests) == 4 and again.provenance is not None and not again.provenance.cached
+
+
 def test_scripted_no_choices_is_asked_again() -> None:
     with ScriptedServer([no_choices(), completion(gold_answer())]) as server:
         b = _brief(server)
@@ -235,12 +308,29 @@ def test_scripted_truncated_answer_splits_the_article_and_merges_the_halves() ->
     assert b.provenance is not None and any("truncated answer" in n for n in b.provenance.notes)
 
 
-def test_scripted_truncated_answer_on_a_short_text_is_a_clear_error() -> None:
-    short = "“We will hold,” the mayor said on Monday."
-    script = [completion('{"quotes": [', finish_reason="length")]
-    with ScriptedServer(script) as server, pytest.raises(TruncatedOutputError, match="max_tokens"):
-        _brief(server, short)
-    assert len(server.requests) == 1
+SHORT = "“We will hold,” the mayor said on Monday."
+SHORT_ANSWER = json.dumps(
+    {"quotes": [{"text": "We will hold", "speaker": {"value": "the mayor"}, "speaker_kind": "person", "cue": "said"}]}
+)
+
+
+def test_scripted_truncated_answer_on_a_short_text_is_asked_again_with_more_room() -> None:
+    # Issue 7: one finish_reason "length" on a text too short to split failed at once (attempts=1).
+    script = [completion('{"quotes": [', finish_reason="length"), completion(SHORT_ANSWER)]
+    with ScriptedServer(script) as server:
+        b = _brief(server, SHORT, max_tokens=500)
+    assert [r.body["max_tokens"] for r in server.requests] == [500, 1000]
+    assert [q.text.value for q in b.quotes] == ["We will hold"]
+    assert b.provenance is not None and b.provenance.attempts == 2
+    assert any("asked again with max_tokens=1000" in n for n in b.provenance.notes)
+
+
+def test_scripted_truncated_twice_on_a_short_text_is_a_clear_error() -> None:
+    script = [completion('{"quotes": [', finish_reason="length")] * 2
+    with ScriptedServer(script) as server, pytest.raises(TruncatedOutputError, match="twice") as info:
+        _brief(server, SHORT, max_tokens=500)
+    assert len(server.requests) == 2 and info.value.attempts == 2
+    assert "max_tokens=500 and then 1000" in str(info.value) and "raise max_tokens" in str(info.value)
 
 
 # --------------------------------------------------------------------------- the article, verbatim

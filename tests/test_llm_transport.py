@@ -253,3 +253,37 @@ def test_scripted_a_batch_that_keeps_losing_its_connection_says_so() -> None:
         settings = settings_for(server, retry=RetryPolicy(attempts=2, wait_scale=0.0))
         (err,) = summarize_many([isil_text()], settings=settings)
     assert isinstance(err, E.TransportError) and "connection dropped" in str(err) and err.attempts == 2
+
+
+def _chain(exc: BaseException | None) -> list[BaseException]:
+    out: list[BaseException] = []
+    while exc is not None and len(out) < 16:
+        out.append(exc)
+        exc = exc.__cause__ or exc.__context__
+    return out
+
+
+@pytest.mark.parametrize("status", [401, 400, 500])
+def test_scripted_an_echoed_key_is_in_no_exception_of_the_chain(status: int) -> None:
+    # Issue 7: our message was redacted, but err.__context__ (the openai exception) kept the key
+    # in str() and .body, in summarize() and in the errors summarize_many returns.
+    key = "sk-scripted-secret-0123456789"
+    echo = error(status, f"Incorrect API key provided: {key}")
+    with ScriptedServer([echo] * 12) as server:
+        settings = settings_for(server, api_key=key, retry=RetryPolicy(attempts=1, wait_scale=0.0))
+        with pytest.raises(E.LLMError) as info:
+            summarize(isil_text(), engine="llm", date=ISIL_DATE, settings=settings)
+        (batch_error,) = summarize_many([isil_text()], engine="llm", settings=settings)
+    assert isinstance(batch_error, E.LLMError)
+    for err in (info.value, batch_error):
+        for e in _chain(err):
+            assert key not in str(e) and key not in repr(getattr(e, "body", None)), type(e)
+        assert err.__context__ is None or key not in str(err.__context__)
+
+
+def test_an_error_without_the_key_keeps_its_cause() -> None:
+    with ScriptedServer([error(400, "context length exceeded")]) as server:
+        settings = settings_for(server, api_key="sk-scripted-other-0123456789")
+        with pytest.raises(E.BadRequestError) as info:
+            summarize(isil_text(), engine="llm", date=ISIL_DATE, settings=settings)
+    assert isinstance(info.value.__cause__, openai.BadRequestError)  # the detail stays for debugging

@@ -58,3 +58,37 @@ def test_unknown_fields_are_rejected() -> None:
 def test_verified_needs_a_report() -> None:
     with pytest.raises(ValueError, match="no validation report"):
         Briefing(source=SourceInfo.of("t")).verified()
+
+
+ARTICLE = "Talks resume in Geneva\n\nGENEVA, Oct. 25 - Envoys met on Tuesday, officials said."
+
+
+def _with_source_fields(title: str, dateline: str) -> Briefing:
+    from summarizer.locate import ground
+    from summarizer.schema import Mention
+
+    source = SourceInfo.of(ARTICLE).model_copy(
+        update={
+            "title": Mention(value=title, spans=[Span.unlocated(title)]),
+            "dateline": Mention(value=dateline, spans=[Span.unlocated(dateline)]),
+        }
+    )
+    return ground(Briefing(source=source), ARTICLE)
+
+
+def test_verified_drops_a_title_and_dateline_that_failed() -> None:
+    # Issue 7: verified() never dropped source.title / source.dateline; only the LLM engine did.
+    from summarizer.validate import validate
+    from summarizer.verify import verify
+
+    bad = _with_source_fields("Talks collapse in Vienna", "VIENNA, Nov. 3")
+    report = validate(bad, ARTICLE)
+    assert {i.path.split(".")[1] for i in report.errors} == {"title", "dateline"}
+    for kept in (bad.verified(report), verify(bad, ARTICLE)):
+        assert kept.source.title is None and kept.source.dateline is None
+        assert kept.provenance is not None
+        assert [d.path for d in kept.provenance.dropped] == ["source.dateline", "source.title"]
+    good = _with_source_fields("Talks resume in Geneva", "GENEVA, Oct. 25")
+    kept = verify(good, ARTICLE)
+    assert kept.source.title is not None and kept.source.dateline is not None
+    assert kept.validation is not None and kept.validation.ok and kept.validation.coverage is not None

@@ -206,6 +206,10 @@ class PointDraft(_D):
 class Draft(_D):
     """A briefing of the article. Every string marked verbatim must be copied exactly from it."""
 
+    # Every field has a default: with unknown keys ignored, any JSON object would parse as an
+    # empty draft (a wrapped answer, a stray inner object). See :mod:`.answers`.
+    model_config = ConfigDict(extra="forbid")
+
     title: str | None = Field(default=None, description=VERBATIM)
     dateline: str | None = Field(default=None, description=VERBATIM)
     meetings: list[MeetingDraft] = Field(default_factory=list)
@@ -243,6 +247,10 @@ def schema_hash(model: type[BaseModel] = Draft) -> str:
 # --------------------------------------------------------------------------- targeted re-asks
 
 
+class _Repair(_D):
+    model_config = ConfigDict(extra="forbid")  # as Draft: an answer of another shape is no repair
+
+
 class _Fix(_D):
     ref: str = Field(description="the ref of the item you fix, e.g. 'quotes[2]'")
 
@@ -264,7 +272,7 @@ def repair_model(kinds: frozenset[str]) -> type[BaseModel]:
         list[str],
         Field(default_factory=list, description="refs of items the article does not support"),
     )
-    return create_model("Repair", __base__=_D, **fields)
+    return create_model("Repair", __base__=_Repair, **fields)
 
 
 # --------------------------------------------------------------------------- draft -> briefing

@@ -4,18 +4,22 @@
 and receives the :class:`~summarizer.transport.Outcome`; a driver does the I/O
 (``engine.py`` has a sync and an async one). The steps:
 
-1. *extract*: ask for a :class:`~.draft.Draft` of the text. An answer that cannot be
-   parsed is first salvaged (a JSON object inside ``` fences or prose), then re-asked
-   naming the parse error, up to ``parse_retries`` times. A truncated answer
-   (finish_reason "length") is never parsed as partial truth: the text is split in
-   two overlapping halves that are extracted separately, or, when it is too short to
-   split, :class:`~summarizer.errors.TruncatedOutputError` is raised.
+1. *extract*: ask for a :class:`~.draft.Draft` of the text. An answer that is not the
+   requested object is read by :func:`.answers.read` (a JSON object inside fences or
+   prose, an unambiguous single wrapper key), else re-asked naming what is wrong with
+   it, up to ``parse_retries`` times, then :class:`~summarizer.errors.MalformedOutputError`.
+   A truncated answer (finish_reason "length") is never parsed as partial truth: the
+   text is split in two overlapping halves that are extracted separately, or, when it
+   is too short to split, asked once more with twice the room (``max_tokens``); a
+   second truncation raises :class:`~summarizer.errors.TruncatedOutputError`.
 2. *verify and re-ask*: the draft is grounded and validated; items with errors go back
    to the model, naming each failing field and the validator's message, up to
    ``reasks`` rounds. ``targeted`` re-asks send only the failed items and take back
    only their corrections; ``full`` re-asks continue the conversation and take back a
    whole new draft. What still fails after the last round is dropped later by
-   :meth:`~summarizer.schema.Briefing.verified`, with the reason.
+   :func:`summarizer.verify.verify`, with the reason. A re-ask that fails at the
+   transport level ends the rounds: the verified items are kept, the failing ones are
+   dropped, and the report says the re-ask failed (:attr:`Tally.report_notes`).
 """
 
 from __future__ import annotations
@@ -27,18 +31,19 @@ from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from ...config import LLMSettings
-from ...errors import MalformedOutputError, TruncatedOutputError
+from ...errors import LLMError, MalformedOutputError, TruncatedOutputError
 from ...locate import ground
 from ...prompts import PromptSet
 from ...schema import Briefing, Issue, TokenUsage, ValidationReport
 from ...transport import Call, Outcome, Wait
+from .answers import read
 from .chunking import Piece, split_in_two
 from .draft import ITEM_LISTS, Draft, repair_model, to_briefing
 
-__all__ = ["Context", "Tally", "failing_items", "run_chunk", "salvage"]
+__all__ = ["Context", "Tally", "failing_items", "run_chunk"]
 
 Validator = Callable[..., ValidationReport]
 Conversation = Generator[Call, Outcome, list[Piece]]
@@ -70,6 +75,8 @@ class Tally:
     notes: list[str] = field(default_factory=list)
     waits: list[Wait] = field(default_factory=list)
     responses: list[dict[str, Any]] = field(default_factory=list)
+    # What a reader of the report must know (a re-ask that failed); such a run is not cached.
+    report_notes: list[str] = field(default_factory=list)
 
     def take(self, outcome: Outcome) -> None:
         self.requests += outcome.requests
@@ -89,6 +96,7 @@ class Tally:
         self.notes.extend(other.notes)
         self.waits.extend(other.waits)
         self.responses.extend(other.responses)
+        self.report_notes.extend(other.report_notes)
 
     @property
     def usage(self) -> TokenUsage:
@@ -97,60 +105,43 @@ class Tally:
         )
 
 
-# --------------------------------------------------------------------------- parsing
+# --------------------------------------------------------------------------- extraction
 
 
-_FENCE = re.compile(r"```(?:json|JSON)?\s*\n?(.*?)```", re.DOTALL)
+def _answer(outcome: Outcome, model: type[BaseModel], ctx: Context, tally: Tally) -> tuple[BaseModel | None, str]:
+    """The usable answer in ``outcome`` (noting how it was taken), or None and what is wrong with it."""
+    reading = read(outcome, model, strict=ctx.settings.strict)
+    if reading.note:
+        tally.notes.append(reading.note)
+    return reading.answer, reading.problem or outcome.detail
 
 
-def salvage(text: str, model: type[BaseModel], *, strict: bool) -> BaseModel | None:
-    """Parse a JSON object that arrived inside ``` fences or surrounded by prose."""
-    candidates = [m.group(1) for m in _FENCE.finditer(text)]
-    a, b = text.find("{"), text.rfind("}")
-    if 0 <= a < b:
-        candidates.append(text[a : b + 1])
-    for c in candidates:
-        try:
-            return model.model_validate_json(c.strip(), strict=strict)
-        except ValidationError:
-            continue
-    return None
-
-
-def _answer(outcome: Outcome, model: type[BaseModel], ctx: Context, tally: Tally) -> BaseModel | None:
-    if outcome.parsed is not None:
-        return outcome.parsed
-    if isinstance(outcome.failure, TruncatedOutputError):
-        return None
-    found = salvage(outcome.text, model, strict=ctx.settings.strict)
-    if found is not None:
-        tally.notes.append("answer: JSON taken from inside fences / surrounding text")
-    return found
-
-
-def _extract(text: str, ctx: Context, tally: Tally) -> Generator[Call, Outcome, Draft | None]:
+def _extract(
+    text: str, ctx: Context, tally: Tally, *, max_tokens: int | None = None
+) -> Generator[Call, Outcome, Draft | None]:
     """A parsed draft of ``text``, or None when the answer was truncated."""
     base = ctx.prompts.extract_messages(text, ctx.article_date)
-    call = Call(base, Draft, "extract")
-    for attempt in range(ctx.settings.parse_retries + 1):
+    call = Call(base, Draft, "extract", max_tokens)
+    attempt = 0
+    while True:
         outcome = yield call
         tally.take(outcome)
         if isinstance(outcome.failure, TruncatedOutputError):
             return None
-        draft = _answer(outcome, Draft, ctx, tally)
+        draft, problem = _answer(outcome, Draft, ctx, tally)
         if isinstance(draft, Draft):
             return draft
         if attempt == ctx.settings.parse_retries:
             raise MalformedOutputError(
-                f"the model's answer could not be parsed after {attempt + 1} answer(s): {outcome.detail}; "
+                f"the model's answer is not a briefing object after {attempt + 1} answer(s): {problem}; "
                 "try mode='md_json' or 'json_schema' (SUMMARIZER_MODE) or a stronger model",
                 model=ctx.model,
                 attempts=tally.requests,
             )
+        attempt += 1
         tally.reasks += 1
-        tally.notes.append(f"re-ask (unparsable answer): {outcome.detail}"[:300])
-        call = Call(ctx.prompts.reparse_messages(base, outcome.text, outcome.detail), Draft, "reparse")
-    raise AssertionError("unreachable")
+        tally.notes.append(f"re-ask (unusable answer): {problem}"[:300])
+        call = Call(ctx.prompts.reparse_messages(base, outcome.text, problem), Draft, "reparse", max_tokens)
 
 
 # --------------------------------------------------------------------------- re-asks
@@ -233,12 +224,18 @@ def _reask(
             previous = draft.model_dump_json(exclude_none=True)
             base = ctx.prompts.extract_messages(text, ctx.article_date)
             call = Call(ctx.prompts.full_reask_messages(base, previous, failures), Draft, "reask")
-        outcome = yield call
+        try:
+            outcome = yield call
+        except LLMError as exc:  # the first answer stands: its verified items are kept, the failing dropped
+            note = f"re-ask {rnd} failed ({type(exc).__name__}: {exc}); the items it was to correct are dropped"
+            tally.notes.append(note[:400])
+            tally.report_notes.append(note[:400])
+            break
         tally.take(outcome)
         tally.notes.append(f"re-ask {rnd} ({ctx.settings.reask_strategy}): {', '.join(failing)}")
-        answer = _answer(outcome, model, ctx, tally)
+        answer, problem = _answer(outcome, model, ctx, tally)
         if answer is None:
-            tally.notes.append(f"re-ask {rnd}: the answer was unusable ({outcome.detail or 'no answer'}); stopped")
+            tally.notes.append(f"re-ask {rnd}: the answer was unusable ({problem or 'no answer'}); stopped")
             break
         if isinstance(answer, Draft):
             draft = answer
@@ -255,17 +252,28 @@ def run_chunk(text: str, start: int, end: int, ctx: Context, tally: Tally, depth
     draft = yield from _extract(sub, ctx, tally)
     if draft is None:
         halves = split_in_two(text, start, end, overlap=ctx.settings.chunk_overlap // 2)
-        if halves is None or end - start < MIN_SPLIT_CHARS or depth >= MAX_SPLIT_DEPTH:
-            raise TruncatedOutputError(
-                f"the model stopped at max_tokens={ctx.settings.max_tokens} (finish_reason 'length') on "
-                f"{end - start} characters; raise max_tokens or lower chunk_chars",
-                model=ctx.model,
-                attempts=tally.requests,
-            )
-        tally.notes.append(f"truncated answer on [{start}, {end}): split into {len(halves)} parts")
-        pieces: list[Piece] = []
-        for a, b in halves:
-            pieces.extend((yield from run_chunk(text, a, b, ctx, tally, depth + 1)))
-        return pieces
+        if halves is not None and end - start >= MIN_SPLIT_CHARS and depth < MAX_SPLIT_DEPTH:
+            tally.notes.append(f"truncated answer on [{start}, {end}): split into {len(halves)} parts")
+            pieces: list[Piece] = []
+            for a, b in halves:
+                pieces.extend((yield from run_chunk(text, a, b, ctx, tally, depth + 1)))
+            return pieces
+        draft = yield from _extract_with_room(sub, start, end, ctx, tally)
     draft, checked = yield from _reask(sub, draft, ctx, tally)
     return [Piece(start, end, draft, checked)]
+
+
+def _extract_with_room(text: str, start: int, end: int, ctx: Context, tally: Tally) -> Generator[Call, Outcome, Draft]:
+    """A text too short to split whose answer was truncated: asked once more with twice the room."""
+    room = 2 * ctx.settings.max_tokens
+    tally.notes.append(f"truncated answer on [{start}, {end}): asked again with max_tokens={room}")
+    draft = yield from _extract(text, ctx, tally, max_tokens=room)
+    if draft is None:
+        raise TruncatedOutputError(
+            f"the model stopped at its token limit (finish_reason 'length') twice on {end - start} characters, "
+            f"with max_tokens={ctx.settings.max_tokens} and then {room}: raise max_tokens "
+            "(LLMSettings(max_tokens=...)) or use a model that answers within it",
+            model=ctx.model,
+            attempts=tally.requests,
+        )
+    return draft
