@@ -28,7 +28,7 @@ from loopback import (
     tool_completion,
 )
 
-from summarizer import summarize
+from summarizer import summarize, summarize_many
 from summarizer.config import RetryPolicy
 from summarizer.errors import MalformedOutputError, TruncatedOutputError
 from summarizer.schema import Briefing
@@ -357,3 +357,22 @@ def test_scripted_article_with_template_syntax_arrives_verbatim() -> None:
     # The speaker "X" is not in the text: the quote was re-asked, withdrawn, and dropped with the reason.
     assert [d.path for d in b.provenance.dropped] == ["quotes[0]"]
     assert b.quotes == []
+
+
+def test_scripted_no_batch_result_is_silently_empty() -> None:
+    # Issue 7: in a fault mix, 12 of 200 delivered briefings were empty, reported ok, and cached.
+    texts = [isil_text() + f"\n\nEdition {i}." for i in range(4)]
+    wrapped = json.dumps({"briefing": json.loads(gold_answer())})
+    stray = 'Quotes: {"speaker": "Hollande", "text": "We will not give in"}'
+
+    def answer(req: Request) -> Any:
+        edition = request_article(req).rsplit("Edition ", 1)[1][0]
+        return completion({"0": gold_answer(), "1": wrapped, "2": "{}", "3": stray}[edition])
+
+    with ScriptedServer(responder=answer) as server:
+        results = summarize_many(texts, engine="llm", dates=[ISIL_DATE] * 4, settings=settings_for(server))
+    ok, unwrapped, empty, broken = results
+    assert isinstance(ok, Briefing) and isinstance(unwrapped, Briefing) and isinstance(empty, Briefing)
+    assert len(unwrapped.quotes) == len(ok.quotes) == len(gold_draft().quotes)
+    assert empty.validation is not None and any("returned nothing" in n for n in empty.validation.notes)
+    assert isinstance(broken, MalformedOutputError) and broken.article_id == "3"
