@@ -1,10 +1,14 @@
 """Batch runs into a directory: one output file per article, written as each finishes, resumable.
 
 ``brief_to_dir(paths, out_dir)`` briefs articles concurrently and writes
-``<out_dir>/<name>.md`` (or ``.json``) atomically as each one completes, recording it in
-the run file ``<out_dir>/summarizer-run.json``. Run the same command again after an
-interruption and the articles already done (same text, same sha256, output present)
-are skipped. A broken article is reported and the others are still delivered.
+``<out_dir>/<stem>.<hash>.md`` (or ``.json``) atomically as each one completes, recording
+it in the run file ``<out_dir>/summarizer-run.json`` under the article's resolved path.
+The stem is the file's (a fixture directory's name for its ``article.txt``), cut to keep
+the name within 255 bytes; the hash is 8 hex digits of the sha256 of the resolved path,
+so a name belongs to one article whatever the order of the list, and never to the run
+file. Run the same command again after an interruption and the articles already done
+(same text, same sha256, output present) are skipped. A broken article is reported and
+the others are still delivered.
 """
 
 from __future__ import annotations
@@ -14,10 +18,12 @@ import contextlib
 import datetime as dt
 import errno
 import hashlib
+import itertools
 import json
 import os
 import secrets
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -33,6 +39,8 @@ from .text import read_article
 __all__ = ["BatchOutcome", "RunEntry", "RunFile", "article_path", "brief_to_dir", "meta_date"]
 
 RUN_FILE = "summarizer-run.json"
+_RESERVED = frozenset({RUN_FILE})  # names in an output directory that are never an article's
+_NAME_MAX = 255  # bytes in a file name on common file systems
 Format = Literal["md", "json"]
 
 
@@ -127,18 +135,53 @@ def _write_atomic(path: Path, body: str) -> None:
         raise
 
 
-def _output_names(paths: Sequence[Path], fmt: Format) -> dict[Path, str]:
-    """A distinct file name per article: its stem, or its fixture directory's name."""
-    out: dict[Path, str] = {}
-    used: set[str] = set()
-    for p in paths:
-        stem = p.parent.name if p.name == "article.txt" else p.stem
-        name, k = f"{stem}.{fmt}", 2
-        while name in used:
-            name, k = f"{stem}-{k}.{fmt}", k + 1
-        used.add(name)
-        out[p] = name
-    return out
+def _key(article: Path) -> str:
+    """The run-file key of an article: its resolved path (absolute if it cannot be resolved).
+
+    A path that is not UTF-8 could not be stored in the run file as it is; it is keyed by its
+    bytes in hex instead (a resolved path starts with ``/``, so the two kinds never meet).
+    """
+    try:
+        path = str(article.resolve())
+    except (OSError, RuntimeError):  # a symlink loop is a RuntimeError before Python 3.13
+        path = os.path.abspath(article)
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return "bytes:" + os.fsencode(path).hex()
+    return path
+
+
+def _stem(article: Path) -> str:
+    """The readable part of an output name: the file's stem, or its fixture directory's name."""
+    p = Path(os.path.abspath(article))
+    return (p.parent.name if p.name == "article.txt" else p.stem) or "article"
+
+
+def _candidate_names(article: Path, key: str, fmt: Format) -> Iterator[str]:
+    """Output names for an article, best first: ``<stem>.<8 hex of sha256(key)>.<fmt>``, then longer hashes.
+
+    The stem is cut (at a character boundary) so that every name fits in 255 bytes.
+    """
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()
+    stem = _stem(article).encode("utf-8", "surrogateescape")
+    tags = itertools.chain([digest[:8], digest[:16], digest], (f"{digest}-{k}" for k in itertools.count(2)))
+    for tag in tags:
+        suffix = f".{tag}.{fmt}".encode()
+        cut = stem[: _NAME_MAX - len(suffix)].decode("utf-8", "ignore").encode("utf-8")
+        yield (cut + suffix).decode("utf-8", "surrogateescape")
+
+
+def _reusable(entry: RunEntry, out_dir: Path, owners: Counter[str]) -> bool:
+    """Whether a recorded output can stand for its article (old run files named outputs by position)."""
+    name = entry.output
+    return (
+        name not in _RESERVED
+        and name not in ("", ".", "..")
+        and os.path.basename(name) == name
+        and owners[name] == 1
+        and (out_dir / name).is_file()
+    )
 
 
 async def _abrief(
@@ -155,9 +198,10 @@ async def _abrief(
     out_dir.mkdir(parents=True, exist_ok=True)
     run_path = out_dir / RUN_FILE
     run = _load_run(run_path, fmt) if resume else RunFile(format=fmt)
+    owners = Counter(e.output for e in run.done.values())
     outcome = BatchOutcome()
-    names = _output_names(paths, fmt)
-    todo: list[tuple[Path, str, str]] = []
+    todo: list[tuple[Path, str, str, str]] = []
+    seen: set[str] = set()
     for p in paths:
         try:
             text = read_article(p)
@@ -165,16 +209,30 @@ async def _abrief(
             outcome.failed.append((str(p), str(exc)))
             report(f"{p}: {exc}")
             continue
-        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-        entry = run.done.get(str(p))
-        if entry is not None and entry.sha256 == digest and (out_dir / entry.output).is_file():
+        key = _key(p)
+        if key in seen:  # the same file listed twice is briefed once
             outcome.skipped.append(str(p))
             continue
-        todo.append((p, text, digest))
+        seen.add(key)
+        if key not in run.done and str(p) in run.done:  # older run files were keyed by the path as given
+            run.done[key] = run.done.pop(str(p))
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        entry = run.done.get(key)
+        if entry is not None and entry.sha256 == digest and _reusable(entry, out_dir, owners):
+            outcome.skipped.append(str(p))
+            continue
+        todo.append((p, key, text, digest))
+    # Names held by the run file's other articles, the run file itself and each other are never reused.
+    taken = {e.output: k for k, e in run.done.items()} | dict.fromkeys(_RESERVED, "")
+    names: dict[str, str] = {}
+    for p, key, _, _ in todo:
+        name = next(n for n in _candidate_names(p, key, fmt) if taken.get(n, key) == key)
+        taken[name] = key
+        names[key] = name
     gate = asyncio.Semaphore(max(1, concurrency))
     lock = asyncio.Lock()
 
-    async def one(p: Path, text: str, digest: str) -> None:
+    async def one(p: Path, key: str, text: str, digest: str) -> None:
         async with gate:
             try:
                 when = date if date is not None else meta_date(p)
@@ -183,11 +241,11 @@ async def _abrief(
                 outcome.failed.append((str(p), str(exc)))
                 report(f"{p}: {exc}")
                 return
-        target = out_dir / names[p]
+        target = out_dir / names[key]
         async with lock:  # one writer of the run file at a time
             _write_atomic(target, render(briefing, fmt))
             engine_used = briefing.provenance.engine if briefing.provenance else "unknown"
-            run.done[str(p)] = RunEntry(
+            run.done[key] = RunEntry(
                 sha256=digest, output=target.name, engine=engine_used, finished_at=dt.datetime.now(dt.UTC)
             )
             _write_atomic(run_path, run.model_dump_json(indent=2))

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -12,8 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from summarizer.api import summarize
 from summarizer.batch import RUN_FILE, RunFile, brief_to_dir
 from summarizer.cli import main
+from summarizer.render import to_json
 from summarizer.schema import Briefing
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,8 +48,12 @@ def test_out_dir_gets_one_file_per_article_and_names_the_failure(
     assert "broken.txt: " in err and "not valid UTF-8" in err
     assert "2 written, 0 already done, 1 failed of 3" in err
     files = sorted(p.name for p in out.iterdir())
-    assert files == ["baltic-cable-summit.json", "summarizer-run.json", "zahra-valley-front.json"]
-    b = Briefing.model_validate_json((out / "baltic-cable-summit.json").read_text(encoding="utf-8"))
+    assert [re.sub(r"\.[0-9a-f]{8}\.", ".*.", f) for f in files] == [
+        "baltic-cable-summit.*.json",  # the fixture directory's name and a hash of the article's path
+        "summarizer-run.json",
+        "zahra-valley-front.*.json",
+    ]
+    b = Briefing.model_validate_json((out / files[0]).read_text(encoding="utf-8"))
     assert b.provenance is not None and b.provenance.engine == "rules"
     assert str(b.source.article_date) == "2024-03-07"  # from meta.json beside the article
     run = RunFile.model_validate_json((out / RUN_FILE).read_text(encoding="utf-8"))
@@ -63,7 +71,8 @@ def test_a_changed_article_is_briefed_again(tmp_path: Path) -> None:
     assert len(first.written) == 2
     a.write_text(a.read_text(encoding="utf-8") + "\n\nA late paragraph.", encoding="utf-8")
     second = brief_to_dir([a, b], out, engine="rules")
-    assert [p.name for p in second.written] == ["a000.md"] and second.skipped == [str(b)]
+    assert [p.name for p in second.written] == [p.name for p in first.written if p.name.startswith("a000.")]
+    assert second.skipped == [str(b)]
     third = brief_to_dir([a, b], out, engine="rules", resume=False)
     assert len(third.written) == 2
 
@@ -131,3 +140,80 @@ def test_planted_temp_file_symlinks_are_not_followed(tmp_path: Path) -> None:
     for entry in RunFile.model_validate_json((out / RUN_FILE).read_text(encoding="utf-8")).done.values():
         assert not (out / entry.output).is_symlink()
         Briefing.model_validate_json((out / entry.output).read_text(encoding="utf-8"))
+
+
+def _sha(p: Path) -> str:
+    return hashlib.sha256(p.read_text(encoding="utf-8").encode("utf-8")).hexdigest()
+
+
+def _recorded(out: Path) -> dict[str, Briefing]:
+    """The briefing each run-file entry points at, by the entry's key (a missing or foreign file fails)."""
+    run = RunFile.model_validate_json((out / RUN_FILE).read_text(encoding="utf-8"))
+    return {k: Briefing.model_validate_json((out / e.output).read_text(encoding="utf-8")) for k, e in run.done.items()}
+
+
+def test_an_article_named_like_the_run_file_keeps_its_briefing(tmp_path: Path) -> None:
+    [seed] = _articles(tmp_path, 1)
+    clash = tmp_path / "summarizer-run.txt"  # --format json would name its briefing summarizer-run.json
+    clash.write_text(seed.read_text(encoding="utf-8"), encoding="utf-8")
+    out = tmp_path / "out"
+    first = brief_to_dir([clash, seed], out, engine="rules", fmt="json")
+    assert len(first.written) == 2 and not first.failed
+    recorded = _recorded(out)
+    assert {b.source.sha256 for b in recorded.values()} == {_sha(clash)}
+    assert sorted(Path(k).name for k in recorded) == ["a000.txt", "summarizer-run.txt"]
+    again = brief_to_dir([clash, seed], out, engine="rules", fmt="json")
+    assert again.written == [] and sorted(again.skipped) == sorted([str(clash), str(seed)])
+
+
+def test_same_stem_in_two_folders_keeps_two_briefings_when_the_list_changes(tmp_path: Path) -> None:
+    [seed, other] = _articles(tmp_path, 2)
+    x, y = tmp_path / "x" / "a.txt", tmp_path / "y" / "a.txt"
+    for src, dst in ((seed, x), (other, y)):
+        dst.parent.mkdir()
+        dst.write_text(src.read_text(encoding="utf-8"), encoding="utf-8")
+    out = tmp_path / "out"
+    first = brief_to_dir([y], out, engine="rules", fmt="json")
+    [y_name] = [p.name for p in first.written]
+    second = brief_to_dir([x, y], out, engine="rules", fmt="json")  # y moved to second place in the list
+    assert second.skipped == [str(y)] and len(second.written) == 1
+    assert second.written[0].name != y_name and y_name.startswith("a.") and second.written[0].name.startswith("a.")
+    run = RunFile.model_validate_json((out / RUN_FILE).read_text(encoding="utf-8"))
+    assert run.done[str(y.resolve())].output == y_name  # a stable name per article
+    recorded = _recorded(out)
+    assert {k: b.source.sha256 for k, b in recorded.items()} == {
+        str(x.resolve()): _sha(x),
+        str(y.resolve()): _sha(y),
+    }
+
+
+def test_an_older_run_file_is_honoured_where_its_outputs_are_sound(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    [a, b, c] = (Path(p.name) for p in _articles(tmp_path, 3))
+    clash = Path("summarizer-run.txt")
+    clash.write_text("“We hold the bridge,” Smith said on Tuesday.\n", encoding="utf-8")
+    out = Path("out")
+    out.mkdir()
+    (out / "a000.json").write_text(to_json(summarize(a.read_text(encoding="utf-8"), engine="rules")), encoding="utf-8")
+    (out / "a001.json").write_text("{}", encoding="utf-8")
+    when = "2024-01-01T00:00:00Z"
+    old = {  # keyed by the path as given, outputs named by position in the list
+        str(a): {"sha256": _sha(a), "output": "a000.json", "engine": "rules", "finished_at": when},
+        str(b): {"sha256": _sha(b), "output": "a001.json", "engine": "rules", "finished_at": when},
+        str(c): {"sha256": _sha(c), "output": "a001.json", "engine": "rules", "finished_at": when},
+        str(clash): {"sha256": _sha(clash), "output": RUN_FILE, "engine": "rules", "finished_at": when},
+    }
+    (out / RUN_FILE).write_text(json.dumps({"version": 1, "format": "json", "done": old}), encoding="utf-8")
+    outcome = brief_to_dir([a, b, c, clash], out, engine="rules", fmt="json")
+    assert outcome.skipped == [str(a)] and not outcome.failed  # a shared or reserved output is redone
+    assert len(outcome.written) == 3 and not {p.name for p in outcome.written} & {"a001.json", RUN_FILE}
+    run = RunFile.model_validate_json((out / RUN_FILE).read_text(encoding="utf-8"))
+    assert run.done[str(a.resolve())].output == "a000.json"
+    assert {k: v.source.sha256 for k, v in _recorded(out).items()} == {
+        str(p.resolve()): _sha(p) for p in (a, b, c, clash)
+    }
+    assert sorted(brief_to_dir([a, b, c, clash], out, engine="rules", fmt="json").skipped) == sorted(
+        map(str, (a, b, c, clash))
+    )
