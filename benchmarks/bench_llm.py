@@ -152,9 +152,9 @@ def bench_phases(runs: int) -> None:
     from summarizer.engines.llm.draft import Draft, to_briefing
     from summarizer.engines.llm.engine import LLMEngine, _Run
     from summarizer.engines.llm.loop import Tally
+    from summarizer.engines.llm.prompts import load_prompts
     from summarizer.engines.llm.structured import Structured
     from summarizer.locate import ground
-    from summarizer.prompts import load_prompts
     from summarizer.validate import validate
 
     reply = completion(gold_answer())
@@ -286,7 +286,7 @@ async def _floor_run(url: str, texts: list[str], kind: str, mode: Any, concurren
     import openai
 
     from summarizer.engines.llm.draft import Draft
-    from summarizer.prompts import load_prompts
+    from summarizer.engines.llm.prompts import load_prompts
 
     prompts = load_prompts()
     sem = asyncio.Semaphore(concurrency)

@@ -28,6 +28,6 @@ def isolated_environment(tmp_path_factory: pytest.TempPathFactory, monkeypatch: 
     yield home
     import sys
 
-    cache = sys.modules.get("summarizer.cache")
+    cache = sys.modules.get("summarizer.engines.llm.cache")
     if cache is not None:  # close the SQLite handles this test opened
         cache.close_all()

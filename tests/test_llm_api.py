@@ -26,8 +26,8 @@ from summarizer import LLMSettings, RetryPolicy, asummarize, summarize, summariz
 from summarizer import errors as E
 from summarizer.config import Mode
 from summarizer.engines.llm.draft import Draft, to_briefing
+from summarizer.engines.llm.prompts import load_prompts
 from summarizer.locate import ground
-from summarizer.prompts import load_prompts
 from summarizer.validate import validate
 
 # --------------------------------------------------------------------------- configuration

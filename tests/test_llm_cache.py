@@ -17,7 +17,7 @@ import pytest
 from loopback import ISIL_DATE, ScriptedServer, completion, gold_answer, isil_text, settings_for
 
 from summarizer import LLMSettings, summarize, summarize_many
-from summarizer.cache import CacheEntry, cache_key, close_all
+from summarizer.engines.llm.cache import CacheEntry, cache_key, close_all
 
 TESTS = Path(__file__).resolve().parent
 

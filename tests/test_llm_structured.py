@@ -16,8 +16,8 @@ from loopback import ISIL_DATE, completion, gold_answer, isil_text, tool_complet
 from openai.types.chat import ChatCompletion
 
 from summarizer.engines.llm.draft import Draft, repair_model
+from summarizer.engines.llm.prompts import load_prompts
 from summarizer.engines.llm.structured import Structured, shape
-from summarizer.prompts import load_prompts
 
 MODES = [instructor.Mode.TOOLS, instructor.Mode.JSON_SCHEMA, instructor.Mode.JSON, instructor.Mode.MD_JSON]
 TRICKY = "Officials said {{ mayor }} {% if x %}today{% endif %} {# c #} ${amount} \ue0000\ue001 and \\1 \\g<0>.\n"

@@ -20,7 +20,7 @@ from loopback import ISIL_DATE, ScriptedServer, completion, drop, error, gold_an
 
 from summarizer import RetryPolicy, summarize, summarize_many
 from summarizer import errors as E
-from summarizer.transport import ERROR_MAP, _lookup, backoff, is_retryable, retry_after, translate
+from summarizer.engines.llm.transport import ERROR_MAP, _lookup, backoff, is_retryable, retry_after, translate
 
 _WAIT = re.compile(r"retry (\d+): (.+) -> wait ([0-9.]+)s \((retry-after|backoff)\)")
 
@@ -209,7 +209,7 @@ def test_the_error_map_covers_every_public_openai_and_instructor_exception() -> 
     )
     assert len(classes) > 25
     missing = [c.__name__ for c in classes if c not in ERROR_MAP]
-    assert missing == [], f"add these to summarizer.transport.ERROR_MAP: {missing}"
+    assert missing == [], f"add these to summarizer.engines.llm.transport.ERROR_MAP: {missing}"
     for cls in classes:
         ours, advice = _lookup(cls.__new__(cls))
         assert issubclass(ours, E.SummarizerError) and advice

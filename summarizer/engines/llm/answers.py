@@ -25,8 +25,8 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ...errors import TruncatedOutputError
-from ...transport import Outcome
 from .draft import ITEM_LISTS, Draft
+from .transport import Outcome
 
 __all__ = ["Reading", "is_empty", "read"]
 

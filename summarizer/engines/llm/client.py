@@ -4,7 +4,7 @@ Clients built from settings are cached (an openai client costs milliseconds to
 create: connection pool, TLS context). Async clients are cached per event loop,
 since their connection pool belongs to the loop that opened it. A caller's own
 client is used as it is, except that its retries are switched off
-(``with_options(max_retries=0)``): :mod:`summarizer.transport` is the one retry layer.
+(``with_options(max_retries=0)``): :mod:`summarizer.engines.llm.transport` is the one retry layer.
 """
 
 from __future__ import annotations

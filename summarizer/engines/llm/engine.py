@@ -1,8 +1,8 @@
 """The LLM engine: chunks, cache, the conversation per chunk, assembly, verification, provenance.
 
 :meth:`LLMEngine.run` (sync) and :meth:`LLMEngine.arun` (async) drive the same
-conversation (:func:`.loop.run_chunk`) through :class:`~summarizer.transport.Transport`
-or :class:`~summarizer.transport.AsyncTransport`. Per article:
+conversation (:func:`.loop.run_chunk`) through :class:`~summarizer.engines.llm.transport.Transport`
+or :class:`~summarizer.engines.llm.transport.AsyncTransport`. Per article:
 
 1. the article is split into chunks when long; each chunk's drafts are looked up in
    the cache (same text, model, endpoint, prompt, schema, mode and parameters) or
@@ -30,18 +30,18 @@ from typing import Any, TypeVar
 
 import openai
 
-from ...cache import CachedPiece, CacheEntry, ResponseCache, cache_key, open_cache
 from ...config import LLMSettings
 from ...errors import EngineError
-from ...prompts import load_prompts
 from ...schema import Briefing, Provenance, text_sha256
-from ...transport import AsyncTransport, Call, Outcome, Transport
 from ...validate import validate as default_validate
 from ...verify import verify
+from .cache import CachedPiece, CacheEntry, ResponseCache, cache_key, open_cache
 from .chunking import Piece, assemble, plan_chunks
 from .client import async_client, client_host, structured, sync_client
 from .draft import Draft, schema_hash, schema_json
 from .loop import Context, Tally, Validator, run_chunk
+from .prompts import load_prompts
+from .transport import AsyncTransport, Call, Outcome, Transport
 
 __all__ = ["LLMEngine"]
 
@@ -108,7 +108,7 @@ class LLMEngine:
 
         ``own_client``: ``client`` was built by the library from ``settings`` (a batch's
         client), so requests may go out as the library's own clients send them (see
-        :attr:`summarizer.transport.Transport.direct`); a caller's client always gets
+        :attr:`summarizer.engines.llm.transport.Transport.direct`); a caller's client always gets
         ``chat.completions.create()``, where the caller's hooks see every request.
         """
         if client is not None:  # the caller's client decides the endpoint (host, mode)

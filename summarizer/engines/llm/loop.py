@@ -1,7 +1,7 @@
 """The conversation with the model for one chunk, written once for sync and async drivers.
 
-:func:`run_chunk` is a generator: it yields each :class:`~summarizer.transport.Call`
-and receives the :class:`~summarizer.transport.Outcome`; a driver does the I/O
+:func:`run_chunk` is a generator: it yields each :class:`~summarizer.engines.llm.transport.Call`
+and receives the :class:`~summarizer.engines.llm.transport.Outcome`; a driver does the I/O
 (``engine.py`` has a sync and an async one). The steps:
 
 1. *extract*: ask for a :class:`~.draft.Draft` of the text. An answer that is not the
@@ -36,12 +36,12 @@ from pydantic import BaseModel
 from ...config import LLMSettings
 from ...errors import LLMError, MalformedOutputError, TruncatedOutputError
 from ...locate import ground
-from ...prompts import PromptSet
 from ...schema import Briefing, Issue, TokenUsage, ValidationReport
-from ...transport import Call, Outcome, Wait
 from .answers import read
 from .chunking import Piece, split_in_two
 from .draft import ITEM_LISTS, Draft, repair_model, to_briefing
+from .prompts import PromptSet
+from .transport import Call, Outcome, Wait
 
 __all__ = ["Context", "Tally", "failing_items", "run_chunk"]
 

@@ -15,7 +15,7 @@ replacement is inserted, never scanned again, so an article containing ``{{``,
 mode's own parser from instructor's registry: the function that
 ``ResponseSchema.from_response`` and ``process_response`` dispatch to, whose per-call
 checks (no async validators) ran once when the shape was made. The request itself
-goes out through the bare openai client (:mod:`summarizer.transport`).
+goes out through the bare openai client (:mod:`summarizer.engines.llm.transport`).
 """
 
 from __future__ import annotations

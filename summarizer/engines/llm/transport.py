@@ -52,9 +52,9 @@ from openai.types.chat import ChatCompletion
 from pydantic import BaseModel
 from tenacity import AsyncRetrying, RetryCallState, Retrying, retry_if_exception, stop_after_attempt, stop_before_delay
 
-from . import errors as E
-from .config import RetryPolicy
-from .schema import TokenUsage
+from ... import errors as E
+from ...config import RetryPolicy
+from ...schema import TokenUsage
 
 __all__ = [
     "ERROR_MAP",

@@ -39,7 +39,7 @@ from typing import Any, Literal, TypeVar
 import diskcache
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .schema import TokenUsage, text_sha256
+from ...schema import TokenUsage, text_sha256
 
 __all__ = ["CacheEntry", "CachedPiece", "Lookup", "ResponseCache", "cache_key", "close_all", "open_cache"]
 

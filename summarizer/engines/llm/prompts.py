@@ -33,7 +33,7 @@ from pathlib import Path
 from string import Template
 from typing import Any
 
-from .errors import ConfigurationError, FixtureError
+from ...errors import ConfigurationError, FixtureError
 
 __all__ = ["TEMPLATE_NAMES", "Example", "PromptSet", "default_prompts_dir", "load_prompts"]
 
@@ -53,11 +53,11 @@ class Example:
 
 def default_prompts_dir() -> Path:
     """``summarizer/_prompts/v1`` in an installed wheel, ``prompts/v1`` in a source checkout."""
-    here = Path(__file__).resolve().parent
-    for root in (here / "_prompts", here.parent / "prompts"):
+    package = Path(__file__).resolve().parents[2]  # summarizer/
+    for root in (package / "_prompts", package.parent / "prompts"):
         if (root / DEFAULT_VERSION / "system.md").is_file():
             return root / DEFAULT_VERSION
-    raise ConfigurationError(f"prompt templates not found next to {here}: reinstall summarizer or pass prompts_dir=")
+    raise ConfigurationError(f"prompt templates not found in {package}: reinstall summarizer or pass prompts_dir=")
 
 
 @dataclass(frozen=True, slots=True)
