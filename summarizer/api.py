@@ -29,6 +29,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Literal, TypeVar
 
 from .config import LLMSettings, no_llm_message
+from .engines import Engine as EngineImpl
 from .errors import EmptyTextError, EngineError, InputError, NoLLMConfiguredError, SummarizerError
 from .schema import Briefing
 
@@ -91,14 +92,13 @@ def _choose(engine: str, settings: LLMSettings, client: object) -> Literal["llm"
     raise InputError(f"engine must be 'auto', 'llm' or 'rules', got {engine!r}")
 
 
-def _rules(text: str, article_date: dt.date | None) -> Briefing:
-    from .engines.rules import extract
-    from .verify import verify
+def _rules() -> EngineImpl:
+    from .engines.rules import RulesEngine
 
-    return verify(extract(text, article_date=article_date), text)
+    return RulesEngine()
 
 
-def _llm_engine(settings: LLMSettings, client: object, *, own_client: bool = False) -> Any:
+def _llm_engine(settings: LLMSettings, client: object, *, own_client: bool = False) -> EngineImpl:
     from .engines.llm import LLMEngine
 
     return LLMEngine(settings, client=client, own_client=own_client)
@@ -126,10 +126,8 @@ def summarize(
     text = _check_text(text)
     article_date = _parse_date(date)
     resolved = _settings(settings, model)
-    if _choose(engine, resolved, client) == "rules":
-        return _rules(text, article_date)
-    result: Briefing = _llm_engine(resolved, client).run(text, article_date=article_date)
-    return result
+    eng = _rules() if _choose(engine, resolved, client) == "rules" else _llm_engine(resolved, client)
+    return eng.run(text, article_date=article_date)
 
 
 async def asummarize(
@@ -145,10 +143,8 @@ async def asummarize(
     text = _check_text(text)
     article_date = _parse_date(date)
     resolved = _settings(settings, model)
-    if _choose(engine, resolved, client) == "rules":
-        return await asyncio.to_thread(_rules, text, article_date)
-    result: Briefing = await _llm_engine(resolved, client).arun(text, article_date=article_date)
-    return result
+    eng = _rules() if _choose(engine, resolved, client) == "rules" else _llm_engine(resolved, client)
+    return await eng.arun(text, article_date=article_date)
 
 
 # --------------------------------------------------------------------------- batches
@@ -202,8 +198,9 @@ async def asummarize_many(
     items = _checked(texts)
     resolved = _settings(settings, model)
     if _choose(engine, resolved, client) == "rules":
+        rules = _rules()
         return [
-            it if isinstance(it, SummarizerError) else _try(i, _rules, it, article_dates[i])
+            it if isinstance(it, SummarizerError) else _try(i, rules.run, it, article_date=article_dates[i])
             for i, it in enumerate(items)
         ]
     import openai
@@ -221,8 +218,7 @@ async def asummarize_many(
             if isinstance(item, SummarizerError):
                 return item
             try:
-                result: Briefing = await eng.arun(item, article_date=article_dates[i], semaphore=sem)
-                return result
+                return await eng.arun(item, article_date=article_dates[i], semaphore=sem)
             except Exception as exc:
                 return _as_error(exc, i)
 
@@ -232,9 +228,9 @@ async def asummarize_many(
             await own.close()
 
 
-def _try(index: int, fn: Callable[..., Briefing], *args: Any) -> BatchResult:
+def _try(index: int, fn: Callable[..., Briefing], *args: Any, **kwargs: Any) -> BatchResult:
     try:
-        return fn(*args)
+        return fn(*args, **kwargs)
     except Exception as exc:
         return _as_error(exc, index)
 

@@ -11,16 +11,17 @@ Every error the library raises on purpose is a :class:`SummarizerError`::
     │   └── SpanError               offsets outside the source or not reproducing their text
     ├── FixtureError                an on-disk file (fixture, gold, recording) fails to load
     └── EngineError                 an engine ran and failed (carries context)
-        ├── LLMError                the LLM endpoint or its answer failed
-        │   ├── AuthenticationError 401 / 403: key or permissions
-        │   ├── BadRequestError     400: e.g. context length; retrying will not help
-        │   ├── RateLimitError      429 after the retry budget was spent
-        │   ├── TransportError      5xx, time-outs, dropped connections after retries
-        │   ├── TruncatedOutputError  finish_reason "length"
-        │   └── MalformedOutputError  the answer could not be parsed into the schema
-        └── RulesEngineError        the offline engine failed on an input
+        └── LLMError                the LLM endpoint or its answer failed
+            ├── AuthenticationError 401 / 403: key or permissions
+            ├── BadRequestError     400: e.g. context length; retrying will not help
+            ├── RateLimitError      429 after the retry budget was spent
+            ├── TransportError      5xx, time-outs, dropped connections after retries
+            ├── TruncatedOutputError  finish_reason "length"
+            └── MalformedOutputError  the answer is not the requested object
 
-Messages say what happened and what to do.
+The offline engine raises nothing of its own: it has no input it cannot read, and a
+failure inside it is a bug, reported as such by ``summarize_many`` (an ``EngineError``
+naming the article). Messages say what happened and what to do.
 """
 
 from __future__ import annotations
@@ -38,7 +39,6 @@ __all__ = [
     "MalformedOutputError",
     "NoLLMConfiguredError",
     "RateLimitError",
-    "RulesEngineError",
     "SpanError",
     "SummarizerError",
     "TransportError",
@@ -130,7 +130,3 @@ class TruncatedOutputError(LLMError):
 
 class MalformedOutputError(LLMError):
     """The model's answer could not be parsed into the schema."""
-
-
-class RulesEngineError(EngineError):
-    """The offline rules engine failed on an input."""

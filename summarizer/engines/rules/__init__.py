@@ -12,6 +12,25 @@ deterministic rules. Every span is an exact slice of the text. Modules, by what 
 - :mod:`.names`, :mod:`.doc`, :mod:`.evidence`: what they share.
 """
 
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+
+from ...schema import Briefing
+from ...verify import verify
 from .engine import extract
 
-__all__ = ["extract"]
+__all__ = ["RulesEngine", "extract"]
+
+
+class RulesEngine:
+    """The offline engine behind :class:`summarizer.engines.Engine`: :func:`extract`, then verification."""
+
+    def run(self, text: str, *, article_date: dt.date | None = None) -> Briefing:
+        return verify(extract(text, article_date=article_date), text)
+
+    async def arun(
+        self, text: str, *, article_date: dt.date | None = None, semaphore: asyncio.Semaphore | None = None
+    ) -> Briefing:
+        return await asyncio.to_thread(self.run, text, article_date=article_date)  # CPU work: off the loop
