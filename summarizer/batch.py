@@ -195,7 +195,10 @@ async def _abrief(
     resume: bool,
     report: Callable[[str], None],
 ) -> BatchOutcome:
-    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:  # a file of that name
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(out_dir)) from None
     run_path = out_dir / RUN_FILE
     run = _load_run(run_path, fmt) if resume else RunFile(format=fmt)
     owners = Counter(e.output for e in run.done.values())
@@ -243,7 +246,13 @@ async def _abrief(
                 return
         target = out_dir / names[key]
         async with lock:  # one writer of the run file at a time
-            _write_atomic(target, render(briefing, fmt))
+            try:
+                _write_atomic(target, render(briefing, fmt))
+            except OSError as exc:  # this article's output only (a directory on its name, a full disk)
+                msg = f"cannot write {target}: {exc.strerror or exc}"
+                outcome.failed.append((str(p), msg))
+                report(f"{p}: {msg}")
+                return
             engine_used = briefing.provenance.engine if briefing.provenance else "unknown"
             run.done[key] = RunEntry(
                 sha256=digest, output=target.name, engine=engine_used, finished_at=dt.datetime.now(dt.UTC)

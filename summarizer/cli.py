@@ -110,6 +110,10 @@ def _brief_dir(args: argparse.Namespace) -> int:
     except SummarizerError as exc:
         say(str(exc))
         return 1
+    except OSError as exc:  # the directory itself or its run file (one article's output fails only that article)
+        where = f" ({exc.filename})" if exc.filename and str(exc.filename) != args.out_dir else ""
+        say(f"cannot use --out-dir {args.out_dir}: {exc.strerror or exc}{where}")
+        return 1
     total = len(args.paths)
     say(f"{len(outcome.written)} written, {len(outcome.skipped)} already done, {len(outcome.failed)} failed of {total}")
     if outcome.failed:

@@ -217,3 +217,49 @@ def test_an_older_run_file_is_honoured_where_its_outputs_are_sound(
     assert sorted(brief_to_dir([a, b, c, clash], out, engine="rules", fmt="json").skipped) == sorted(
         map(str, (a, b, c, clash))
     )
+
+
+def test_a_write_that_fails_for_one_article_fails_that_article_only(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    articles = _articles(tmp_path, 61)
+    out = tmp_path / "out"
+    first = brief_to_dir(articles, out, engine="rules")
+    assert len(first.written) == 61
+    run = RunFile.model_validate_json((out / RUN_FILE).read_text(encoding="utf-8"))
+    squatted = out / run.done[str(articles[30].resolve())].output
+    squatted.unlink()
+    squatted.mkdir()  # a directory where the briefing of a030 must go
+    (squatted / "keep").write_text("x", encoding="utf-8")
+    code = main(["brief", *map(str, articles), "--engine", "rules", "--out-dir", str(out), "--no-resume"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "60 written, 0 already done, 1 failed of 61" in err
+    assert f"{articles[30]}: cannot write " in err and err.count("a030.txt") == 2  # its error, and the summary
+    run = RunFile.model_validate_json((out / RUN_FILE).read_text(encoding="utf-8"))
+    assert sorted(run.done) == sorted(str(p.resolve()) for i, p in enumerate(articles) if i != 30)
+    assert all((out / e.output).is_file() for e in run.done.values())
+    assert (squatted / "keep").is_file() and not list(out.glob(".*.tmp"))
+
+
+def test_long_file_names_are_cut_to_fit_and_stay_distinct(tmp_path: Path) -> None:
+    [seed] = _articles(tmp_path, 1)
+    long_a, long_b = tmp_path / ("é" * 120 + "a.txt"), tmp_path / ("é" * 120 + "b.txt")  # 246 bytes each
+    for p in (long_a, long_b):
+        p.write_text(seed.read_text(encoding="utf-8"), encoding="utf-8")
+    out = tmp_path / "out"
+    outcome = brief_to_dir([long_a, long_b], out, engine="rules", fmt="json")
+    assert not outcome.failed and len(outcome.written) == 2
+    names = [p.name for p in outcome.written]
+    assert len(set(names)) == 2 and all(len(n.encode("utf-8")) <= 255 and n.startswith("éé") for n in names)
+    assert len(_recorded(out)) == 2
+
+
+def test_an_out_dir_that_is_a_file_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    [a] = _articles(tmp_path, 1)
+    taken = tmp_path / "taken"
+    taken.write_text("not a directory\n", encoding="utf-8")
+    assert main(["brief", str(a), "--engine", "rules", "--out-dir", str(taken)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"summarizer: cannot use --out-dir {taken}: ") and err.count("\n") == 1
+    assert taken.read_text(encoding="utf-8") == "not a directory\n"
