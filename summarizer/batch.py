@@ -7,8 +7,10 @@ The stem is the file's (a fixture directory's name for its ``article.txt``), cut
 the name within 255 bytes; the hash is 8 hex digits of the sha256 of the resolved path,
 so a name belongs to one article whatever the order of the list, and never to the run
 file. Run the same command again after an interruption and the articles already done
-(same text, same sha256, output present) are skipped. A broken article is reported and
-the others are still delivered.
+(same text, same sha256, output present) are skipped. A broken article, or one whose
+output cannot be written, is reported and the others are still delivered. A run holds
+the lock file ``<out_dir>/.summarizer.lock`` (``flock``) throughout; a second run on the
+same directory is refused with :class:`~summarizer.errors.OutDirInUseError`.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import errno
+import fcntl
 import hashlib
 import itertools
 import json
@@ -31,15 +34,16 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from . import api
-from .errors import FixtureError, SummarizerError
+from .errors import FixtureError, OutDirInUseError, SummarizerError
 from .render import to_json, to_markdown
 from .schema import Briefing
 from .text import read_article
 
-__all__ = ["BatchOutcome", "RunEntry", "RunFile", "article_path", "brief_to_dir", "meta_date"]
+__all__ = ["LOCK_FILE", "RUN_FILE", "BatchOutcome", "RunEntry", "RunFile", "article_path", "brief_to_dir", "meta_date"]
 
 RUN_FILE = "summarizer-run.json"
-_RESERVED = frozenset({RUN_FILE})  # names in an output directory that are never an article's
+LOCK_FILE = ".summarizer.lock"  # flock()ed for the whole run: one run per output directory
+_RESERVED = frozenset({RUN_FILE, LOCK_FILE})  # names in an output directory that are never an article's
 _NAME_MAX = 255  # bytes in a file name on common file systems
 Format = Literal["md", "json"]
 
@@ -184,6 +188,27 @@ def _reusable(entry: RunEntry, out_dir: Path, owners: Counter[str]) -> bool:
     )
 
 
+@contextlib.contextmanager
+def _locked(out_dir: Path) -> Iterator[None]:
+    """Hold the lock of ``out_dir`` for the block, or raise :class:`OutDirInUseError` at once.
+
+    The lock file stays behind; the lock itself is the kernel's and dies with its process,
+    so a run that was killed never blocks the next one.
+    """
+    lock = out_dir / LOCK_FILE
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise OutDirInUseError(
+                f"another summarizer run is using {out_dir} (lock file {lock}); wait for it or use another --out-dir"
+            ) from None
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
 async def _abrief(
     paths: Sequence[Path],
     out_dir: Path,
@@ -199,6 +224,23 @@ async def _abrief(
         out_dir.mkdir(parents=True, exist_ok=True)
     except FileExistsError:  # a file of that name
         raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(out_dir)) from None
+    with _locked(out_dir):
+        return await _arun(
+            paths, out_dir, engine=engine, date=date, fmt=fmt, concurrency=concurrency, resume=resume, report=report
+        )
+
+
+async def _arun(
+    paths: Sequence[Path],
+    out_dir: Path,
+    *,
+    engine: api.Engine,
+    date: dt.date | None,
+    fmt: Format,
+    concurrency: int,
+    resume: bool,
+    report: Callable[[str], None],
+) -> BatchOutcome:
     run_path = out_dir / RUN_FILE
     run = _load_run(run_path, fmt) if resume else RunFile(format=fmt)
     owners = Counter(e.output for e in run.done.values())

@@ -9,10 +9,12 @@ takes the article date from ``--date`` or from a ``meta.json`` beside the articl
 and briefs it with :func:`summarizer.api.summarize`. A batch goes on when one
 article fails, names it on stderr and exits 1. With ``--out-dir`` each briefing is
 written to its own file as soon as it is done, and a rerun of an interrupted batch
-skips what is already there (:mod:`summarizer.batch`). ``validate`` checks a briefing
-against its article and exits 1 when the validator finds errors.
+skips what is already there (:mod:`summarizer.batch`); a second run on a directory
+in use is refused. ``validate`` checks a briefing against its article and exits 1
+when the validator finds errors.
 
-Exit codes: 0 success; 1 an article failed or a briefing has errors; 2 bad usage.
+Exit codes: 0 success; 1 an article failed, a briefing has errors or the --out-dir is
+in use or unusable; 2 bad usage.
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ Every error the library raises on purpose is a :class:`SummarizerError`::
     │   ├── DecodeError             a file that is not valid UTF-8 text
     │   └── SpanError               offsets outside the source or not reproducing their text
     ├── FixtureError                an on-disk file (fixture, gold, recording) fails to load
+    ├── OutDirInUseError            another batch run holds the output directory's lock
     └── EngineError                 an engine ran and failed (carries context)
         └── LLMError                the LLM endpoint or its answer failed
             ├── AuthenticationError 401 / 403: key or permissions
@@ -38,6 +39,7 @@ __all__ = [
     "LLMError",
     "MalformedOutputError",
     "NoLLMConfiguredError",
+    "OutDirInUseError",
     "RateLimitError",
     "SpanError",
     "SummarizerError",
@@ -76,6 +78,10 @@ class SpanError(InputError):
 
 class FixtureError(SummarizerError):
     """An on-disk file (fixture, gold briefing, recording, checkpoint) failed to load."""
+
+
+class OutDirInUseError(SummarizerError):
+    """Another batch run holds the lock of the output directory; wait for it or use another one."""
 
 
 class EngineError(SummarizerError):

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from summarizer.api import summarize
-from summarizer.batch import RUN_FILE, RunFile, brief_to_dir
+from summarizer.batch import LOCK_FILE, RUN_FILE, RunFile, brief_to_dir
 from summarizer.cli import main
 from summarizer.render import to_json
 from summarizer.schema import Briefing
@@ -49,11 +49,12 @@ def test_out_dir_gets_one_file_per_article_and_names_the_failure(
     assert "2 written, 0 already done, 1 failed of 3" in err
     files = sorted(p.name for p in out.iterdir())
     assert [re.sub(r"\.[0-9a-f]{8}\.", ".*.", f) for f in files] == [
+        LOCK_FILE,
         "baltic-cable-summit.*.json",  # the fixture directory's name and a hash of the article's path
         "summarizer-run.json",
         "zahra-valley-front.*.json",
     ]
-    b = Briefing.model_validate_json((out / files[0]).read_text(encoding="utf-8"))
+    b = Briefing.model_validate_json((out / files[1]).read_text(encoding="utf-8"))
     assert b.provenance is not None and b.provenance.engine == "rules"
     assert str(b.source.article_date) == "2024-03-07"  # from meta.json beside the article
     run = RunFile.model_validate_json((out / RUN_FILE).read_text(encoding="utf-8"))
@@ -263,3 +264,61 @@ def test_an_out_dir_that_is_a_file_is_a_clear_error(tmp_path: Path, capsys: pyte
     err = capsys.readouterr().err
     assert err.startswith(f"summarizer: cannot use --out-dir {taken}: ") and err.count("\n") == 1
     assert taken.read_text(encoding="utf-8") == "not a directory\n"
+
+
+def _env() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "SUMMARIZER_"))}
+
+
+def test_a_second_run_on_the_same_out_dir_is_refused_while_the_first_goes_on(tmp_path: Path) -> None:
+    (tmp_path / "first").mkdir()
+    (tmp_path / "second").mkdir()
+    firsts, seconds = _articles(tmp_path / "first", 400), _articles(tmp_path / "second", 3)
+    out = tmp_path / "out"
+    base = [sys.executable, "-m", "summarizer.cli", "brief", "--engine", "rules", "--out-dir", str(out)]
+    proc = subprocess.Popen([*base, *map(str, firsts)], cwd=ROOT, env=_env(), stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and proc.poll() is None and not list(out.glob("a*.md")):
+            time.sleep(0.05)
+        second = subprocess.run(
+            [*base, *map(str, seconds)], cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=120
+        )
+        assert proc.poll() is None, "the first run ended before the second one started"
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGINT)
+        _, first_err = proc.communicate(timeout=60)
+    assert second.returncode == 1, second.stderr
+    assert second.stderr.count("another summarizer run is using") == 1 and "Traceback" not in second.stderr
+    assert f"another summarizer run is using {out} (lock file {out / LOCK_FILE})" in second.stderr
+    assert proc.returncode == 130, first_err
+    run = RunFile.model_validate_json((out / RUN_FILE).read_text(encoding="utf-8"))
+    assert run.done and set(run.done) <= {str(p.resolve()) for p in firsts}
+    assert all((out / e.output).is_file() for e in run.done.values())
+    assert main(["brief", *map(str, seconds), "--engine", "rules", "--out-dir", str(out)]) == 0  # the lock is free
+
+
+def test_a_lock_held_by_a_killed_process_does_not_block(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    [a] = _articles(tmp_path, 1)
+    out = tmp_path / "out"
+    out.mkdir()
+    hold = (
+        "import fcntl, os, sys, time\n"
+        "fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT)\n"
+        "fcntl.flock(fd, fcntl.LOCK_EX)\n"
+        "print('locked', flush=True)\n"
+        "time.sleep(600)\n"
+    )
+    holder = subprocess.Popen([sys.executable, "-c", hold, str(out / LOCK_FILE)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "locked\n"
+        argv = ["brief", str(a), "--engine", "rules", "--out-dir", str(out)]
+        assert main(argv) == 1
+        assert "another summarizer run is using" in capsys.readouterr().err
+    finally:
+        holder.kill()
+        holder.communicate(timeout=60)
+    assert (out / LOCK_FILE).exists()  # left behind by the killed holder
+    assert main(argv) == 0
+    assert "1 written, 0 already done, 0 failed of 1" in capsys.readouterr().err
