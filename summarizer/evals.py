@@ -549,6 +549,7 @@ def _participant_attributes(pairs: list[tuple[Participant, Participant]]) -> lis
 
 @dataclass(frozen=True, slots=True)
 class _Spec:
+    kind: str  # the item kind (``Briefing.item_kinds``) whose items are scored
     items: Callable[[Briefing], Sequence[Any]]
     similarity: Callable[[Any, Any], float]
     attributes: Callable[[list[tuple[Any, Any]]], list[AttributeScore]]
@@ -563,15 +564,21 @@ def _no_attributes(pairs: list[tuple[Any, Any]]) -> list[AttributeScore]:
 
 
 _SPECS: dict[str, _Spec] = {
-    "quotes": _Spec(_quotes(QuoteKind.DIRECT), _quote_similarity, _quote_attributes),
-    "indirect_quotes": _Spec(_quotes(QuoteKind.INDIRECT), _quote_similarity, _quote_attributes),
+    "quotes": _Spec("quotes", _quotes(QuoteKind.DIRECT), _quote_similarity, _quote_attributes),
+    "indirect_quotes": _Spec("quotes", _quotes(QuoteKind.INDIRECT), _quote_similarity, _quote_attributes),
     "participants": _Spec(
-        lambda b: [p for m in b.meetings for p in m.participants], _participant_similarity, _participant_attributes
+        "meetings",
+        lambda b: [p for m in b.meetings for p in m.participants],
+        _participant_similarity,
+        _participant_attributes,
     ),
-    "incidents": _Spec(lambda b: b.incidents, _incident_similarity, _incident_attributes),
-    "front_lines": _Spec(lambda b: b.front_lines, _position_similarity, _position_attributes),
-    "locations": _Spec(lambda b: b.locations, _location_similarity, _no_attributes),
+    "incidents": _Spec("incidents", lambda b: b.incidents, _incident_similarity, _incident_attributes),
+    "front_lines": _Spec("front_lines", lambda b: b.front_lines, _position_similarity, _position_attributes),
+    "locations": _Spec("locations", lambda b: b.locations, _location_similarity, _no_attributes),
 }
+# Item kinds no field scores, and why (tests/test_item_kinds.py: every kind is scored or listed here).
+UNSCORED_KINDS = {"summary": "points in the engine's own words: their spans are validated, their wording is not scored"}
+SCORED_KINDS = frozenset(spec.kind for spec in _SPECS.values())
 
 
 def _score_field(name: str, spec: _Spec, predicted: Briefing, gold: Briefing) -> FieldScore:

@@ -247,7 +247,7 @@ def ground(briefing: Briefing, source: str) -> Briefing:
             continue
         for (path, k), span in zip(slots, locate_group(queries, src), strict=True):
             _set_span(data, path, k, span)
-    return Briefing.model_validate(data)
+    return type(briefing).model_validate(data)
 
 
 _PATH_RE = re.compile(r"([A-Za-z_]+)|\[(\d+)\]")

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from .schema import (
     Briefing,
     Coverage,
     DateValue,
     Incident,
+    Location,
     Meeting,
     Mention,
     Position,
@@ -25,10 +27,11 @@ from .schema import (
     Quote,
     QuoteKind,
     Span,
+    SummaryPoint,
     ValidationReport,
 )
 
-__all__ = ["to_json", "to_json_many", "to_markdown"]
+__all__ = ["RENDERERS", "to_json", "to_json_many", "to_markdown"]
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
 _MAX_LISTED = 20
@@ -48,12 +51,9 @@ def to_json_many(briefings: Iterable[Briefing], *, indent: int = 2) -> str:
 def to_markdown(briefing: Briefing) -> str:
     """The briefing as Markdown: header and provenance, items by kind, validation and coverage."""
     parts = [_header(briefing)]
-    parts += _section("Quotes", [_quote(q) for q in briefing.quotes])
-    parts += _section("Meetings", [_meeting(m) for m in briefing.meetings])
-    parts += _section("Front lines", [_position(p) for p in briefing.front_lines])
-    parts += _section("Incidents", [_incident(i) for i in briefing.incidents])
-    parts += _section("Places", [f"{_md(loc.name.value)} ({loc.kind.value})" for loc in briefing.locations])
-    parts += _section("Summary", [f"{_md(p.text)}{_where(p.spans)}" for p in briefing.summary])
+    for kind in briefing.item_kinds:
+        line = RENDERERS[kind.name]
+        parts += _section(kind.heading, [line(item) for item in getattr(briefing, kind.name)])
     if briefing.validation is not None:
         parts += _validation(briefing.validation)
         if briefing.validation.coverage is not None:
@@ -209,6 +209,25 @@ def _incident(i: Incident) -> str:
     if i.reported_by is not None:
         details.append(f"reported by {_m(i.reported_by)}")
     return out + (", " + ", ".join(details) if details else "")
+
+
+def _location(loc: Location) -> str:
+    return f"{_md(loc.name.value)} ({loc.kind.value})"
+
+
+def _point(p: SummaryPoint) -> str:
+    return f"{_md(p.text)}{_where(p.spans)}"
+
+
+# One line per item, by kind (``Briefing.item_kinds`` names them; a test checks each has its entry).
+RENDERERS: dict[str, Callable[[Any], str]] = {
+    "meetings": _meeting,
+    "quotes": _quote,
+    "front_lines": _position,
+    "incidents": _incident,
+    "locations": _location,
+    "summary": _point,
+}
 
 
 def _validation(r: ValidationReport) -> list[str]:

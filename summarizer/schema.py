@@ -17,15 +17,17 @@ import datetime as _dt
 import hashlib
 import json
 import re
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 SCHEMA_VERSION = "1.0"
 
 __all__ = [
+    "ITEM_KINDS",
     "SCHEMA_VERSION",
     "ActorKind",
     "Briefing",
@@ -39,6 +41,7 @@ __all__ = [
     "Incident",
     "IncidentSubType",
     "Issue",
+    "ItemKind",
     "Location",
     "LocationKind",
     "MatchStatus",
@@ -450,7 +453,34 @@ class Provenance(_Model):
 
 _PATH_TOKEN = re.compile(r"([A-Za-z_]+)|\[(\d+)\]")
 
-_ITEM_LISTS = ("meetings", "quotes", "front_lines", "incidents", "locations", "summary")
+@dataclass(frozen=True, slots=True)
+class ItemKind:
+    """One kind of briefing item, described once; every part of the library reads it from here.
+
+    ``name`` is the list field of the briefing (``"quotes"``) and ``model`` its item model;
+    ``anchor`` names the field whose first span identifies an item (two chunks of a long
+    article that report the same item share it), and ``same_by`` says how two anchors are
+    compared: ``"span"`` (overlapping spans) or ``"value"`` (the same value, e.g. a place
+    named in both chunks); ``heading`` is the section title in reports. Renderers
+    (:mod:`summarizer.render`), draft models (:mod:`summarizer.engines.llm.draft`) and
+    scoring (:mod:`summarizer.evals`) look kinds up by ``name``; tests check each has its entry.
+    """
+
+    name: str
+    model: type[BaseModel]
+    anchor: str | None
+    heading: str
+    same_by: Literal["span", "value"] = "span"
+
+
+ITEM_KINDS: tuple[ItemKind, ...] = (
+    ItemKind("meetings", Meeting, "cue", "Meetings"),
+    ItemKind("quotes", Quote, "text", "Quotes"),
+    ItemKind("front_lines", Position, "force", "Front lines"),
+    ItemKind("incidents", Incident, "cue", "Incidents"),
+    ItemKind("locations", Location, "name", "Places", same_by="value"),
+    ItemKind("summary", SummaryPoint, None, "Summary"),
+)
 _SOURCE_FIELDS = ("title", "dateline")  # evidence-bearing fields of the source, dropped like item fields
 
 
@@ -467,6 +497,24 @@ class Briefing(_Model):
     summary: list[SummaryPoint] = Field(default_factory=list)
     provenance: Provenance | None = None
     validation: ValidationReport | None = None
+
+    # The kinds of item this briefing holds, in order. A subclass that adds a list field adds its
+    # kind here (tests/test_item_kinds.py shows a new kind end to end).
+    item_kinds: ClassVar[tuple[ItemKind, ...]] = ITEM_KINDS
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        missing = [k.name for k in cls.item_kinds if k.name not in cls.model_fields]
+        if missing:
+            raise TypeError(f"{cls.__name__}.item_kinds names fields the model lacks: {missing}")
+
+    @classmethod
+    def item_kind(cls, name: str) -> ItemKind:
+        for kind in cls.item_kinds:
+            if kind.name == name:
+                return kind
+        raise KeyError(f"{cls.__name__} has no item kind {name!r}")
 
     def verified(self, report: ValidationReport | None = None) -> Briefing:
         """A copy that keeps only what passed validation.
@@ -489,7 +537,7 @@ class Briefing(_Model):
         for target in sorted(removals, key=_removal_order, reverse=True):
             _apply_removal(data, target)
             dropped.append(DroppedItem(path=_format_path(target), reason=removals[target]))
-        out = Briefing.model_validate(data)
+        out = type(self).model_validate(data)
         prov = out.provenance or Provenance(engine="gold")
         if out.provenance is not None or dropped:
             prov = prov.model_copy(update={"dropped": [*prov.dropped, *sorted(dropped, key=lambda d: d.path)]})
@@ -499,9 +547,9 @@ class Briefing(_Model):
     def items(self) -> list[tuple[str, BaseModel]]:
         """Every top-level item with its path, e.g. ``("quotes[2]", Quote(...))``."""
         out: list[tuple[str, BaseModel]] = []
-        for name in _ITEM_LISTS:
-            for i, item in enumerate(getattr(self, name)):
-                out.append((f"{name}[{i}]", item))
+        for kind in self.item_kinds:
+            for i, item in enumerate(getattr(self, kind.name)):
+                out.append((f"{kind.name}[{i}]", item))
         return out
 
 
@@ -514,7 +562,7 @@ def _removal_target(briefing: Briefing, path: str) -> tuple[Any, ...] | None:
     parts = _parse_path(path)
     if len(parts) >= 2 and parts[0] == "source" and parts[1] in _SOURCE_FIELDS:
         return ("source", parts[1], None)  # a title / dateline that failed: cleared
-    if not parts or parts[0] not in _ITEM_LISTS:
+    if not parts or parts[0] not in {k.name for k in briefing.item_kinds}:
         return None  # e.g. "source.sha256": nothing to drop, the briefing is of another text
     node: Any = briefing
     last_list_elem: tuple[Any, ...] | None = None

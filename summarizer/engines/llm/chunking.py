@@ -21,9 +21,9 @@ from typing import Any
 from pydantic import BaseModel
 
 from ...locate import ground
-from ...schema import Briefing, SourceInfo, ValidationReport
+from ...schema import Briefing, ItemKind, SourceInfo, ValidationReport
 from ...text import source_text
-from .draft import ITEM_LISTS, Draft, to_briefing
+from .draft import Draft, to_briefing
 
 __all__ = ["Piece", "assemble", "plan_chunks", "split_in_two"]
 
@@ -114,16 +114,6 @@ def split_in_two(text: str, start: int, end: int, *, overlap: int) -> list[tuple
 
 # --------------------------------------------------------------------------- merging
 
-# The field that identifies an item of each kind; copies from overlapping pieces share it.
-_ANCHOR = {
-    "meetings": "cue",
-    "quotes": "text",
-    "front_lines": "force",
-    "incidents": "cue",
-    "locations": "name",
-    "summary": None,
-}
-
 
 def _shift(node: Any, offset: int) -> Any:
     """A dumped model with every located span moved by ``offset``."""
@@ -144,11 +134,11 @@ def _shifted(model: BaseModel, offset: int) -> BaseModel:
     return type(model).model_validate(_shift(model.model_dump(mode="python"), offset))
 
 
-def _anchor(kind: str, item: BaseModel) -> tuple[int, int, str] | None:
-    field = _ANCHOR[kind]
-    if field is None:
+def _anchor(kind: ItemKind, item: BaseModel) -> tuple[int, int, str] | None:
+    """What identifies ``item`` (its anchor field's first span and value); copies from overlapping pieces share it."""
+    if kind.anchor is None:
         return None
-    ev = getattr(item, field)
+    ev = getattr(item, kind.anchor)
     value = str(getattr(ev, "value", "")).casefold()
     span = ev.spans[0] if ev.spans else None
     if span is None or span.start is None or span.end is None:
@@ -156,8 +146,8 @@ def _anchor(kind: str, item: BaseModel) -> tuple[int, int, str] | None:
     return (span.start, span.end, value)
 
 
-def _same(kind: str, a: tuple[int, int, str], b: tuple[int, int, str]) -> bool:
-    if kind == "locations":
+def _same(kind: ItemKind, a: tuple[int, int, str], b: tuple[int, int, str]) -> bool:
+    if kind.same_by == "value":
         return a[2] == b[2]
     if a[0] < 0 or b[0] < 0:  # unlocated: compare the values
         return a[2] == b[2]
@@ -174,8 +164,9 @@ def assemble(pieces: list[Piece], text: str, *, article_date: dt.date | None = N
     """One grounded briefing of ``text`` from the drafts of its pieces (offsets into ``text``)."""
     if len(pieces) == 1 and pieces[0].start == 0 and pieces[0].end == len(text):
         return ground(to_briefing(pieces[0].draft, text, article_date=article_date), text)
-    lists: dict[str, list[BaseModel]] = {kind: [] for kind in ITEM_LISTS}
-    seen: dict[str, list[tuple[int, tuple[int, int, str]]]] = {kind: [] for kind in ITEM_LISTS}
+    kinds = pieces[0].draft.BRIEFING.item_kinds
+    lists: dict[str, list[BaseModel]] = {kind.name: [] for kind in kinds}
+    seen: dict[str, list[tuple[int, tuple[int, int, str]]]] = {kind.name: [] for kind in kinds}
     source = SourceInfo.of(text, article_date=article_date)
     for k, g in _pieces_grounded(pieces, text, article_date):
         offset = pieces[k].start
@@ -183,13 +174,14 @@ def assemble(pieces: list[Piece], text: str, *, article_date: dt.date | None = N
             source = source.model_copy(update={"title": _shifted(g.source.title, offset)})
         if source.dateline is None and g.source.dateline is not None:
             source = source.model_copy(update={"dateline": _shifted(g.source.dateline, offset)})
-        for kind in ITEM_LISTS:
-            for item in getattr(g, kind):
+        for kind in kinds:
+            for item in getattr(g, kind.name):
                 moved = _shifted(item, offset)
                 key = _anchor(kind, moved)
-                if key is not None and any(pk != k and _same(kind, key, other) for pk, other in seen[kind]):
+                if key is not None and any(pk != k and _same(kind, key, other) for pk, other in seen[kind.name]):
                     continue
                 if key is not None:
-                    seen[kind].append((k, key))
-                lists[kind].append(moved)
-    return Briefing.model_validate({"source": source, **{k: [i.model_dump() for i in v] for k, v in lists.items()}})
+                    seen[kind.name].append((k, key))
+                lists[kind.name].append(moved)
+    briefing = pieces[0].draft.BRIEFING
+    return briefing.model_validate({"source": source, **{k: [i.model_dump() for i in v] for k, v in lists.items()}})

@@ -16,7 +16,7 @@ import functools
 import hashlib
 import json
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, get_args, get_origin
 
 from instructor import ResponseSchema
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
@@ -29,22 +29,30 @@ from ...schema import (
     DateValue,
     EventType,
     Evidence,
+    Incident,
     IncidentSubType,
+    Location,
     LocationKind,
+    Meeting,
     Mention,
+    Participant,
     ParticipantRole,
+    Position,
     PositionStatus,
     Quantity,
     QuantityQualifier,
     Quote,
     QuoteKind,
     SourceInfo,
+    SummaryPoint,
     check_bounds,
 )
 
 __all__ = [
+    "DRAFTS",
     "ITEM_LISTS",
     "Draft",
+    "DraftBase",
     "IncidentDraft",
     "LocationDraft",
     "MeetingDraft",
@@ -55,13 +63,15 @@ __all__ = [
     "QuoteDraft",
     "Ref",
     "When",
+    "derive_draft",
     "draft_from_briefing",
+    "draft_item",
+    "draft_model",
     "repair_model",
     "schema_hash",
     "to_briefing",
 ]
 
-ITEM_LISTS = ("meetings", "quotes", "front_lines", "incidents", "locations", "summary")
 VERBATIM = "verbatim words copied from the article"
 
 
@@ -203,7 +213,7 @@ class PointDraft(_D):
     evidence: list[str] = Field(default_factory=list, description=f"{VERBATIM} that support it")
 
 
-class Draft(_D):
+class DraftBase(_D):
     """A briefing of the article. Every string marked verbatim must be copied exactly from it."""
 
     # Every field has a default: with unknown keys ignored, any JSON object would parse as an
@@ -212,26 +222,88 @@ class Draft(_D):
 
     title: str | None = Field(default=None, description=VERBATIM)
     dateline: str | None = Field(default=None, description=VERBATIM)
-    meetings: list[MeetingDraft] = Field(default_factory=list)
-    quotes: list[QuoteDraft] = Field(default_factory=list)
-    front_lines: list[PositionDraft] = Field(default_factory=list)
-    incidents: list[IncidentDraft] = Field(default_factory=list)
-    locations: list[LocationDraft] = Field(default_factory=list)
-    summary: list[PointDraft] = Field(default_factory=list)
 
     _blank = field_validator("title", "dateline", mode="before")(_blank_to_none)
 
+    # The list field of each item kind and its draft item model; the briefing class it drafts.
     ITEM_TYPES: ClassVar[dict[str, type[_D]]] = {}
+    BRIEFING: ClassVar[type[Briefing]] = Briefing
 
 
-Draft.ITEM_TYPES = {
-    "meetings": MeetingDraft,
-    "quotes": QuoteDraft,
-    "front_lines": PositionDraft,
-    "incidents": IncidentDraft,
-    "locations": LocationDraft,
-    "summary": PointDraft,
+# The draft of each item model, written by hand where the model needs words of its own (field
+# descriptions, what "verbatim" means there). An item model without an entry gets a draft
+# derived from its fields (:func:`derive_draft`): a new item kind needs no draft of its own.
+DRAFTS: dict[type[BaseModel], type[_D]] = {
+    Meeting: MeetingDraft,
+    Participant: ParticipantDraft,
+    Quote: QuoteDraft,
+    Position: PositionDraft,
+    Incident: IncidentDraft,
+    Location: LocationDraft,
+    SummaryPoint: PointDraft,
 }
+
+
+@functools.cache
+def draft_model(briefing: type[Briefing] = Briefing) -> type[DraftBase]:
+    """The draft of a briefing class: ``title``, ``dateline`` and a list per item kind, in order."""
+    types = {k.name: draft_item(k.model) for k in briefing.item_kinds}
+    fields: dict[str, Any] = {name: (list[t], Field(default_factory=list)) for name, t in types.items()}  # type: ignore[valid-type]
+    model = create_model("Draft", __base__=DraftBase, __doc__=DraftBase.__doc__, **fields)
+    model.ITEM_TYPES = types
+    model.BRIEFING = briefing
+    return model
+
+
+def draft_item(model: type[BaseModel]) -> type[_D]:
+    """The draft of an item model: its hand-written one, or one derived from its fields."""
+    found = DRAFTS.get(model)
+    return found if found is not None else derive_draft(model)
+
+
+# A Mention field under one of these names holds words copied from the article (a cue), not a name.
+_VERBATIM_FIELDS = frozenset({"cue", "status_cue", "text"})
+
+
+@functools.cache
+def derive_draft(model: type[BaseModel]) -> type[_D]:
+    """A draft for ``model``: Mention -> Ref (a cue-like field -> verbatim str), Quantity -> Num, DateValue -> When."""
+    fields: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        required = info.is_required()
+        kind = _draft_type(name, info.annotation)
+        if required:
+            fields[name] = (kind, Field(description=info.description))
+        elif isinstance(info.default, list) or info.default_factory is list:
+            fields[name] = (kind, Field(default_factory=list, description=info.description))
+        else:
+            fields[name] = (kind | None if info.default is None else kind, info.default)
+    return create_model(f"{model.__name__}Draft", __base__=_D, **fields)
+
+
+def _draft_type(name: str, annotation: Any) -> Any:
+    origin, args = get_origin(annotation), get_args(annotation)
+    if origin is list:
+        return list[_draft_type(name, args[0])]  # type: ignore[misc]
+    if args and type(None) in args:  # X | None
+        (inner,) = [a for a in args if a is not type(None)]
+        return _draft_type(name, inner)
+    if annotation is Mention:
+        return str if name in _VERBATIM_FIELDS else Ref
+    if annotation is Quantity:
+        return Num
+    if annotation is DateValue:
+        return When
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return draft_item(annotation)
+    return annotation
+
+
+if TYPE_CHECKING:
+    Draft = DraftBase
+else:
+    Draft = draft_model(Briefing)
+ITEM_LISTS = tuple(Draft.ITEM_TYPES)
 
 
 def schema_json(model: type[BaseModel]) -> str:
@@ -314,85 +386,59 @@ def _when(w: When | None) -> Data | None:
     return None if w is None else {"date": w.date, "precision": w.precision, "spans": _span(w.evidence)}
 
 
-def _meeting(d: MeetingDraft) -> Data:
-    parts = [
-        {"name": _ref(p.name), "kind": p.kind, "title": _ref(p.title), "represents": _ref(p.represents), "role": p.role}
-        for p in d.participants
-    ]
-    return {
-        "cue": _cue(d.cue),
-        "location": _ref(d.location),
-        "date": _when(d.date),
-        "topic": _ref(d.topic),
-        "participants": parts,
-    }
+def _item(draft: BaseModel, model: type[BaseModel]) -> Data:
+    """The data of item ``model`` that ``draft`` describes, field by field (spans unlocated)."""
+    if isinstance(draft, PointDraft):  # a summary point holds its spans itself
+        return {"text": draft.text, "spans": [{"text": e} for e in draft.evidence if e.strip()]}
+    return {name: _value(getattr(draft, name), model, name) for name in type(draft).model_fields}
 
 
-def _quote(d: QuoteDraft) -> Data:
-    return {
-        "text": {"value": d.text, "spans": _span(d.text)},
-        "kind": d.kind,
-        "speaker": _ref(d.speaker),
-        "speaker_kind": d.speaker_kind,
-        "speaker_title": _ref(d.speaker_title),
-        "cue": _cue(d.cue),
-        "addressee": _ref(d.addressee),
-    }
+def _value(value: Any, model: type[BaseModel], name: str) -> Any:
+    if isinstance(value, list):
+        return [_value(v, model, name) for v in value]
+    if isinstance(value, Ref):
+        return _ref(value)
+    if isinstance(value, Num):
+        return _num(value)
+    if isinstance(value, When):
+        return _when(value)
+    if isinstance(value, str) and name in _mention_fields(model):
+        return _cue(value)  # verbatim words: the value is its own evidence
+    if isinstance(value, BaseModel):
+        return _item(value, _item_model(model, name))
+    return value
 
 
-def _position(d: PositionDraft) -> Data:
-    return {
-        "force": _ref(d.force),
-        "location": _ref(d.location),
-        "objective": _ref(d.objective),
-        "distance": _num(d.distance),
-        "direction": _ref(d.direction),
-        "status": d.status,
-        "status_cue": _cue(d.status_cue),
-        "as_of": _when(d.as_of),
-        "claimed_by": _ref(d.claimed_by),
-    }
+@functools.cache
+def _mention_fields(model: type[BaseModel]) -> frozenset[str]:
+    return frozenset(n for n, f in model.model_fields.items() if Mention in (f.annotation, *get_args(f.annotation)))
 
 
-def _incident(d: IncidentDraft) -> Data:
-    return {
-        "event_type": d.event_type,
-        "sub_type": d.sub_type,
-        "cue": _cue(d.cue),
-        "location": _ref(d.location),
-        "date": _when(d.date),
-        "actors": [_ref(a) for a in d.actors],
-        "count": _num(d.count),
-        "fatalities": _num(d.fatalities),
-        "injured": _num(d.injured),
-        "affected": _num(d.affected),
-        "reported_by": _ref(d.reported_by),
-    }
+@functools.cache
+def _item_model(model: type[BaseModel], name: str) -> type[BaseModel]:
+    """The model of field ``name`` of ``model`` (or of its list's elements)."""
+    annotation = model.model_fields[name].annotation
+    for candidate in (annotation, *get_args(annotation)):
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            return candidate
+    raise TypeError(f"{model.__name__}.{name} holds no model")
 
 
 def _mention(data: Data | None) -> Mention | None:
     return None if data is None else Mention.model_validate(data)
 
 
-def to_briefing(draft: Draft, text: str, *, article_date: dt.date | None = None) -> Briefing:
+def to_briefing(draft: DraftBase, text: str, *, article_date: dt.date | None = None) -> Briefing:
     """The briefing a draft describes, every span unlocated (run :func:`summarizer.locate.ground` next)."""
+    briefing = type(draft).BRIEFING
     source = SourceInfo.of(text, article_date=article_date)
     source = source.model_copy(
         update={"title": _mention(_cue(draft.title)), "dateline": _mention(_cue(draft.dateline))}
     )
-    return Briefing.model_validate(
-        {
-            "source": source,
-            "meetings": [_meeting(d) for d in draft.meetings],
-            "quotes": [_quote(d) for d in draft.quotes],
-            "front_lines": [_position(d) for d in draft.front_lines],
-            "incidents": [_incident(d) for d in draft.incidents],
-            "locations": [{"name": _ref(d.name), "kind": d.kind} for d in draft.locations],
-            "summary": [
-                {"text": d.text, "spans": [{"text": e} for e in d.evidence if e.strip()]} for d in draft.summary
-            ],
-        }
-    )
+    data: Data = {"source": source}
+    for kind in briefing.item_kinds:
+        data[kind.name] = [_item(d, kind.model) for d in getattr(draft, kind.name)]
+    return briefing.model_validate(data)
 
 
 # --------------------------------------------------------------------------- briefing -> draft
@@ -432,14 +478,11 @@ _CONVERT: dict[type[BaseModel], Callable[[Any], dict[str, Any] | None]] = {
 
 def _item_plain(item: BaseModel) -> dict[str, Any]:
     plain: dict[str, Any] = {}
-    cue_fields = frozenset({"cue", "status_cue"})
     for name in type(item).model_fields:
         value = getattr(item, name)
         if value is None or (isinstance(value, list) and not value):
             continue
-        if (isinstance(value, Mention) and name in cue_fields) or (
-            isinstance(value, Mention) and isinstance(item, Quote) and name == "text"
-        ):
+        if isinstance(value, Mention) and name in _VERBATIM_FIELDS:
             plain[name] = value.value
         elif type(value) in _CONVERT:
             plain[name] = _CONVERT[type(value)](value)
@@ -452,20 +495,14 @@ def _item_plain(item: BaseModel) -> dict[str, Any]:
     return plain
 
 
-def draft_from_briefing(briefing: Briefing) -> Draft:
+def draft_from_briefing(briefing: Briefing) -> DraftBase:
     """The draft a model would have given for ``briefing`` (evidence = each value's first span)."""
-    data: dict[str, Any] = {
-        "title": briefing.source.title.spans[0].text if briefing.source.title and briefing.source.title.spans else None,
-        "dateline": (
-            briefing.source.dateline.spans[0].text
-            if briefing.source.dateline and briefing.source.dateline.spans
-            else None
-        ),
-    }
-    for kind in ITEM_LISTS:
-        items = getattr(briefing, kind)
-        if kind == "summary":
-            data[kind] = [{"text": p.text, "evidence": [s.text for s in p.spans]} for p in items]
+    source = briefing.source
+    data: dict[str, Any] = {"title": _evidence_text(source.title), "dateline": _evidence_text(source.dateline)}
+    for kind in briefing.item_kinds:
+        items = getattr(briefing, kind.name)
+        if kind.model is SummaryPoint:
+            data[kind.name] = [{"text": p.text, "evidence": [s.text for s in p.spans]} for p in items]
         else:
-            data[kind] = [_item_plain(it) for it in items]
-    return Draft.model_validate(data)
+            data[kind.name] = [_item_plain(it) for it in items]
+    return draft_model(type(briefing)).model_validate(data)
