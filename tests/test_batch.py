@@ -245,14 +245,15 @@ def test_a_write_that_fails_for_one_article_fails_that_article_only(
 
 def test_long_file_names_are_cut_to_fit_and_stay_distinct(tmp_path: Path) -> None:
     [seed] = _articles(tmp_path, 1)
-    long_a, long_b = tmp_path / ("é" * 120 + "a.txt"), tmp_path / ("é" * 120 + "b.txt")  # 246 bytes each
+    long_a, long_b = tmp_path / ("é" * 123 + "a.txt"), tmp_path / ("é" * 123 + "b.txt")  # 251 bytes each
     for p in (long_a, long_b):
         p.write_text(seed.read_text(encoding="utf-8"), encoding="utf-8")
     out = tmp_path / "out"
     outcome = brief_to_dir([long_a, long_b], out, engine="rules", fmt="json")
     assert not outcome.failed and len(outcome.written) == 2
     names = [p.name for p in outcome.written]
-    assert len(set(names)) == 2 and all(len(n.encode("utf-8")) <= 255 and n.startswith("éé") for n in names)
+    assert len(set(names)) == 2 and all(len(n.encode("utf-8")) <= 255 and n.startswith("é" * 100) for n in names)
+    assert {n.split(".")[0] for n in names} == {"é" * 120}  # cut at a character boundary: only the hash differs
     assert len(_recorded(out)) == 2
 
 
