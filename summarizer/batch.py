@@ -44,6 +44,7 @@ __all__ = ["LOCK_FILE", "RUN_FILE", "BatchOutcome", "RunEntry", "RunFile", "arti
 RUN_FILE = "summarizer-run.json"
 LOCK_FILE = ".summarizer.lock"  # flock()ed for the whole run: one run per output directory
 _RESERVED = frozenset({RUN_FILE, LOCK_FILE})  # names in an output directory that are never an article's
+_TEMP_GLOB = ".summarizer-*.tmp"  # the temp files of atomic writes
 _NAME_MAX = 255  # bytes in a file name on common file systems
 Format = Literal["md", "json"]
 
@@ -119,7 +120,7 @@ def _write_atomic(path: Path, body: str) -> None:
     data = body.encode("utf-8")
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
     for _ in range(100):
-        tmp = path.with_name(f".summarizer-{secrets.token_hex(8)}.tmp")
+        tmp = path.with_name(_TEMP_GLOB.replace("*", secrets.token_hex(8)))
         try:
             fd = os.open(tmp, flags, 0o666)
         except FileExistsError:
@@ -241,6 +242,9 @@ async def _arun(
     resume: bool,
     report: Callable[[str], None],
 ) -> BatchOutcome:
+    for stale in out_dir.glob(_TEMP_GLOB):  # left by a killed run; with the lock held no writer is live
+        with contextlib.suppress(OSError):
+            stale.unlink()
     run_path = out_dir / RUN_FILE
     run = _load_run(run_path, fmt) if resume else RunFile(format=fmt)
     owners = Counter(e.output for e in run.done.values())

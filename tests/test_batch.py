@@ -323,3 +323,15 @@ def test_a_lock_held_by_a_killed_process_does_not_block(tmp_path: Path, capsys: 
     assert (out / LOCK_FILE).exists()  # left behind by the killed holder
     assert main(argv) == 0
     assert "1 written, 0 already done, 0 failed of 1" in capsys.readouterr().err
+
+
+def test_temp_files_left_by_a_killed_run_are_cleared(tmp_path: Path) -> None:
+    [a] = _articles(tmp_path, 1)
+    out = tmp_path / "out"
+    out.mkdir()
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n", encoding="utf-8")
+    (out / ".summarizer-0123456789abcdef.tmp").write_text('{"half', encoding="utf-8")
+    (out / ".summarizer-fedcba9876543210.tmp").symlink_to(victim)
+    assert len(brief_to_dir([a], out, engine="rules").written) == 1
+    assert not list(out.glob(".*.tmp")) and victim.read_text(encoding="utf-8") == "precious\n"
