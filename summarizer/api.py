@@ -9,6 +9,8 @@ Engine choice (``engine=``):
 - ``"rules"``: the offline engine.
 
 A configured LLM that fails raises: there is no silent fallback to the rules engine.
+Notices go to the ``summarizer`` logger (Python prints a warning to stderr when the
+application set up no logging; the CLI shows them as ``summarizer: ...`` lines).
 Either engine's briefing is validated against the text; what fails is dropped and
 listed in ``provenance.dropped``, and the report is in ``briefing.validation``.
 
@@ -23,7 +25,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import datetime as dt
-import sys
+import logging
 import threading
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Literal, TypeVar
@@ -38,6 +40,8 @@ __all__ = ["BatchResult", "Engine", "asummarize", "asummarize_many", "summarize"
 Engine = Literal["auto", "llm", "rules"]
 BatchResult = Briefing | SummarizerError
 T = TypeVar("T")
+
+log = logging.getLogger("summarizer")
 
 AUTO_NOTICE = (
     "summarizer: no LLM configured (OPENAI_API_KEY / OPENAI_BASE_URL); using the offline rules engine "
@@ -87,7 +91,7 @@ def _choose(engine: str, settings: LLMSettings, client: object) -> Literal["llm"
     if engine == "auto":
         if configured:
             return "llm"
-        print(AUTO_NOTICE, file=sys.stderr)
+        log.warning(AUTO_NOTICE)
         return "rules"
     raise InputError(f"engine must be 'auto', 'llm' or 'rules', got {engine!r}")
 

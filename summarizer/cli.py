@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -30,12 +31,11 @@ from pydantic import ValidationError
 
 from . import api
 from .batch import article_path, brief_to_dir, meta_date
-from .coverage import audit
 from .errors import FixtureError, SummarizerError
 from .render import to_json, to_json_many, to_markdown
 from .schema import Briefing
 from .text import read_article
-from .validate import validate
+from .verify import check
 
 __all__ = ["main"]
 
@@ -70,8 +70,25 @@ def _iso_date(value: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{value!r} is not a date: use YYYY-MM-DD") from exc
 
 
+class _Stderr(logging.Handler):
+    """The library's notices (logger ``summarizer``) as ``summarizer: ...`` lines on the current stderr."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        sys.stderr.write(message if message.startswith("summarizer:") else f"summarizer: {message}")
+        sys.stderr.write("\n")
+
+
+def _show_notices() -> None:
+    log = logging.getLogger("summarizer")
+    if not any(isinstance(h, _Stderr) for h in log.handlers):
+        log.addHandler(_Stderr(logging.INFO))
+        log.propagate = False  # the command is the application: one line per notice
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    _show_notices()
     if args.command == "brief" and args.out_dir is not None:
         if args.output is not None:
             _parser().error("use either -o FILE or --out-dir DIR")
@@ -164,11 +181,10 @@ def _validate(briefing_path: Path, article_path: Path, *, fmt: str, output: str 
     try:
         briefing = _load_briefing(briefing_path)
         text = read_article(article_path)
-        report = validate(briefing, text)
+        report = check(briefing, text)  # the verification step's report, nothing dropped: the user sees it all
     except SummarizerError as exc:
         print(f"summarizer: {exc}", file=sys.stderr)
         return 1
-    report = report.model_copy(update={"coverage": audit(briefing, text)})
     checked = briefing.model_copy(update={"validation": report})
     body = to_json(checked) if fmt == "json" else to_markdown(checked)
     if not _write(body, output):

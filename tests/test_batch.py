@@ -271,31 +271,55 @@ def _env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "SUMMARIZER_"))}
 
 
+def _locked(path: Path) -> bool:
+    """Whether another process holds an flock on ``path``."""
+    import fcntl
+
+    if not path.exists():
+        return False
+    fd = os.open(path, os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+    return False
+
+
 def test_a_second_run_on_the_same_out_dir_is_refused_while_the_first_goes_on(tmp_path: Path) -> None:
     (tmp_path / "first").mkdir()
     (tmp_path / "second").mkdir()
-    firsts, seconds = _articles(tmp_path / "first", 400), _articles(tmp_path / "second", 3)
+    firsts, seconds = _articles(tmp_path / "first", 20), _articles(tmp_path / "second", 3)
+    # The first run's last article is a named pipe: reading it blocks until the test writes to it,
+    # so the first run is certainly still running (and holding the directory) when the second starts.
+    pipe = tmp_path / "first" / "zz-late.txt"
+    os.mkfifo(pipe)
     out = tmp_path / "out"
     base = [sys.executable, "-m", "summarizer.cli", "brief", "--engine", "rules", "--out-dir", str(out)]
-    proc = subprocess.Popen([*base, *map(str, firsts)], cwd=ROOT, env=_env(), stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [*base, *map(str, firsts), str(pipe)], cwd=ROOT, env=_env(), stderr=subprocess.PIPE, text=True
+    )
     try:
         deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and proc.poll() is None and not list(out.glob("a*.md")):
+        while time.monotonic() < deadline and proc.poll() is None and not _locked(out / LOCK_FILE):
             time.sleep(0.05)
         second = subprocess.run(
             [*base, *map(str, seconds)], cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=120
         )
         assert proc.poll() is None, "the first run ended before the second one started"
+        pipe.write_text("“We hold the bridge,” said Colonel Ivan Horvat on Monday.\n", encoding="utf-8")
+        _, first_err = proc.communicate(timeout=120)
     finally:
         if proc.poll() is None:
-            proc.send_signal(signal.SIGINT)
-        _, first_err = proc.communicate(timeout=60)
+            proc.kill()
+            proc.communicate(timeout=60)
     assert second.returncode == 1, second.stderr
     assert second.stderr.count("another summarizer run is using") == 1 and "Traceback" not in second.stderr
     assert f"another summarizer run is using {out} (lock file {out / LOCK_FILE})" in second.stderr
-    assert proc.returncode == 130, first_err
+    assert proc.returncode == 0, first_err
     run = RunFile.model_validate_json((out / RUN_FILE).read_text(encoding="utf-8"))
-    assert run.done and set(run.done) <= {str(p.resolve()) for p in firsts}
+    assert set(run.done) == {str(p.resolve()) for p in [*firsts, pipe]}  # the first run lost nothing
     assert all((out / e.output).is_file() for e in run.done.values())
     assert main(["brief", *map(str, seconds), "--engine", "rules", "--out-dir", str(out)]) == 0  # the lock is free
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
+import logging
 from pathlib import Path
 
 import openai
@@ -83,10 +84,11 @@ def test_llm_engine_without_configuration_says_how_to_configure() -> None:
         assert needle in message
 
 
-def test_auto_without_configuration_uses_the_rules_engine_with_a_notice(capsys: pytest.CaptureFixture[str]) -> None:
+def test_auto_without_configuration_uses_the_rules_engine_with_a_notice(caplog: pytest.LogCaptureFixture) -> None:
     b = summarize(isil_text(), date=ISIL_DATE)
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "no LLM configured" in err and "rules" in err
+    notices = [r for r in caplog.records if r.name == "summarizer"]
+    assert len(notices) == 1 and "no LLM configured" in notices[0].getMessage() and "rules" in notices[0].getMessage()
+    assert notices[0].levelno == logging.WARNING  # on stderr where the application set up no logging
     assert b.provenance is not None and b.provenance.engine == "rules"
     assert b.validation is not None  # the same validator checked it
 
