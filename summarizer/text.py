@@ -28,6 +28,7 @@ __all__ = [
     "DOUBLE_CLOSE",
     "DOUBLE_OPEN",
     "Normalized",
+    "QuoteIndex",
     "QuoteRegion",
     "SourceText",
     "fold_marks",
@@ -174,6 +175,38 @@ class QuoteRegion:
         return self.start <= start and end <= self.end
 
 
+@dataclass(frozen=True, slots=True)
+class QuoteIndex:
+    """The quotations of one kind (top-level, or nested single-quoted), looked up by bisection.
+
+    Regions of one kind never overlap one another (:func:`_pair_quotes` keeps at most
+    one quotation of a kind open at a time), so in start order their ends are in order
+    too, and both lists can be bisected.
+    """
+
+    regions: list[QuoteRegion]
+    starts: list[int]
+    ends: list[int]
+
+    @classmethod
+    def of(cls, regions: list[QuoteRegion]) -> QuoteIndex:
+        return cls(regions, [q.start for q in regions], [q.end for q in regions])
+
+    def enclosing(self, start: int, end: int) -> QuoteRegion | None:
+        """The first region (in start order) that contains ``[start, end)``: O(log n)."""
+        # Regions 0..k start at or before ``start``; regions j.. end at or after ``end``;
+        # the first region in both is j, when j <= k.
+        k = bisect.bisect_right(self.starts, start) - 1
+        j = bisect.bisect_left(self.ends, end)
+        return self.regions[j] if j <= k else None
+
+    def overlapping(self, start: int, end: int) -> list[QuoteRegion]:
+        """Regions that overlap ``[start, end)``, in order."""
+        i = bisect.bisect_left(self.starts, end)
+        j = bisect.bisect_right(self.ends, start)
+        return self.regions[j:i]
+
+
 @dataclass(slots=True)
 class SourceText:
     """The caller's string plus lazily computed views of it."""
@@ -184,6 +217,7 @@ class SourceText:
     _sentence_starts: list[int] | None = field(default=None, repr=False)
     _paragraphs: list[tuple[int, int]] | None = field(default=None, repr=False)
     _quotes: list[QuoteRegion] | None = field(default=None, repr=False)
+    _quote_index: tuple[QuoteIndex, QuoteIndex] | None = field(default=None, repr=False)  # (top-level, nested)
     _words: dict[str, list[int]] | None = field(default=None, repr=False)
     memo: dict[str, Any] = field(default_factory=dict, repr=False)  # derived views owned by other modules
 
@@ -238,12 +272,23 @@ class SourceText:
             self._quotes = _pair_quotes(self.text, self.paragraphs)
         return self._quotes
 
+    def quote_index(self, *, nested: bool = False) -> QuoteIndex:
+        """The double-quoted regions (or the single-quoted ones nested in them, with ``nested``), indexed."""
+        if self._quote_index is None:
+            quotes = self.quotes
+            self._quote_index = (
+                QuoteIndex.of([q for q in quotes if not q.nested]),
+                QuoteIndex.of([q for q in quotes if q.nested]),
+            )
+        return self._quote_index[1 if nested else 0]
+
     def enclosing_quote(self, start: int, end: int, *, nested: bool = False) -> QuoteRegion | None:
-        """The double-quoted region (or single-quoted, with ``nested``) containing the range."""
-        for q in self.quotes:
-            if q.nested == nested and q.contains(start, end):
-                return q
-        return None
+        """The double-quoted region (or single-quoted, with ``nested``) containing the range.
+
+        The first such region in order, as a scan with :meth:`QuoteRegion.contains` would
+        find it, by bisection.
+        """
+        return self.quote_index(nested=nested).enclosing(start, end)
 
     # -- word index (for the fuzzy tier of the locator) ------------------------------
     def word_positions(self) -> dict[str, list[int]]:
@@ -320,6 +365,12 @@ def _pair_quotes(text: str, paragraphs: list[tuple[int, int]]) -> list[QuoteRegi
     the end of a paragraph continues when the next paragraph opens with a mark
     (the newspaper convention); otherwise it ends, unclosed, with its paragraph.
     Single-quoted quotations nested inside a double-quoted one are added as nested.
+
+    :class:`QuoteIndex` relies on what follows from this: at most one double quotation
+    is open at a time (a second opening mark inside one is ignored), so top-level
+    regions are non-empty and disjoint; nested ones are paired inside one content
+    piece at a time, again with at most one open, so they are disjoint too, and each
+    lies within a piece of its top-level quotation (tests/test_text.py checks both).
     """
     regions: list[QuoteRegion] = []
     carry: tuple[int, list[tuple[int, int]]] | None = None  # (open index, pieces so far)

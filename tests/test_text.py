@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -9,8 +10,9 @@ from _build import isil_text
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from summarizer.engines.rules.doc import Doc
 from summarizer.errors import DecodeError, EmptyTextError
-from summarizer.text import SourceText, fold_marks, normalize, read_article
+from summarizer.text import QuoteRegion, SourceText, fold_marks, normalize, read_article
 
 
 @settings(max_examples=300, deadline=None)
@@ -117,3 +119,65 @@ def test_read_article_rejects_bad_files_clearly(tmp_path: Path, content: bytes, 
 def test_read_article_missing_file(tmp_path: Path) -> None:
     with pytest.raises(DecodeError, match="cannot read"):
         read_article(tmp_path / "nope.txt")
+
+
+# --------------------------------------------------------------------------- the quotation index
+
+# Text crowded with every kind of mark, paragraph breaks and apostrophes, so that pairing, nesting,
+# unclosed quotations and continuation over paragraphs all occur.
+_MARKY = st.text(alphabet=list("ab .,(\"“”„‟«»'‘’‚‛‹›\n"), max_size=120)
+
+
+def _scan(src: SourceText, start: int, end: int, nested: bool) -> QuoteRegion | None:
+    """The brute-force answer: the first region of the kind, in order, that contains the range."""
+    return next((q for q in src.quotes if q.nested == nested and q.contains(start, end)), None)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_MARKY)
+def test_quotations_of_one_kind_never_overlap(text: str) -> None:
+    """The invariant the bisecting index rests on: in start order, each region of a kind ends before the next
+    starts; every nested region lies in a piece of a top-level one."""
+    src = SourceText(text)
+    for nested in (False, True):
+        regions = src.quote_index(nested=nested).regions
+        assert regions == [q for q in src.quotes if q.nested == nested]
+        assert all(q.start < q.end for q in regions)
+        assert all(a.end <= b.start for a, b in itertools.pairwise(regions))
+    for q in src.quote_index(nested=True).regions:
+        outer = [r for r in src.quote_index().regions if any(a <= q.start and q.end <= b for a, b in r.pieces)]
+        assert len(outer) == 1
+
+
+@settings(max_examples=400, deadline=None)
+@given(_MARKY, st.lists(st.tuples(st.integers(-2, 125), st.integers(-2, 125)), min_size=1, max_size=30))
+def test_enclosing_quote_agrees_with_a_linear_scan(text: str, ranges: list[tuple[int, int]]) -> None:
+    src = SourceText(text)
+    for start, end in ranges:  # empty and inverted ranges included: the semantics are contains(start, end)
+        for nested in (False, True):
+            assert src.enclosing_quote(start, end, nested=nested) is _scan(src, start, end, nested)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_MARKY, st.lists(st.tuples(st.integers(-2, 125), st.integers(-2, 125)), min_size=1, max_size=30))
+def test_rules_doc_reads_the_same_index(text: str, ranges: list[tuple[int, int]]) -> None:
+    """``Doc.quote_at`` / ``Doc.regions_in`` delegate to the source text's index and agree with a scan."""
+    src = SourceText(text)
+    doc = Doc(src)
+    top = [q for q in src.quotes if not q.nested]
+    assert doc.regions is src.quote_index().regions
+    for start, end in ranges:
+        assert doc.quote_at(start) is next((q for q in top if q.start <= start < q.end), None)
+        assert doc.regions_in(start, end) == [q for q in top if q.start < end and q.end > start]
+
+
+def test_enclosing_quote_at_touching_quotations_keeps_the_first() -> None:
+    """At the boundary of two adjacent quotations an empty range lies in both: the first one is returned,
+    as the linear scan returned it."""
+    text = "“one”“two” and ‘x’"
+    src = SourceText(text)
+    first, second = src.quote_index().regions
+    assert first.end == second.start
+    assert src.enclosing_quote(first.end, first.end) is first
+    assert src.enclosing_quote(first.end, first.end + 1) is second
+    assert src.enclosing_quote(0, len(text)) is None

@@ -64,8 +64,6 @@ class Doc:
 
     src: SourceText
     article_date: dt.date | None = None
-    _regions: list[QuoteRegion] | None = field(default=None, repr=False)
-    _region_starts: list[int] | None = field(default=None, repr=False)
     _people: list[PersonMention] | None = field(default=None, repr=False)
     _people_starts: list[int] = field(default_factory=list, repr=False)
     _words: list[Word] | None = field(default=None, repr=False)
@@ -82,31 +80,15 @@ class Doc:
     @property
     def regions(self) -> list[QuoteRegion]:
         """Top-level (double-mark) quotations, in order."""
-        if self._regions is None:
-            self._regions = [q for q in self.src.quotes if not q.nested]
-            self._region_starts = [q.start for q in self._regions]
-        return self._regions
+        return self.src.quote_index().regions
 
     def quote_at(self, offset: int) -> QuoteRegion | None:
-        """The quotation whose marks enclose ``offset``, if any."""
-        regions = self.regions
-        assert self._region_starts is not None
-        i = bisect.bisect_right(self._region_starts, offset) - 1
-        # Regions do not overlap, so only the nearest one starting before can contain the offset.
-        if i >= 0 and regions[i].start <= offset < regions[i].end:
-            return regions[i]
-        return None
+        """The quotation whose marks enclose ``offset``, if any (the source text's index, by bisection)."""
+        return self.src.enclosing_quote(offset, offset + 1)
 
     def regions_in(self, start: int, end: int) -> list[QuoteRegion]:
         """Quotations overlapping ``[start, end)``, in order."""
-        regions = self.regions
-        assert self._region_starts is not None
-        i = bisect.bisect_left(self._region_starts, end)
-        out: list[QuoteRegion] = []
-        while i > 0 and regions[i - 1].end > start:
-            i -= 1
-            out.append(regions[i])
-        return out[::-1]
+        return self.src.quote_index().overlapping(start, end)
 
     def sentence(self, offset: int) -> tuple[int, int]:
         sents = self.src.sentences
