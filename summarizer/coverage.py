@@ -48,12 +48,13 @@ def audit(briefing: Briefing, source: str) -> Coverage:
     if not isinstance(source, str):
         raise InputError(f"audit() takes the source text as str, got {type(source).__name__}")
     src = source_text(source)
-    quote_spans = _union(_spans(briefing, Quote))
-    broad = _spans(briefing, Quote) + _spans(briefing, SummaryPoint)
-    figure_spans = _union(_spans(briefing, Quantity) + broad)
-    date_spans = _union(_spans(briefing, DateValue) + broad)
+    spans = _spans(briefing)
+    quote_spans = _union(spans[Quote])
+    broad = spans[Quote] + spans[SummaryPoint]
+    figure_spans = _union(spans[Quantity] + broad)
+    date_spans = _union(spans[DateValue] + broad)
     found: list[tuple[CoverageItem, bool]] = []
-    for a, b in _quotations(src, briefing):
+    for a, b in _quotations(src, spans[Quote]):
         item = CoverageItem(kind="quote", start=a, end=b, text=source[a:b])
         found.append((item, _covered_half(a, b, quote_spans)))
     dates = _dates(src)
@@ -68,12 +69,12 @@ def audit(briefing: Briefing, source: str) -> Coverage:
 # --------------------------------------------------------------------------- what the source holds
 
 
-def _quotations(src: SourceText, briefing: Briefing) -> list[tuple[int, int]]:
-    """Content ranges of the source's quotations worth covering."""
-    attributed = _attributed(src, briefing)
+def _quotations(src: SourceText, quoted: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Content ranges of the source's quotations worth covering (``quoted``: the briefing's quote spans)."""
+    attributed = _attributed(src, quoted)
     out: list[tuple[int, int]] = []
-    for q in src.quotes:
-        if q.nested or not q.closed:
+    for q in src.quote_index().regions:
+        if not q.closed:
             continue
         a, b = q.inner_start, q.inner_end
         while a < b and src.text[a].isspace():
@@ -88,15 +89,22 @@ def _quotations(src: SourceText, briefing: Briefing) -> list[tuple[int, int]]:
     return out
 
 
-def _attributed(src: SourceText, briefing: Briefing) -> set[tuple[int, int]]:
+def _attributed(src: SourceText, quoted: list[tuple[int, int]]) -> set[tuple[int, int]]:
     """Short quotations worth covering: those the briefing quotes, and those whose sentence has a speech
     verb (He appealed for “vigilance”); a scare-quoted word in plain narration is not a quotation."""
-    out = {(s[0], s[1]) for s in _spans(briefing, Quote)}
-    for q in src.quotes:
-        if q.nested or not q.closed:
+    out = set(quoted)
+    # Quotations do not overlap, so a sentence lies in at most three distinct windows: with each
+    # window searched once, the searches read the text about once in all, however many
+    # quotations share a sentence (one endless sentence of quotation marks).
+    speech: dict[tuple[int, int], bool] = {}
+    for q in src.quote_index().regions:
+        if not q.closed:
             continue
-        a, b = src.sentence_window(q.start, q.end, radius=0)
-        if SPEECH_RE.search(src.text, a, b):
+        win = src.sentence_window(q.start, q.end, radius=0)
+        found = speech.get(win)
+        if found is None:
+            found = speech[win] = SPEECH_RE.search(src.text, *win) is not None
+        if found:
             out.add((q.inner_start, q.inner_end))
     return out
 
@@ -113,7 +121,10 @@ def _figures(src: SourceText, date_ranges: list[tuple[int, int]]) -> list[tuple[
             qa, qb = a + q.start, a + q.end
             if q.unit is not None or _is_year(text[qa:qb]) or _overlap(qa, qb, dates):
                 continue  # a distance, a year, or the day of a date ("Oct. 25")
-            if any(_same_clause(text, qa, qb, c) for c in cues):
+            # Only the cues within the window can share the figure's clause: bisect to them, so that a
+            # long sentence full of figures and cues costs no more per figure than a short one.
+            near = cues[bisect.bisect_left(cues, qa - _WINDOW) : bisect.bisect_right(cues, qb + _WINDOW)]
+            if any(_same_clause(text, qa, qb, c) for c in near):
                 out.append((qa, qb))
     return out
 
@@ -136,17 +147,20 @@ def _dates(src: SourceText) -> list[tuple[int, int]]:
 # --------------------------------------------------------------------------- what the briefing covers
 
 
-def _spans(briefing: Briefing, kind: type) -> list[tuple[int, int]]:
-    """Located spans of every value of ``kind`` (a quote's text, a quantity, a date, a summary point)."""
-    out: list[tuple[int, int]] = []
+_KINDS = (Quantity, DateValue, SummaryPoint)
+
+
+def _spans(briefing: Briefing) -> dict[type, list[tuple[int, int]]]:
+    """Located spans of the quotes' texts, and of every quantity, date and summary point: one walk of the
+    briefing (it was one walk per kind)."""
+    out: dict[type, list[tuple[int, int]]] = {Quote: [], **{kind: [] for kind in _KINDS}}
     for prefix, item in briefing.items():
-        if kind is Quote:
-            if isinstance(item, Quote):
-                out.extend(_located(item.text.spans))
-            continue
+        if isinstance(item, Quote):
+            out[Quote].extend(_located(item.text.spans))
         for _, ev in iter_evidence(item, prefix):
-            if isinstance(ev, kind):
-                out.extend(_located(ev.spans))
+            for kind in _KINDS:
+                if isinstance(ev, kind):
+                    out[kind].extend(_located(ev.spans))
     return out
 
 

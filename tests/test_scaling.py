@@ -1,0 +1,107 @@
+"""Work grows linearly with the text on the shapes that once made it quadratic (issue 7).
+
+No clock is read: the work is counted, either as Python function calls (cProfile's count,
+deterministic for a given input) or as characters a step reads, so the tests hold on a
+loaded machine and fail only when the algorithm changes.
+"""
+
+from __future__ import annotations
+
+import cProfile
+import pstats
+import random
+from collections.abc import Callable
+
+import pytest
+
+from summarizer import coverage, summarize, validate
+from summarizer.engines.rules import extract
+from summarizer.text import source_text
+
+_NAMES = ("Colonel Ivan Horvat", "General Maria Novak", "Minister Leila Haddad", "Captain Tomas Berg")
+
+
+def _quote_dense(words: int) -> str:
+    """Two short quotations with speakers per paragraph."""
+    paras: list[str] = []
+    while len(paras) * 15 < words:
+        name = _NAMES[len(paras) % len(_NAMES)]
+        paras.append(f"“We will hold the line,” said {name}. “They will not cross,” he said.")
+    return "\n\n".join(paras) + "\n"
+
+
+def _third_marks(words: int) -> str:
+    """Every third token a quotation mark, straight and curly mixed; one paragraph, no sentence end."""
+    rng = random.Random(7)
+    marks = ('"', "“", "”", "‘", "’", "'", "«", "»", "„")
+    filler = "a b c d said he the troops Smith".split()
+    return " ".join(rng.choice(marks) if i % 3 == 2 else rng.choice(filler) for i in range(words))
+
+
+def _calls(fn: Callable[[], object]) -> int:
+    profile = cProfile.Profile()
+    profile.enable()
+    try:
+        fn()
+    finally:
+        profile.disable()
+    return int(pstats.Stats(profile).total_calls)  # type: ignore[attr-defined]
+
+
+_SHAPES = {"quote-dense with speakers": _quote_dense, "every third token a quotation mark": _third_marks}
+
+
+@pytest.mark.parametrize("shape", list(_SHAPES))
+def test_brief_and_validate_do_linear_work(shape: str) -> None:
+    build = _SHAPES[shape]
+    summarize(build(300), engine="rules")  # warm-up: lazily compiled patterns and caches
+    small, big = build(1_000), build(4_000)
+    brief = [_calls(lambda t=t: summarize(t, engine="rules")) for t in (small, big)]
+    drafts = [extract(t) for t in (small, big)]
+    checked = [_calls(lambda t=t, d=d: validate(d, t + " ")) for t, d in zip((small, big), drafts, strict=True)]
+    # x4 the words: at most x4.3 the calls (fixed costs make linear work grow a little less than x4).
+    assert brief[1] <= 4.3 * brief[0], brief
+    assert checked[1] <= 4.3 * checked[0], checked
+
+
+class _CountingPattern:
+    """Stands in for a compiled pattern and adds up the characters each ``search`` may read."""
+
+    def __init__(self, pattern: object) -> None:
+        self.pattern = pattern
+        self.read = 0
+
+    def search(self, text: str, pos: int = 0, endpos: int = 2**62) -> object:
+        self.read += max(0, min(endpos, len(text)) - pos)
+        return self.pattern.search(text, pos, endpos)  # type: ignore[attr-defined]
+
+
+def test_coverage_reads_each_sentence_a_bounded_number_of_times(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One endless sentence holding thousands of quotations: the speech-verb search reads it about once,
+    not once per quotation."""
+    text = _third_marks(6_000)
+    src = source_text(text)
+    assert len(src.sentences) == 1 and len(src.quotes) > 200
+    counting = _CountingPattern(coverage.SPEECH_RE)
+    monkeypatch.setattr(coverage, "SPEECH_RE", counting)
+    coverage.audit(extract(text), text)
+    assert 0 < counting.read <= 3 * len(text)
+
+
+def test_coverage_tries_only_the_cues_near_a_figure(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A long sentence of figures and casualty words: each figure is tried against the cues within the
+    window around it, not against every cue of the sentence."""
+    text = "Officials said " + " and ".join(f"{k % 9 + 2} were killed in raid {k}" for k in range(1_500)) + ".\n"
+    calls = 0
+    real = coverage._same_clause
+
+    def counted(*args: object) -> bool:
+        nonlocal calls
+        calls += 1
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(coverage, "_same_clause", counted)
+    report = coverage.audit(extract(text), text)
+    figures = sum(1 for m in report.missing if m.kind == "figure") + report.covered
+    assert figures > 1_000
+    assert calls <= 10 * figures
