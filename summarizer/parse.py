@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from .lexicon import MONTHS, WEEKDAYS, alias_keys, demonym_country, fold_name
+from .schema import QuantityQualifier
 
 __all__ = [
     "ParsedDate",
@@ -40,7 +41,7 @@ _VAGUE = {
     "dozens": 12, "scores": 20, "hundreds": 100, "thousands": 1_000, "millions": 1_000_000,
     "tens of thousands": 10_000, "hundreds of thousands": 100_000,
 }  # fmt: skip
-_QUALIFIERS = {
+_QUALIFIER_WORDS = {
     "at least": "at_least", "no fewer than": "at_least", "no less than": "at_least",
     "more than": "more_than", "over": "more_than", "upwards of": "more_than",
     "in excess of": "more_than",
@@ -51,6 +52,7 @@ _QUALIFIERS = {
     "almost": "approximate", "an estimated": "approximate", "close to": "approximate",
     "estimated": "approximate", "around about": "approximate",
 }  # fmt: skip
+_QUALIFIERS = {words: QuantityQualifier(q) for words, q in _QUALIFIER_WORDS.items()}
 _UNIT_WORDS = {
     "km": "km", "kms": "km", "kilometer": "km", "kilometers": "km", "kilometre": "km",
     "kilometres": "km", "mile": "mi", "miles": "mi", "mi": "mi", "meter": "m", "meters": "m",
@@ -87,7 +89,7 @@ class ParsedQuantity:
     low: float | None
     high: float | None
     best: float | None
-    qualifier: str
+    qualifier: QuantityQualifier
     unit: str | None
 
 
@@ -149,7 +151,9 @@ def parse_quantities(text: str) -> list[ParsedQuantity]:
         unit = canonical_unit(m.group("unit"))
         if m.group("vague"):
             v = float(_VAGUE[re.sub(r"\s+", " ", m.group("vague").lower())])
-            out.append(ParsedQuantity(m.start(), m.end(), m.group(), v, None, None, qual or "vague", unit))
+            out.append(
+                ParsedQuantity(m.start(), m.end(), m.group(), v, None, None, qual or QuantityQualifier.VAGUE, unit)
+            )
             continue
         a = _number_value(m.group("a"))
         if a is None:
@@ -158,7 +162,7 @@ def parse_quantities(text: str) -> list[ParsedQuantity]:
             continue
         b = _number_value(m.group("b")) if m.group("b") else None
         if b is not None and b > a:
-            out.append(ParsedQuantity(m.start(), m.end(), m.group(), a, b, None, qual or "range", unit))
+            out.append(ParsedQuantity(m.start(), m.end(), m.group(), a, b, None, qual or QuantityQualifier.RANGE, unit))
             continue
         if b is not None:  # "5 and 3" is not a range: keep the first number only
             end = m.start("a") + len(m.group("a"))
@@ -168,14 +172,16 @@ def parse_quantities(text: str) -> list[ParsedQuantity]:
     return out
 
 
-def _single(start: int, end: int, text: str, v: float, qual: str | None, unit: str | None) -> ParsedQuantity:
-    if qual in ("at_least", "more_than"):
+def _single(
+    start: int, end: int, text: str, v: float, qual: QuantityQualifier | None, unit: str | None
+) -> ParsedQuantity:
+    if qual in (QuantityQualifier.AT_LEAST, QuantityQualifier.MORE_THAN):
         return ParsedQuantity(start, end, text, v, None, None, qual, unit)
-    if qual in ("at_most", "less_than"):
+    if qual in (QuantityQualifier.AT_MOST, QuantityQualifier.LESS_THAN):
         return ParsedQuantity(start, end, text, None, v, None, qual, unit)
-    if qual == "approximate":
+    if qual is QuantityQualifier.APPROXIMATE:
         return ParsedQuantity(start, end, text, None, None, v, qual, unit)
-    return ParsedQuantity(start, end, text, v, v, v, "exact", unit)
+    return ParsedQuantity(start, end, text, v, v, v, QuantityQualifier.EXACT, unit)
 
 
 # --------------------------------------------------------------------------- dates
