@@ -105,3 +105,51 @@ def test_coverage_tries_only_the_cues_near_a_figure(monkeypatch: pytest.MonkeyPa
     figures = sum(1 for m in report.missing if m.kind == "figure") + report.covered
     assert figures > 1_000
     assert calls <= 10 * figures
+
+
+def test_a_chain_of_participle_cues_is_followed_without_recursion() -> None:
+    """ "X said ..., calling for ..., calling for ...": each participle takes the subject of the cue before it.
+    The chain is followed in a loop with a memo, so thousands of links neither overflow the stack nor make the
+    work grow with the square of their number."""
+    lead = "Smith Jones said the army would stay"
+
+    def chain(n: int) -> str:
+        return lead + ", calling for calm in the town" * n + ".\n"
+
+    extract(chain(20))  # warm-up
+    small, big = _calls(lambda: extract(chain(300))), _calls(lambda: extract(chain(1_200)))
+    assert big <= 4.3 * small, (small, big)
+    assert [q.speaker.value for q in extract(chain(1_500)).quotes] == ["Smith Jones"]
+
+
+def test_pronouns_after_a_run_of_outlets_walk_back_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pronoun's antecedent skips news outlets ("Al Jazeera reported"); the walk past them is memoised, so
+    800 pronouns each after another outlet do not each walk back over all the outlets before them."""
+    from summarizer.engines.rules.doc import Doc
+
+    calls = 0
+    real = Doc.antecedent
+
+    def counted(self: Doc, offset: int) -> object:
+        nonlocal calls
+        calls += 1
+        return real(self, offset)
+
+    monkeypatch.setattr(Doc, "antecedent", counted)
+    n = 800
+    text = "Colonel Ivan Horvat spoke. " + "Al Jazeera reported it. “We stay,” he said. " * n
+    quotes = extract(text).quotes
+    assert len(quotes) == n and {q.speaker.value for q in quotes} == {"Ivan Horvat"}
+    assert calls <= 5 * n, calls
+
+
+def test_positions_of_one_sentence_merge_through_a_dict() -> None:
+    """One sentence naming a force hundreds of times: its positions merge by the force's spans through a dict,
+    not by comparing each with every position kept before it."""
+
+    def sentence(n: int) -> str:
+        return "The army said " + ", ".join("Vesna forces advanced from the south" for _ in range(n)) + ".\n"
+
+    extract(sentence(10))  # warm-up
+    small, big = _calls(lambda: extract(sentence(150))), _calls(lambda: extract(sentence(600)))
+    assert big <= 4.3 * small, (small, big)

@@ -66,6 +66,8 @@ class Doc:
     article_date: dt.date | None = None
     _people: list[PersonMention] | None = field(default=None, repr=False)
     _people_starts: list[int] = field(default_factory=list, repr=False)
+    # The person an antecedent walk from a mention (by its start) ends at; kept by speakers.py.
+    personal: dict[int, tuple[str, int] | None] = field(default_factory=dict, repr=False)
     _words: list[Word] | None = field(default=None, repr=False)
     _word_starts: list[int] = field(default_factory=list, repr=False)
     _names: list[Name] | None = field(default=None, repr=False)

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 
-from ...schema import DateValue, Mention, Position, PositionStatus, Quantity, Quote
+from ...schema import DateValue, Mention, Position, PositionStatus, Quantity, Quote, Span
 from .doc import Doc, Stems
 from .evidence import dates_in, mention, quantities_in, to_quantity
 from .figures import PEOPLE
@@ -278,16 +278,20 @@ def find_positions(doc: Doc, quotes: list[Quote] | None = None) -> list[Position
 def _merge_sentence(positions: list[Position]) -> list[Position]:
     """Positions of one force in one sentence are one position ("advancing from the south, captured X")."""
     out: list[Position] = []
+    at: dict[tuple[Span, ...], int] = {}  # a force's spans (frozen, hashable) -> its position in ``out``
     for p in positions:
-        same = next((o for o in out if o.force.spans == p.force.spans), None)
-        if same is None:
+        key = tuple(p.force.spans)
+        index = at.get(key)
+        if index is None:
+            at[key] = len(out)
             out.append(p)
             continue
+        same = out[index]
         first, second = (same, p) if _PRIORITY[same.status] <= _PRIORITY[p.status] else (p, same)
         merged = first.model_copy(
             update={k: getattr(second, k) for k in type(first).model_fields if getattr(first, k) is None}
         )
-        out[out.index(same)] = merged
+        out[index] = merged  # the same force spans: ``key`` still names it
     return out
 
 

@@ -191,19 +191,47 @@ def _noun_use(words: list[Word], i: int) -> bool:
 def _fragment(doc: Doc, region: QuoteRegion) -> bool:
     """A quotation that does not open its sentence: a phrase quoted inside the reporter's sentence."""
     start, _ = doc.sentence(region.start)
-    return bool(doc.text[start : region.start].strip())
+    if start >= region.start:
+        return False
+    # A sentence starts at a non-space character, so one is enough; the slice (as long as the sentence
+    # so far, once per quotation of an endless sentence) is only read if that ever changes.
+    return not doc.text[start].isspace() or bool(doc.text[start : region.start].strip())
 
 
-def _subject(doc: Doc, words: list[Word], i: int, a: int) -> Speaker | None:
-    """The speaker of the cue ``words[i]``; a participle after a comma takes its clause's speaker."""
-    w = words[i]
-    coordinated = i > 0 and words[i - 1].text.lower() == "and"  # "X said ... and urged ..."
-    if (w.text.lower().endswith("ing") and i > 0 and words[i - 1].text == ",") or coordinated:
-        for j in range(i - 2, -1, -1):
-            if speech_lemma(words[j].text) is not None:
-                return _subject(doc, words, j, a)
-        return None
-    return speaker_before(doc, a, w.start)
+def _subject(doc: Doc, words: list[Word], i: int, a: int, heads: dict[int, int | None] | None = None) -> Speaker | None:
+    """The speaker of the cue ``words[i]``; a participle after a comma takes its clause's speaker.
+
+    ``heads`` memoises, for the cues of ``words``, the cue each one's clause hangs on (see :func:`_head_cue`).
+    """
+    head = _head_cue(words, i, {} if heads is None else heads)
+    return None if head is None else speaker_before(doc, a, words[head].start)
+
+
+def _hangs(words: list[Word], i: int) -> bool:
+    """A participle after a comma ("..., calling for") or a coordinated cue ("X said ... and urged ...")."""
+    if i == 0:
+        return False
+    return (words[i].text.lower().endswith("ing") and words[i - 1].text == ",") or words[i - 1].text.lower() == "and"
+
+
+def _head_cue(words: list[Word], i: int, heads: dict[int, int | None]) -> int | None:
+    """The cue whose subject ``words[i]`` takes: itself, or for a cue that hangs on an earlier one, the head of
+    the nearest speech verb before it (None when there is none). Followed in a loop, not by recursion, and
+    memoised in ``heads``: a sentence chaining thousands of participles costs each cue only the words back to
+    the previous speech verb."""
+    chain: list[int] = []
+    head: int | None = i
+    while head is not None:
+        if head in heads:
+            head = heads[head]
+            break
+        if not _hangs(words, head):
+            break
+        chain.append(head)
+        head = next((j for j in range(head - 2, -1, -1) if speech_lemma(words[j].text) is not None), None)
+    for k in chain:
+        heads[k] = head
+    return head
 
 
 def _continued(doc: Doc, region: QuoteRegion, earlier: list[tuple[QuoteRegion, _Attribution]]) -> _Attribution | None:
@@ -267,6 +295,7 @@ def _indirect(doc: Doc) -> list[Quote]:
     out: list[Quote] = []
     for sa, sb in doc.src.sentences:
         words = doc.words(sa, sb)
+        heads: dict[int, int | None] = {}
         taken = sa
         for i, w in enumerate(words):
             if w.start < taken or doc.quote_at(w.start) is not None:
@@ -283,7 +312,7 @@ def _indirect(doc: Doc) -> list[Quote]:
             lemma = speech_lemma(w.text)
             if lemma is None or (lemma not in INDIRECT_CUES and lemma not in _INFINITIVE_CUES) or _noun_use(words, i):
                 continue
-            found = _reported(doc, words, i, (sa, lo, hi), lemma)
+            found = _reported(doc, words, i, (sa, lo, hi), lemma, heads)
             if found is None:
                 continue
             (a, b), attribution = found
@@ -295,15 +324,16 @@ def _indirect(doc: Doc) -> list[Quote]:
 
 
 def _reported(
-    doc: Doc, words: list[Word], i: int, bounds: tuple[int, int, int], lemma: str
+    doc: Doc, words: list[Word], i: int, bounds: tuple[int, int, int], lemma: str, heads: dict[int, int | None]
 ) -> tuple[tuple[int, int], _Attribution] | None:
-    """Reported speech around cue ``words[i]``; ``bounds`` are the sentence start and the cue's window."""
+    """Reported speech around cue ``words[i]``; ``bounds`` are the sentence start and the cue's window;
+    ``heads`` the memo of :func:`_head_cue` for the sentence's ``words``."""
     sa, lo, hi = bounds
     w = words[i]
     backward = _backward(doc, w, sa, hi) if w.start - sa <= WINDOW else None
     if backward is not None:
         return backward
-    who = _subject(doc, words, i, _clause_start(doc, words, i, lo))
+    who = _subject(doc, words, i, _clause_start(doc, words, i, lo), heads)
     if who is None or who.media:
         return None
     clause = _forward_clause(doc, w, hi, lemma)

@@ -105,14 +105,28 @@ def title_head(doc: Doc, chunk: list[Word]) -> tuple[int, int] | None:
 
 
 def _antecedent_person(doc: Doc, offset: int) -> tuple[str, int] | None:
-    """The nearest earlier person mention that is not a news outlet, an organisation or a place."""
+    """The nearest earlier person mention that is not a news outlet, an organisation or a place.
+
+    The walk back over mentions that are not persons is memoised per mention (``doc.personal``): every mention
+    passed on the way has the same answer, so thousands of pronouns after a long run of outlets and places
+    walk it once, not once each.
+    """
     person = doc.antecedent(offset)
+    passed: list[int] = []
+    found: tuple[str, int] | None = None
     while person is not None:
+        if person.start in doc.personal:
+            found = doc.personal[person.start]
+            break
+        passed.append(person.start)
         personal = fold_name(person.name) not in MEDIA and kind_of(person.name) in (ActorKind.OTHER, ActorKind.PERSON)
         if personal and not any(place_at(doc, n) for n in doc.names(person.start, person.end)):
-            return person.name, person.start
+            found = person.name, person.start
+            break
         person = doc.antecedent(person.start)
-    return None
+    for start in passed:
+        doc.personal[start] = found
+    return found
 
 
 def _pronoun(doc: Doc, w: Word) -> Speaker | None:
