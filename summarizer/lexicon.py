@@ -17,6 +17,7 @@ __all__ = [
     "MONTHS",
     "PERSON_TITLES",
     "PRONOUNS",
+    "SPEECH_FORMS",
     "SPEECH_RE",
     "SPEECH_VERBS",
     "WEEKDAYS",
@@ -49,12 +50,10 @@ def _inflections(verb: str) -> set[str]:
 
 # Speech verbs in every form: "warned", "denies", "told", "wrote", "according to".
 _IRREGULAR_SPEECH = ("said", "says", "told", "wrote", "written", "spoke", "spoken", "according to")
+# The one-word forms, lower case, for a word-by-word scan (SPEECH_RE also has "according to").
+SPEECH_FORMS = frozenset({f for v in SPEECH_VERBS for f in _inflections(v)} | set(_IRREGULAR_SPEECH[:-1]))
 SPEECH_RE = re.compile(
-    r"\b(?:"
-    + "|".join(
-        sorted({f for v in SPEECH_VERBS for f in _inflections(v)} | set(_IRREGULAR_SPEECH), key=len, reverse=True)
-    )
-    + r")\b",
+    r"\b(?:" + "|".join(sorted(SPEECH_FORMS | {"according to"}, key=len, reverse=True)) + r")\b",
     re.IGNORECASE,
 )
 

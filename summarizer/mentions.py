@@ -6,18 +6,43 @@ European particles such as "al-", "bin", "van") that is led by a title
 name that is neither a place, an organisation nor a group ("Jens Stoltenberg").
 Once a full name is known, later mentions of its surname ("Hollande said") are
 mentions of the same person. Pure and linear in the text; cached per source.
+
+Who speaks: :func:`speech_cues` and :func:`cue_subject` read the subject of a speech
+cue from the words around it ("said X", "X, the commander, said", "according to X"),
+inside a window the caller gives; :func:`pronoun_antecedent` says whom a "he said"
+continues (the subject of the sentence before, or two people where the text is
+ambiguous). The validator checks a quote's speaker with them; the rules engine has its
+own reader of speakers (engines/rules/speakers.py), which the core cannot import.
 """
 
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import dataclass
 
-from .lexicon import PERSON_TITLES, PRONOUNS, demonym_country, fold_name, is_country
-from .text import SourceText
+from .lexicon import PERSON_TITLES, PRONOUNS, SPEECH_FORMS, demonym_country, fold_name, is_country
+from .text import QuoteRegion, SourceText
 
-__all__ = ["PersonMention", "acronyms", "antecedent", "person_mentions", "pronoun_at"]
+__all__ = [
+    "PersonMention",
+    "Subject",
+    "acronyms",
+    "antecedent",
+    "clause_subjects",
+    "cue_subject",
+    "person_mentions",
+    "pronoun_antecedent",
+    "pronoun_at",
+    "quotation_at",
+    "quotation_end",
+    "same_person",
+    "speech_cues",
+    "subject_person",
+    "tag_verb",
+    "title_antecedent",
+]
 
 _PARTICLE = r"(?:(?:al|el|ad|ash|as|az|at|an|abu|bin|ibn|ben|van|von|der|de|da|di|du|la|le)[-\s])"
 _NAME_TOKEN = r"(?:[A-Z][a-zà-ÿ'’]+(?:-[A-Z][a-zà-ÿ'’]+)*|[A-Z]\.)(?![\w-])"
@@ -61,6 +86,13 @@ _PLACE_NOUNS = frozenset(
 )
 
 
+_PLACE_APPOSITION = re.compile(r"\b(?:capital|city|town|village|province|region|district)\s*,\s*$")
+_CLAUSE_MARK = re.compile(r"[\n.!?;:,”\"]")
+_LETTERS = re.compile(r"[A-Za-z]+")
+_LETTERS_DOTS = re.compile(r"[A-Za-z.]+")
+_NON_SPACE = re.compile(r"\S+")
+
+
 @dataclass(frozen=True, slots=True)
 class PersonMention:
     start: int
@@ -68,6 +100,7 @@ class PersonMention:
     name: str  # the full name this mention refers to (surname mentions carry the full name)
 
 
+@functools.lru_cache(maxsize=8192)
 def _is_title(word: str) -> bool:
     low = fold_name(word)
     return low in PERSON_TITLES or (low.endswith("s") and low[:-1] in PERSON_TITLES)
@@ -78,7 +111,8 @@ def _leads_name(token: str) -> bool:
     return fold_name(token) in _NOT_NAME or demonym_country(token) is not None or is_country(token)
 
 
-def _clean(tokens: list[str]) -> tuple[int, int, bool]:
+@functools.lru_cache(maxsize=8192)
+def _clean(tokens: tuple[str, ...]) -> tuple[int, int, bool]:
     """Cut a capitalised run down to its name: what follows the last title word, less leading
     demonyms, countries and function words, up to the first month, weekday or function word.
     Returns (first, end, title seen)."""
@@ -97,10 +131,10 @@ def _clean(tokens: list[str]) -> tuple[int, int, bool]:
 def _after_place_word(text: str, start: int) -> bool:
     """Whether the word before ``start`` puts a place there ("in Tell Hawa", "the village of X")."""
     window = text[max(0, start - 30) : start]
-    if re.search(r"\b(?:capital|city|town|village|province|region|district)\s*,\s*$", window):
+    if _PLACE_APPOSITION.search(window):
         return True  # "the capital, Kel Amar"
-    before = re.split(r"[\n.!?;:,”\"]", window)[-1]
-    words = [w.lower() for w in re.findall(r"[A-Za-z]+", before)]
+    before = _CLAUSE_MARK.split(window)[-1]
+    words = [w.lower() for w in _LETTERS.findall(before)]
     if not words:
         return False
     return words[-1] in _PLACE_PREPOSITIONS or (words[-1] == "of" and len(words) > 1 and words[-2] in _PLACE_NOUNS)
@@ -109,7 +143,7 @@ def _after_place_word(text: str, start: int) -> bool:
 def _titled(text: str, start: int) -> bool:
     """Whether the words just before ``start`` end in a person title ("President", "spokesman,")."""
     before = text[max(0, start - 40) : start]
-    words = re.findall(r"[A-Za-z.]+", before)
+    words = _LETTERS_DOTS.findall(before)
     return bool(words) and _is_title(words[-1])
 
 
@@ -126,8 +160,8 @@ def person_mentions(src: SourceText) -> list[PersonMention]:
     candidates: list[tuple[PersonMention, bool]] = []  # (mention, led by a title)
     places: set[str] = set()
     for m in _NAME_RE.finditer(text):
-        tokens = [(t.start(), t.group()) for t in re.finditer(r"\S+", m.group())]
-        first, end, title_seen = _clean([t for _, t in tokens])
+        tokens = [(t.start(), t.group()) for t in _NON_SPACE.finditer(m.group())]
+        first, end, title_seen = _clean(tuple(t for _, t in tokens))
         if first >= end:
             continue
         kept = [t for _, t in tokens[first:end]]
@@ -146,6 +180,7 @@ def person_mentions(src: SourceText) -> list[PersonMention]:
             candidates.append((PersonMention(name_start, name_end, name), titled))
     found = [p for p, titled in candidates if titled or p.name not in places]
     found = _with_surnames(text, found)
+    src.memo["place_names"] = frozenset(places)
     src.memo["person_mentions"] = found
     return found
 
@@ -243,3 +278,540 @@ def _spells(acr: str, words: list[str]) -> bool:
     initials = "".join(p[0].upper() for w in words for p in w.split("-") if p)
     significant = "".join(p[0].upper() for w in words for p in w.split("-") if p and fold_name(p) not in _SMALL_WORDS)
     return letters in (initials, significant)
+
+
+# --------------------------------------------------------------------------- who speaks
+#
+# The subject of a speech cue, read from the words around it: before it ("Hollande said",
+# "Maj. Nabil Haddou, a ministry spokesman, said", "He also appealed") or, when nothing of
+# its clause comes first, after it ("“...,” said Col. John Dorrian, a spokesman",
+# "according to the city's governor, Faisal Amiri"). Words are read chunk by chunk
+# (chunks end at commas, dashes, brackets and quotations), and only inside the window the
+# caller gives: the work is bounded by the cue's sentence, never the whole text.
+
+_TOKEN_RE = re.compile(r"\w(?:[\w’'.-]*\w)?|[,;:()\[\]—–]")
+_QUOTED = "“"  # the token that stands for a quotation cut out of a window
+_BREAKS = frozenset({",", ";", ":", "(", ")", "[", "]", "—", "–", _QUOTED})
+_HE_SHE = frozenset({"he", "she"})
+_SUBJECT_PRONOUNS = frozenset({"he", "she", "they", "we", "i", "it"})
+_RELATIVES = frozenset("who whom whose which where when".split())
+_CONJUNCTIONS = frozenset("and but while whereas although though as with".split())  # "..., with X warning"
+_SKIPPABLE = frozenset(
+    "also later then further again previously once reportedly earlier recently separately however meanwhile".split()
+)
+_DEFINITE = frozenset("the this that these those his her its their our".split())
+_PREPOSITIONS = frozenset("of for from at in with on near by to inside outside".split())
+# Words that make a stretch a clause, not a noun phrase: it cannot be the subject of the cue after it.
+_NOT_NP = frozenset(
+    """is was were are be been being had has have would will could should must may might can did does do
+    not no it we i you me us him them whether if than because so said says told asked""".split()
+)
+_NOUN_LEAD = re.compile(r"(?:\b(?:the|a|an|its|his|her|their|our|this|that|no)|['’]s)\s+$", re.IGNORECASE)
+_PARTICLES = frozenset("al el abu bin ibn ben van von der de da di du la le".split())
+_HYPHEN_PARTICLE = re.compile(r"(?:al|el|ad|as|abu|bin|ibn|ben|van|von|de|da|di|du|la|le)-[A-Z]")
+_MAX_SUBJECT = 300  # characters a subject may stand from its cue
+
+Token = tuple[int, int, str]
+
+
+@dataclass(frozen=True, slots=True)
+class _Named:
+    """A proper name found in a subject: where it is, as written."""
+
+    start: int
+    end: int
+    name: str
+    person: bool = False  # the syntax says it is a person's
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    """Who a cue gives the words to, as the text says it.
+
+    ``kind`` is ``"name"`` (a proper name, as written, at ``[name_start, name_end)``),
+    ``"pronoun"`` ("he", "she", "they", "it"; ``head`` is the word), ``"title"`` (a definite
+    title that refers back to a person named before: "the minister"; ``name`` is that
+    person's full name) or ``"description"`` ("the interior ministry", "one surgeon", "the
+    four leaders"). ``[start, end)`` covers the subject phrase, appositions included;
+    ``head`` is the head word of a description and ``definite`` whether "the" or a
+    possessive leads it. ``person`` marks a name the syntax says is a person's ("a woman
+    who gave her name as Umm Ahmad") and a description that may be one person ("the
+    45-year-old"). :func:`subject_person` says which person, if any, a subject names.
+    """
+
+    start: int
+    end: int
+    kind: str
+    name: str | None = None
+    head: str = ""
+    definite: bool = False
+    person: bool = False
+    name_start: int = -1
+    name_end: int = -1
+
+
+_TO = re.compile(r"\s+to\b")
+
+
+def speech_cues(src: SourceText, start: int, end: int) -> list[tuple[int, int]]:
+    """Speech cues (:data:`~summarizer.lexicon.SPEECH_FORMS` and "according to") in ``[start, end)``
+    outside quotations, less cue words used as nouns ("the ministry's promise", "a call for") or
+    capitalised ("the United States", "Tell Hawa")."""
+    text = src.text
+    quoted = _quoted(src, start, end)
+    out: list[tuple[int, int]] = []
+    for m in _LETTERS.finditer(text, start, end):
+        word = m.group()
+        cue_end = m.end()
+        if word == "according" or word == "According":
+            to = _TO.match(text, cue_end, end)
+            if to is None:
+                continue
+            cue_end = to.end()
+        elif word[0].isupper() or word not in SPEECH_FORMS:
+            continue  # a sentence opening "Said ..." is rare
+        if any(a <= m.start() < b for a, b in quoted):
+            continue
+        if _NOUN_LEAD.search(text, max(start, m.start() - 12), m.start()):
+            continue
+        out.append((m.start(), cue_end))
+    return out
+
+
+def tag_verb(src: SourceText, start: int, end: int) -> tuple[int, int] | None:
+    """The verb of an attribution tag right after a quotation when it is not a speech cue of the lexicon:
+    "“...,” Halloran testified", "“...,” the commander radioed". A past tense (a lowercase word in
+    -ed) after one to five words of a subject, at the start of ``[start, end)``."""
+    words = 0
+    for a, b, word in _tokens(src, start, end)[:8]:
+        if word in _BREAKS:
+            if words:
+                return None
+            continue
+        if words and word[0].islower() and len(word) > 4 and word.endswith("ed"):
+            return a, b
+        words += 1
+        if words > 5:
+            return None
+    return None
+
+
+def cue_subject(src: SourceText, cue: tuple[int, int], lo: int, hi: int) -> Subject | None:
+    """The subject of the cue ``text[cue[0]:cue[1]]``, read within ``[lo, hi)``; None when unclear."""
+    cs, ce = cue
+    if src.text[cs:ce].lower().startswith("according"):
+        return _subject_after(src, _tokens(src, ce, min(hi, ce + _MAX_SUBJECT)))
+    before = _tokens(src, max(lo, cs - _MAX_SUBJECT), cs)
+    while before and before[-1][2].lower() in _SKIPPABLE:
+        before.pop()
+    if any(t[2] not in _BREAKS for t in before):
+        return _subject_before(src, before)
+    return _subject_after(src, _tokens(src, ce, min(hi, ce + _MAX_SUBJECT)))
+
+
+def clause_subjects(src: SourceText, start: int, end: int) -> list[tuple[tuple[int, int], Subject]]:
+    """The speech cues in ``[start, end)`` with their subjects, last cue first. A cue joined by "and",
+    and a participle after a comma with no subject of its own ("Hollande said, calling for"), hang on
+    the cue before them: they have none of their own ("..., with X warning" has one)."""
+    cues = speech_cues(src, start, end)
+    out: list[tuple[tuple[int, int], Subject]] = []
+    for k in range(len(cues) - 1, -1, -1):
+        cs, ce = cues[k]
+        if k > 0 and src.text[start:cs].rstrip().lower().endswith(" and"):
+            continue
+        found = cue_subject(src, (cs, ce), start, end)
+        if found is not None:
+            out.append(((cs, ce), found))
+    return out
+
+
+def _quoted(src: SourceText, start: int, end: int) -> list[tuple[int, int]]:
+    """The parts of ``[start, end)`` inside quotations, less a quotation the range lies strictly inside."""
+    regions = src.quotes
+    starts: list[int] | None = src.memo.get("quote_starts")
+    if starts is None:
+        starts = src.memo["quote_starts"] = [r.start for r in regions]
+    out: list[tuple[int, int]] = []
+    for k in range(bisect.bisect_left(starts, end) - 1, -1, -1):
+        r = regions[k]
+        r_end = quotation_end(src, r)
+        if r_end > start and not (r.start < start and end < r_end):
+            out.append((max(start, r.start), min(end, r_end)))
+        if r.end <= start and not r.nested:
+            break  # quotations do not overlap, except those nested inside another
+    return sorted(out)
+
+
+_DOUBLED_CLOSE = re.compile(r"’’|''")
+
+
+def quotation_at(src: SourceText, start: int, end: int) -> QuoteRegion | None:
+    """The (top-level) quotation ``[start, end)`` lies in, up to where it ends (:func:`quotation_end`)."""
+    region = src.enclosing_quote(start, end)
+    return region if region is not None and end <= quotation_end(src, region) else None
+
+
+def quotation_end(src: SourceText, region: QuoteRegion) -> int:
+    """Where a quotation ends: after its closing mark. One the text leaves unclosed (its region runs
+    to the end of the paragraph) ends at the first doubled single mark in it, the closing of
+    quotations typed “...’’ or ``...'' -- so that "“...,’’ she said" has its cue outside."""
+    if region.closed or region.nested:
+        return region.end
+    m = _DOUBLED_CLOSE.search(src.text, region.start + 1, region.end)
+    return m.end() if m is not None else region.end
+
+
+def _tokens(src: SourceText, start: int, end: int) -> list[Token]:
+    """Words and punctuation of ``[start, end)``; a quotation inside the range becomes one break token."""
+    text = src.text
+    out: list[Token] = []
+    pos = start
+    for a, b in _quoted(src, start, end):
+        out.extend((m.start(), m.end(), m.group()) for m in _TOKEN_RE.finditer(text, pos, max(pos, a)))
+        out.append((a, a, _QUOTED))
+        pos = max(pos, b)
+    out.extend((m.start(), m.end(), m.group()) for m in _TOKEN_RE.finditer(text, pos, end))
+    return out
+
+
+def _chunks(tokens: list[Token]) -> list[list[Token]]:
+    out: list[list[Token]] = [[]]
+    depth = 0
+    for t in tokens:
+        if t[2] in ("(", "["):
+            depth += 1
+        elif t[2] in (")", "]"):
+            depth = max(0, depth - 1)
+        elif depth:
+            continue  # a parenthetical ("(VLA)") is not read
+        elif t[2] in _BREAKS:
+            out.append([])
+        else:
+            out[-1].append(t)
+    return out
+
+
+def _subject_before(src: SourceText, tokens: list[Token]) -> Subject | None:
+    """ "X said", "X, the commander, said", "X, who ..., said", "the minister said", "he said"."""
+    chunks = _chunks(tokens)
+    if len(chunks) > 1 and not chunks[-1]:
+        chunks.pop()  # "Sokol, said"
+    description: list[Token] | None = None
+    for chunk in reversed(chunks[-5:]):
+        while chunk and chunk[0][2].lower() in _CONJUNCTIONS:
+            chunk = chunk[1:]
+        if not chunk:
+            break
+        first = chunk[0][2].lower()
+        if first in _RELATIVES or all(t[2][0].isdigit() or t[2].lower() in _SKIPPABLE for t in chunk):
+            continue  # ", who asked not to be named,", ", 41,", ", however,"
+        if description is None and len(chunk) == 1 and first in _SUBJECT_PRONOUNS:
+            return Subject(chunk[0][0], chunk[0][1], "pronoun", head=first)
+        named = _name_in(chunk, at_end=True, whole=description is not None)
+        if named is not None:
+            end = description[-1][1] if description else chunk[-1][1]
+            return _name_subject(named, named.start, end)
+        named = _named_as(chunk) if description is None else None
+        if named is not None:
+            return _name_subject(named, chunk[0][0], chunk[-1][1])
+        if description is not None:
+            break
+        description = chunk  # an apposition, or the subject itself: a name may stand to its left
+    return _describe(src, description) if description else None
+
+
+def _named_as(chunk: list[Token]) -> _Named | None:
+    """ "a commander who gave his name as Abu Omar", "a woman who identified herself only as Umm Ahmad": a
+    description whose relative clause names the person it describes (a name here is a person's even
+    where its first word could lead a place name)."""
+    words = [t[2] for t in chunk]
+    if not any(w.lower() in _RELATIVES for w in words[1:]):
+        return None
+    i = len(words)
+    while i > 0 and (_name_token(words[i - 1]) or (i < len(words) and fold_name(words[i - 1]) in _PARTICLES)):
+        i -= 1
+    if i == len(words) or i == 0 or words[i - 1].lower() != "as":
+        return None
+    return _Named(chunk[i][0], chunk[-1][1], " ".join(words[i:]), person=True)
+
+
+def _subject_after(src: SourceText, tokens: list[Token]) -> Subject | None:
+    """ "said X", "said convoy leader X, ...", "according to X", "according to the city's governor, X"."""
+    chunks = _chunks(tokens)
+    if not chunks or not chunks[0]:
+        return None
+    first = chunks[0]
+    if first[0][2].lower() == "to":
+        first = first[1:]
+    if not first:
+        return None
+    if len(first) == 1 and first[0][2].lower() in _SUBJECT_PRONOUNS:
+        return Subject(first[0][0], first[0][1], "pronoun", head=first[0][2].lower())
+    named = _name_in(first, at_end=False, whole=False)
+    if named is not None:
+        return _name_subject(named, named.start, first[-1][1])
+    described = _describe(src, first)
+    if described is not None and len(chunks) > 1 and chunks[1] and _is_title(described.head):
+        apposed = _name_in(chunks[1], at_end=False, whole=True)  # "the city's governor, Faisal Amiri"
+        if apposed is not None:
+            return _name_subject(apposed, described.start, chunks[1][-1][1])
+    return described
+
+
+def _name_subject(named: _Named, start: int, end: int) -> Subject:
+    return Subject(start, end, "name", name=named.name, person=named.person, name_start=named.start, name_end=named.end)
+
+
+def _name_token(word: str) -> bool:
+    if _HYPHEN_PARTICLE.match(word):
+        return True  # "al-Harthy"
+    if not word[0].isupper() or (word.isupper() and len(word) > 1):
+        return False  # lowercase, or an acronym ("NATO", "AFP")
+    return fold_name(word) not in _NOT_NAME and not _is_title(word)
+
+
+def _lead_word(word: str) -> bool:
+    """A word that may lead a name: a title, a determiner or possessive, an affiliation ("NATO", "Thai")."""
+    low = fold_name(word)
+    return _is_title(word) or low in _DEFINITE or low in ("a", "an") or word.endswith(("’s", "'s")) or word[0].isupper()
+
+
+def _noun_word(word: str) -> bool:
+    """A lowercase word that may stand in a role before a name ("taxi union boss", "convoy leader")."""
+    low = word.lower()
+    return low not in _PREPOSITIONS and low not in _NOT_NP and low not in PRONOUNS and not low.endswith(("ed", "ing"))
+
+
+def _name_in(chunk: list[Token], *, at_end: bool, whole: bool) -> _Named | None:
+    """The proper name that ends (``at_end``) or begins ``chunk``, led only by titles, determiners,
+    affiliations or role nouns ("their commander, General X", "DLF spokesman X", "convoy leader X");
+    with ``whole``, the chunk is nothing but the name and such words."""
+    words = [t[2] for t in chunk]
+    i, j = _name_run(words, at_end=at_end)
+    if whole and j < len(words):
+        return None
+    run, lead = chunk[i:j], words[:i]
+    if not run or len(lead) > 5:
+        return None
+    if not all(_lead_word(w) or (not whole and _noun_word(w)) for w in lead):
+        return None
+    name = " ".join(t[2] for t in run)
+    if {fold_name(t[2]) for t in run} & _ORG_WORDS or is_country(name) or demonym_country(name):
+        return None
+    return _Named(run[0][0], run[-1][1], name)
+
+
+def _name_run(words: list[str], *, at_end: bool) -> tuple[int, int]:
+    """``[i, j)``: the run of name words (particles inside it: "Pieter de Graaf") that ends the words
+    (``at_end``) or comes first among their first six."""
+    if at_end:
+        i = j = len(words)
+        while i > 0 and (_name_token(words[i - 1]) or (i < j and fold_name(words[i - 1]) in _PARTICLES)):
+            i -= 1
+    else:
+        i = j = next((k for k, w in enumerate(words[:6]) if _name_token(w)), len(words))
+        while j < len(words) and (_name_token(words[j]) or (j > i and fold_name(words[j]) in _PARTICLES)):
+            j += 1
+    while i < j and fold_name(words[i]) in _PARTICLES:
+        i += 1
+    while j > i and fold_name(words[j - 1]) in _PARTICLES:
+        j -= 1
+    return i, j
+
+
+def subject_person(src: SourceText, subject: Subject) -> str | None:
+    """The full name of the person a subject names or refers to, or None when it names none: the person
+    mention at the name, the person whose first or last name it is ("Anchalee" for "Anchalee
+    Wongsiri"), or a lone name that is neither a place nor a common noun opening its sentence
+    ("Organisers said") -- a nom de guerre ("..., Sokol, said")."""
+    if subject.kind == "title" or (subject.kind == "name" and subject.person):
+        return subject.name
+    if subject.kind != "name" or subject.name is None:
+        return None
+    mentions = person_mentions(src)
+    full = _person_named(src, mentions, subject.name_start, subject.name_end, subject.name)
+    if full is not None:
+        return full
+    if " " in subject.name or subject.name in src.memo.get("place_names", ()):
+        return None
+    if not _tokens(src, _sentence_start(src, subject.name_start), subject.name_start):
+        return None
+    return subject.name
+
+
+def _sentence_start(src: SourceText, offset: int) -> int:
+    return src.sentences[src.sentence_index(offset)][0] if src.sentences else 0
+
+
+def _person_named(src: SourceText, mentions: list[PersonMention], start: int, end: int, name: str) -> str | None:
+    """The full name of the person named at ``[start, end)``: the person mention there, else the person
+    whose name has this one word as its first or last ("Anchalee" for "Anchalee Wongsiri")."""
+    words = set(fold_name(name).split())
+    k = bisect.bisect_right(_mention_starts(src), start)
+    for p in mentions[max(0, k - 1) : k + 1]:
+        if p.start < end and start < p.end and words <= set(fold_name(p.name).split()):
+            return p.name
+    if len(words) == 1:
+        for p in mentions:
+            parts = p.name.split()
+            if len(parts) > 1 and name in (parts[0], parts[-1]):
+                return p.name
+    return None
+
+
+def _mention_starts(src: SourceText) -> list[int]:
+    starts: list[int] | None = src.memo.get("person_mention_starts")
+    if starts is None:
+        starts = src.memo["person_mention_starts"] = [p.start for p in person_mentions(src)]
+    return starts
+
+
+def _describe(src: SourceText, chunk: list[Token]) -> Subject | None:
+    """A description as a subject; a definite title ("the minister") is resolved to the person it refers to."""
+    if len(chunk) > 2 and chunk[0][2].lower() == "according" and chunk[1][2].lower() == "to":
+        chunk = chunk[2:]
+    cut = next((k for k, t in enumerate(chunk) if k and t[2].lower() in _RELATIVES), len(chunk))
+    chunk = chunk[:cut]  # "a commander who gave only his nom de guerre"
+    if chunk and chunk[0][2].lower() in _PREPOSITIONS:  # "on the day the province's governor": the last noun phrase
+        cut = max((k for k, t in enumerate(chunk) if t[2].lower() in ("the", "a", "an")), default=0)
+        chunk = chunk[cut:] if cut else []
+    if not chunk or len(chunk) > 10 or any(t[2].lower() in _NOT_NP for t in chunk):
+        return None
+    head = chunk[-1][2]
+    for k, t in enumerate(chunk[1:], 1):
+        if t[2].lower() in _PREPOSITIONS:
+            head = chunk[k - 1][2]
+            break
+    lead = chunk[0][2]
+    definite = fold_name(lead) in _DEFINITE or lead.endswith(("’s", "'s"))
+    start, end = chunk[0][0], chunk[-1][1]
+    low = fold_name(head)
+    if definite and _is_title(head) and not low.endswith("s"):
+        person = title_antecedent(src, start, low)
+        if person is not None:
+            return Subject(start, end, "title", name=person.name, head=low, definite=True, person=True)
+    return Subject(start, end, "description", head=low, definite=definite, person=_one_person(low))
+
+
+_NOT_PEOPLE = frozenset("statement report communique communiqué message letter post video".split())
+
+
+def _one_person(head: str) -> bool:
+    """Whether a description with this head word may be one person ("the 45-year-old", "the doctor"),
+    not a body, a document or a group ("the ministry", "a statement", "the four leaders")."""
+    plural = head.endswith("s") and not head.endswith(("ss", "us", "is"))
+    return not plural and head not in _ORG_WORDS and head not in _NOT_PEOPLE
+
+
+def title_antecedent(src: SourceText, offset: int, title: str) -> PersonMention | None:
+    """The person "the <title>" at ``offset`` refers to: the nearest earlier person mention, within two
+    paragraphs, given that title ("Interior Minister Walid Sarraf", "Faris Oudeh, the housing minister,")."""
+    text = src.text
+    floor = src.paragraphs[max(0, src.paragraph_index(offset) - 2)][0] if src.paragraphs else 0
+    pattern = re.compile(rf"\b{re.escape(title)}\b", re.IGNORECASE)
+    mentions = person_mentions(src)
+    for k in range(bisect.bisect_left(_mention_starts(src), offset) - 1, -1, -1):
+        p = mentions[k]
+        if p.start < floor:
+            break
+        before = text[max(0, p.start - 40) : p.start]
+        after = re.match(r"[^.;]{0,80}", text[p.end : p.end + 80])
+        if pattern.search(before) or (after and after.group().startswith(",") and pattern.search(after.group())):
+            return p
+    return None
+
+
+# --------------------------------------------------------------------------- pronouns
+
+
+def pronoun_antecedent(src: SourceText, offset: int) -> tuple[str, ...]:
+    """Who the subject pronoun ("he", "she") at ``offset`` refers to.
+
+    The person who is the subject of the nearest earlier sentence (in this paragraph or the
+    one before) whose subject is a person: the speaker a "he said" continues. When another
+    person is named between that subject and the pronoun (outside quotations), both are
+    returned, the subject first: the text is ambiguous. With no such sentence, the nearest
+    earlier person mention (:func:`antecedent`). Empty when nobody comes before.
+    """
+    memo: dict[int, tuple[str, ...]] = src.memo.setdefault("pronoun_antecedents", {})
+    if offset not in memo:
+        quote = quotation_at(src, offset, offset + 1)
+        memo[offset] = _resolve_pronoun(src, offset, 0) if quote is None else _quoted_antecedent(src, quote, offset)
+    return memo[offset]
+
+
+def _quoted_antecedent(src: SourceText, quote: QuoteRegion, offset: int) -> tuple[str, ...]:
+    """A pronoun inside a quotation refers to someone the speaker named before it in the quotation ("my
+    father, Henryk, ... he said"); the reporter's sentences around it are not its context."""
+    chunks = _chunks(_tokens(src, quote.inner_start, offset))
+    for chunk in reversed(chunks[-12:]):
+        named = _name_in(chunk, at_end=True, whole=False) if chunk else None
+        person = subject_person(src, _name_subject(named, named.start, named.end)) if named is not None else None
+        if person is not None:
+            return (person,)
+    return ()
+
+
+def _resolve_pronoun(src: SourceText, offset: int, depth: int) -> tuple[str, ...]:
+    found = _previous_subject(src, offset, depth)
+    if found is None:
+        person = antecedent(src, offset)
+        return (person.name,) if person is not None else ()
+    names, at = found
+    rival = _person_between(src, at, offset, names)
+    return names if rival is None else (*names, rival)
+
+
+def _previous_subject(src: SourceText, offset: int, depth: int) -> tuple[tuple[str, ...], int] | None:
+    """The person subject of the nearest sentence before ``offset`` that has one, and where it stands."""
+    if not src.sentences:
+        return None
+    floor = src.paragraphs[max(0, src.paragraph_index(offset) - 1)][0]
+    k = src.sentence_index(offset)
+    for s in range(k, max(-1, k - 8), -1):
+        a, b = src.sentences[s]
+        if b <= floor:
+            break
+        found = _person_subject(src, max(a, floor), min(b, offset), depth)
+        if found is not None:
+            return found
+    return None
+
+
+def _person_subject(src: SourceText, a: int, b: int, depth: int) -> tuple[tuple[str, ...], int] | None:
+    """The person a sentence (``[a, b)``) is about: a speech cue's subject, else a person it opens with."""
+    if b <= a:
+        return None
+    for _, subject in clause_subjects(src, a, b):
+        person = subject_person(src, subject)
+        if person is not None:
+            return (person,), subject.start
+        if subject.kind == "pronoun" and subject.head in _HE_SHE and depth < 3:
+            names = _resolve_pronoun(src, subject.start, depth + 1)
+            if names:
+                return names, subject.start
+    mentions = person_mentions(src)
+    k = bisect.bisect_left(_mention_starts(src), a)
+    if k < len(mentions) and mentions[k].start < b and quotation_at(src, mentions[k].start, mentions[k].end) is None:
+        lead = [t[2] for t in _tokens(src, a, mentions[k].start)]
+        if len(lead) <= 5 and all(_lead_word(w) for w in lead):  # "Housing Minister Faris Oudeh defended ..."
+            return (mentions[k].name,), mentions[k].start
+    return None
+
+
+def _person_between(src: SourceText, lo: int, hi: int, names: tuple[str, ...]) -> str | None:
+    """The last person named in ``(lo, hi)`` outside quotations who is none of ``names``."""
+    mentions = person_mentions(src)
+    for k in range(bisect.bisect_left(_mention_starts(src), hi) - 1, -1, -1):
+        p = mentions[k]
+        if p.start <= lo:
+            break
+        if quotation_at(src, p.start, p.end) is None and not any(same_person(p.name, n) for n in names):
+            return p.name
+    return None
+
+
+def same_person(a: str, b: str) -> bool:
+    """Whether two names may be one person: equal, or the words of one all in the other ("Demir", "Rasha Demir")."""
+    x, y = set(fold_name(a).split()), set(fold_name(b).split())
+    return bool(x and y) and (x <= y or y <= x)
