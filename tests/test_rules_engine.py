@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from summarizer import summarize
 from summarizer.engines.rules import extract
 from summarizer.errors import EmptyTextError, InputError
 from summarizer.evals import Fixture, load_fixtures
@@ -39,11 +40,24 @@ def _assert_exact(briefing: Briefing, text: str) -> None:
         assert text[start:end] == span_text, path
 
 
-@pytest.mark.parametrize("fixture", FIXTURES, ids=[f.id for f in FIXTURES])
-def test_fixture_briefing_validates_without_errors(fixture: Fixture) -> None:
+DEV = [f for f in FIXTURES if f.meta.split == "dev"]
+
+
+@pytest.mark.parametrize("fixture", DEV, ids=[f.id for f in DEV])
+def test_dev_fixture_briefing_validates_without_errors(fixture: Fixture) -> None:
+    # On the articles the rules were tuned on, the engine makes no error the validator finds. On
+    # held-out articles it does (bench_accuracy.py measures how often); they must not be tuned away.
     briefing = extract(fixture.text, article_date=fixture.meta.date)
     report = validate(briefing, fixture.text)
     assert report.errors == (), [f"{i.path}: {i.code}: {i.message}" for i in report.errors]
+
+
+@pytest.mark.parametrize("fixture", FIXTURES, ids=[f.id for f in FIXTURES])
+def test_what_summarize_delivers_validates_without_errors(fixture: Fixture) -> None:
+    kept = summarize(fixture.text, engine="rules", date=fixture.meta.date)
+    assert validate(kept, fixture.text).errors == ()  # whatever the engine got wrong was dropped, with its reason
+    assert kept.validation is not None and kept.provenance is not None
+    assert len(kept.provenance.dropped) == len({d.path for d in kept.provenance.dropped})
 
 
 @pytest.mark.parametrize("fixture", FIXTURES, ids=[f.id for f in FIXTURES])
