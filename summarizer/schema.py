@@ -63,6 +63,7 @@ __all__ = [
     "TokenUsage",
     "ValidationReport",
     "check_bounds",
+    "issue_codes_table",
     "text_sha256",
 ]
 
@@ -343,10 +344,96 @@ class Severity(StrEnum):
     INFO = "info"  # a note (e.g. speaker resolved through a pronoun)
 
 
+class IssueCode(StrEnum):
+    """What the validator found, one code per kind of finding (described in :data:`ISSUE_CODES`)."""
+
+    NO_EVIDENCE = "no_evidence"
+    UNLOCATED = "unlocated"
+    SPAN_TEXT_MISMATCH = "span_text_mismatch"
+    SOURCE_MISMATCH = "source_mismatch"
+    VALUE_NOT_IN_SPAN = "value_not_in_span"
+    QUOTE_NOT_VERBATIM = "quote_not_verbatim"
+    NOT_IN_QUOTATION_MARKS = "not_in_quotation_marks"
+    SPEAKER_NOT_NEAR = "speaker_not_near"
+    SPEAKER_MISMATCH = "speaker_mismatch"
+    CUE_NOT_NEAR = "cue_not_near"
+    QUANTITY_MISMATCH = "quantity_mismatch"
+    DATE_MISMATCH = "date_mismatch"
+    FAR_FROM_ITEM = "far_from_item"
+    FUZZY_MATCH = "fuzzy_match"
+    QUALIFIER_MISMATCH = "qualifier_mismatch"
+    UNIT_NOT_IN_SPAN = "unit_not_in_span"
+    ENUM_WITHOUT_CUE = "enum_without_cue"
+    DATE_UNRESOLVED = "date_unresolved"
+    RELATED_FAR = "related_far"
+    NAMED_BY_DESCRIPTION = "named_by_description"
+    SPEAKER_AMBIGUOUS = "speaker_ambiguous"
+    SPEAKER_UNATTRIBUTED = "speaker_unattributed"
+    SPEAKER_VIA_PRONOUN = "speaker_via_pronoun"
+
+
+# Each code's severity and meaning: the one place they are described (the validator's docs table
+# is generated from it, and a test checks that every code has an entry).
+ISSUE_CODES: dict[IssueCode, tuple[Severity, str]] = {
+    IssueCode.NO_EVIDENCE: (Severity.ERROR, "a value with no span"),
+    IssueCode.UNLOCATED: (Severity.ERROR, "an evidence string that was not found in the source"),
+    IssueCode.SPAN_TEXT_MISMATCH: (Severity.ERROR, "``source[start:end]`` is not the span's text"),
+    IssueCode.SOURCE_MISMATCH: (Severity.ERROR, "the briefing was made from another text (sha256)"),
+    IssueCode.VALUE_NOT_IN_SPAN: (Severity.ERROR, "a name, place or phrase its span does not contain"),
+    IssueCode.QUOTE_NOT_VERBATIM: (Severity.ERROR, "a direct quote that differs from the source's words"),
+    IssueCode.NOT_IN_QUOTATION_MARKS: (Severity.ERROR, 'a "direct quote" that is not inside quotation marks'),
+    IssueCode.SPEAKER_NOT_NEAR: (Severity.ERROR, "the speaker is not named near the quote"),
+    IssueCode.SPEAKER_MISMATCH: (
+        Severity.ERROR,
+        'the source gives the quote to someone else: its cue\'s subject ("said X", "X told AFP"), '
+        'the person its "he said" continues, or the speaker of the quote before it that it continues',
+    ),
+    IssueCode.CUE_NOT_NEAR: (Severity.ERROR, 'the cue ("said", "told AFP") is not beside the quote'),
+    IssueCode.QUANTITY_MISMATCH: (Severity.ERROR, "low / high / best differ from the numbers in the span"),
+    IssueCode.DATE_MISMATCH: (Severity.ERROR, "the date differs from what the span says"),
+    IssueCode.FAR_FROM_ITEM: (Severity.ERROR, "a date or figure taken from another part of the article"),
+    IssueCode.FUZZY_MATCH: (Severity.WARNING, "evidence matched the source only approximately"),
+    IssueCode.QUALIFIER_MISMATCH: (Severity.WARNING, "the qualifier (at least, about, range) differs from the span's"),
+    IssueCode.UNIT_NOT_IN_SPAN: (Severity.WARNING, "the unit does not appear in the span"),
+    IssueCode.ENUM_WITHOUT_CUE: (
+        Severity.WARNING,
+        "an enum choice (incident type, position status) with no cue word near the item",
+    ),
+    IssueCode.DATE_UNRESOLVED: (Severity.WARNING, "a relative date with no article date to resolve it"),
+    IssueCode.RELATED_FAR: (
+        Severity.WARNING,
+        "a date or figure from a nearby part of the article, not the item's own sentence",
+    ),
+    IssueCode.NAMED_BY_DESCRIPTION: (
+        Severity.WARNING,
+        'the source refers to the person by a description ("the minister"), not by name',
+    ),
+    IssueCode.SPEAKER_AMBIGUOUS: (
+        Severity.WARNING,
+        'the text allows the speaker and someone else: a pronoun after two people, "the 45-year-old"',
+    ),
+    IssueCode.SPEAKER_UNATTRIBUTED: (
+        Severity.WARNING,
+        "nothing gives a direct quote to anyone; the speaker is only named beside it",
+    ),
+    IssueCode.SPEAKER_VIA_PRONOUN: (Severity.INFO, "the speaker was resolved through a pronoun"),
+}
+
+
+def issue_codes_table() -> str:
+    """The codes as a reStructuredText table (code, severity, meaning), for the validator's docs."""
+    rows = [(f"``{code.value}``", sev.value, text) for code, (sev, text) in ISSUE_CODES.items()]
+    widths = [max(len(r[i]) for r in rows) for i in range(2)]
+    rule = f"{'=' * widths[0]}  {'=' * widths[1]}  {'=' * 60}"
+    lines = [rule, f"{'code':<{widths[0]}}  {'severity':<{widths[1]}}  meaning", rule]
+    lines += [f"{c:<{widths[0]}}  {s:<{widths[1]}}  {t}" for c, s, t in rows]
+    return "\n".join([*lines, rule])
+
+
 class Issue(_Frozen):
     """One finding of the validator, about one field."""
 
-    code: str
+    code: IssueCode
     severity: Severity
     path: str
     message: str
@@ -452,6 +539,7 @@ class Provenance(_Model):
 
 
 _PATH_TOKEN = re.compile(r"([A-Za-z_]+)|\[(\d+)\]")
+
 
 @dataclass(frozen=True, slots=True)
 class ItemKind:

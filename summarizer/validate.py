@@ -3,31 +3,9 @@
 ``validate(briefing, source)`` is pure: no network, no model, and the briefing is
 never changed. It returns a frozen :class:`~summarizer.schema.ValidationReport`
 whose issues name the field (``quotes[2].speaker``), a code, a severity and a
-short message. Error codes:
-
-============================  =====================================================
-``no_evidence``               a value with no span
-``unlocated``                 an evidence string that was not found in the source
-``span_text_mismatch``        ``source[start:end]`` is not the span's text
-``source_mismatch``           the briefing was made from another text (sha256)
-``value_not_in_span``         a name, place or phrase its span does not contain
-``quote_not_verbatim``        a direct quote that differs from the source's words
-``not_in_quotation_marks``    a "direct quote" that is not inside quotation marks
-``speaker_not_near``          the speaker is not named near the quote
-``speaker_mismatch``          the source gives the quote to someone else: its cue's subject
-                              ("said X", "X told AFP"), the person its "he said" continues,
-                              or the speaker of the quote before it that it continues
-``cue_not_near``              the cue ("said", "told AFP") is not beside the quote
-``quantity_mismatch``         low / high / best differ from the numbers in the span
-``date_mismatch``             the date differs from what the span says
-``far_from_item``             a date or figure taken from another part of the article
-============================  =====================================================
-
-Warnings: ``fuzzy_match``, ``qualifier_mismatch``, ``unit_not_in_span``,
-``enum_without_cue``, ``date_unresolved``, ``related_far``, ``named_by_description``,
-``speaker_ambiguous`` (the text allows the speaker and someone else: a pronoun after two
-people, "the 45-year-old"), ``speaker_unattributed`` (nothing gives a direct quote to anyone;
-the speaker is only named beside it); info: ``speaker_via_pronoun``.
+short message. The codes (:class:`~summarizer.schema.IssueCode`), with their severity
+and meaning, are listed below; the table is generated from
+:data:`summarizer.schema.ISSUE_CODES`, the one place they are described.
 """
 
 from __future__ import annotations
@@ -70,6 +48,7 @@ from .schema import (
     Incident,
     IncidentSubType,
     Issue,
+    IssueCode,
     MatchStatus,
     Mention,
     Position,
@@ -81,10 +60,12 @@ from .schema import (
     Span,
     SummaryPoint,
     ValidationReport,
+    issue_codes_table,
 )
 from .text import QuoteRegion, SourceText, fold_marks, source_text
 
 __all__ = ["validate"]
+__doc__ = f"{__doc__}\n{issue_codes_table()}\n"
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
@@ -126,7 +107,7 @@ class _Run:
     briefing: Briefing
     issues: list[Issue] = field(default_factory=list)
 
-    def add(self, code: str, severity: Severity, path: str, message: str, span: Span | None = None) -> None:
+    def add(self, code: IssueCode, severity: Severity, path: str, message: str, span: Span | None = None) -> None:
         start = span.start if span is not None else None
         end = span.end if span is not None else None
         self.issues.append(Issue(code=code, severity=severity, path=path, message=message, start=start, end=end))
@@ -154,7 +135,12 @@ def validate(briefing: Briefing, source: str) -> ValidationReport:
     run = _Run(src, briefing)
     digest = hashlib.sha256(source.encode("utf-8")).hexdigest()
     if briefing.source.sha256 != digest:
-        run.add("source_mismatch", ERROR, "source.sha256", "the briefing was made from another text (sha256 differs)")
+        run.add(
+            IssueCode.SOURCE_MISMATCH,
+            ERROR,
+            "source.sha256",
+            "the briefing was made from another text (sha256 differs)",
+        )
 
     evidence = list(iter_evidence(briefing.source, "source"))
     for prefix, item in briefing.items():
@@ -198,11 +184,11 @@ def _located(ev: Evidence) -> list[Span]:
 def _check_spans(run: _Run, path: str, ev: Evidence) -> None:
     text = run.src.text
     if not ev.spans:
-        run.add("no_evidence", ERROR, path, "no span supports this value")
+        run.add(IssueCode.NO_EVIDENCE, ERROR, path, "no span supports this value")
         return
     for k, span in enumerate(ev.spans):
         if not span.located:
-            run.add("unlocated", ERROR, path, f"evidence {_short(span.text)} was not found in the source")
+            run.add(IssueCode.UNLOCATED, ERROR, path, f"evidence {_short(span.text)} was not found in the source")
             continue
         assert span.start is not None and span.end is not None
         if span.end > len(text):
@@ -212,14 +198,16 @@ def _check_spans(run: _Run, path: str, ev: Evidence) -> None:
             )
         if text[span.start : span.end] != span.text:
             run.add(
-                "span_text_mismatch",
+                IssueCode.SPAN_TEXT_MISMATCH,
                 ERROR,
                 path,
                 f"source[{span.start}:{span.end}] is {_short(text[span.start : span.end])}, not {_short(span.text)}",
                 span,
             )
         elif span.status is MatchStatus.FUZZY:
-            run.add("fuzzy_match", WARNING, path, f"evidence matched only approximately: {_short(span.text)}", span)
+            run.add(
+                IssueCode.FUZZY_MATCH, WARNING, path, f"evidence matched only approximately: {_short(span.text)}", span
+            )
 
 
 def _good(run: _Run, ev: Evidence) -> list[Span]:
@@ -254,7 +242,7 @@ def _check_value(run: _Run, path: str, ev: Evidence) -> None:
             return
         if "described" in support:
             run.add(
-                "named_by_description",
+                IssueCode.NAMED_BY_DESCRIPTION,
                 WARNING,
                 path,
                 f"{_short(ev.value)} is referred to as {_short(spans[support.index('described')].text)}",
@@ -262,7 +250,7 @@ def _check_value(run: _Run, path: str, ev: Evidence) -> None:
             )
             return
         run.add(
-            "value_not_in_span",
+            IssueCode.VALUE_NOT_IN_SPAN,
             ERROR,
             path,
             f"{_short(ev.value)} is not supported by {_short(spans[0].text)}",
@@ -343,7 +331,7 @@ def _check_quantity(run: _Run, path: str, q: Quantity, spans: list[Span]) -> Non
     if not matching:
         said = ", ".join(_describe(p) for p in parsed) or "no number"
         run.add(
-            "quantity_mismatch",
+            IssueCode.QUANTITY_MISMATCH,
             ERROR,
             path,
             f"the span {_short(spans[0].text)} says {said}; the value says low={q.low} high={q.high} best={q.best}",
@@ -353,7 +341,7 @@ def _check_quantity(run: _Run, path: str, q: Quantity, spans: list[Span]) -> Non
     best = matching[0]
     if q.qualifier.value != best.qualifier and not (q.qualifier.value == "exact" and best.qualifier == "exact"):
         run.add(
-            "qualifier_mismatch",
+            IssueCode.QUALIFIER_MISMATCH,
             WARNING,
             path,
             f"the span reads as {best.qualifier}, the value says {q.qualifier.value}",
@@ -363,17 +351,21 @@ def _check_quantity(run: _Run, path: str, q: Quantity, spans: list[Span]) -> Non
         unit = canonical_unit(q.unit)
         if best.unit is not None and best.unit != unit:
             run.add(
-                "quantity_mismatch", ERROR, path, f"the span's unit is {best.unit}, the value's is {unit}", spans[0]
+                IssueCode.QUANTITY_MISMATCH,
+                ERROR,
+                path,
+                f"the span's unit is {best.unit}, the value's is {unit}",
+                spans[0],
             )
         elif best.unit is None and not any(fold_name(q.unit) in fold_name(s.text) for s in spans):
-            run.add("unit_not_in_span", WARNING, path, f"unit {q.unit!r} does not appear in the span", spans[0])
+            run.add(IssueCode.UNIT_NOT_IN_SPAN, WARNING, path, f"unit {q.unit!r} does not appear in the span", spans[0])
 
 
 def _check_date(run: _Run, path: str, d: DateValue, spans: list[Span]) -> None:
     article_date = run.briefing.source.article_date
     parsed = [p for s in spans for p in parse_dates(s.text, article_date)]
     if not parsed:
-        run.add("date_mismatch", ERROR, path, f"no date in the span {_short(spans[0].text)}", spans[0])
+        run.add(IssueCode.DATE_MISMATCH, ERROR, path, f"no date in the span {_short(spans[0].text)}", spans[0])
         return
     for p in parsed:
         if p.date is None:
@@ -388,14 +380,21 @@ def _check_date(run: _Run, path: str, d: DateValue, spans: list[Span]) -> None:
         if same:
             if p.precision != d.precision.value:
                 run.add(
-                    "date_mismatch", ERROR, path, f"the span gives a {p.precision}, the value a {d.precision.value}"
+                    IssueCode.DATE_MISMATCH,
+                    ERROR,
+                    path,
+                    f"the span gives a {p.precision}, the value a {d.precision.value}",
                 )
             return
     if all(p.date is None for p in parsed):
-        run.add("date_unresolved", WARNING, path, "a relative date with no article date to resolve it", spans[0])
+        run.add(
+            IssueCode.DATE_UNRESOLVED, WARNING, path, "a relative date with no article date to resolve it", spans[0]
+        )
         return
     said = ", ".join(f"{p.text!r} = {p.date}" for p in parsed if p.date is not None)
-    run.add("date_mismatch", ERROR, path, f"the span says {said}; the value says {d.date.isoformat()}", spans[0])
+    run.add(
+        IssueCode.DATE_MISMATCH, ERROR, path, f"the span says {said}; the value says {d.date.isoformat()}", spans[0]
+    )
 
 
 def _numbers(p: ParsedQuantity) -> set[float]:
@@ -408,7 +407,7 @@ def _check_summary(run: _Run, path: str, point: SummaryPoint, spans: list[Span])
     supported = [p for s in spans for p in parse_quantities(s.text)]
     for p in stated:
         if not any(_numbers(p) <= _numbers(q) for q in supported):
-            run.add("quantity_mismatch", ERROR, path, f"the summary states {p.text!r}, which its spans do not")
+            run.add(IssueCode.QUANTITY_MISMATCH, ERROR, path, f"the summary states {p.text!r}, which its spans do not")
 
 
 # --------------------------------------------------------------------------- quotes
@@ -427,7 +426,7 @@ def _check_quote(run: _Run, path: str, quote: Quote) -> None:
     if quote.kind is QuoteKind.DIRECT:
         if _strip_marks(quote.text.value) != _strip_marks(joined):
             run.add(
-                "quote_not_verbatim",
+                IssueCode.QUOTE_NOT_VERBATIM,
                 ERROR,
                 f"{path}.text",
                 f"the quote differs from the source's words {_short(joined)}",
@@ -437,14 +436,16 @@ def _check_quote(run: _Run, path: str, quote: Quote) -> None:
             assert s.start is not None and s.end is not None
             if src.enclosing_quote(s.start, s.end) is None:
                 run.add(
-                    "not_in_quotation_marks",
+                    IssueCode.NOT_IN_QUOTATION_MARKS,
                     ERROR,
                     f"{path}.text",
                     "a direct quote must lie inside quotation marks of the source",
                     s,
                 )
     elif not phrase_supported(quote.text.value, joined):
-        run.add("value_not_in_span", ERROR, f"{path}.text", f"the paraphrase is not supported by {_short(joined)}")
+        run.add(
+            IssueCode.VALUE_NOT_IN_SPAN, ERROR, f"{path}.text", f"the paraphrase is not supported by {_short(joined)}"
+        )
     start = min(s.start for s in spans if s.start is not None)
     end = max(s.end for s in spans if s.end is not None)
     win = src.sentence_window(start, end, radius=1)
@@ -453,10 +454,16 @@ def _check_quote(run: _Run, path: str, quote: Quote) -> None:
         cue_spans = _good(run, quote.cue)
         if cue_spans and not any(_within(s, win) for s in cue_spans):
             run.add(
-                "cue_not_near", ERROR, f"{path}.cue", "the cue is not in the quote's sentence or the next", cue_spans[0]
+                IssueCode.CUE_NOT_NEAR,
+                ERROR,
+                f"{path}.cue",
+                "the cue is not in the quote's sentence or the next",
+                cue_spans[0],
             )
         elif cue_spans and not any(SPEECH_RE.search(s.text) for s in cue_spans):
-            run.add("enum_without_cue", WARNING, f"{path}.cue", f"{_short(cue_spans[0].text)} has no speech verb")
+            run.add(
+                IssueCode.ENUM_WITHOUT_CUE, WARNING, f"{path}.cue", f"{_short(cue_spans[0].text)} has no speech verb"
+            )
 
 
 def _within(span: Span, win: tuple[int, int]) -> bool:
@@ -501,12 +508,12 @@ class _Attribution:
 
 @dataclass(frozen=True, slots=True)
 class _Finding:
-    code: str
+    code: IssueCode | None  # None: nothing to report
     severity: Severity
     message: str
 
 
-_AGREES = _Finding("", INFO, "")  # the source gives the quote to the speaker: nothing to report
+_AGREES = _Finding(None, INFO, "")  # the source gives the quote to the speaker: nothing to report
 _FOLLOW_ON_DEPTH = 3  # how many unattributed quotations in a row may continue one speaker
 
 
@@ -522,7 +529,7 @@ def _check_speaker(run: _Run, path: str, quote: Quote, win: tuple[int, int], quo
             finding = _against_attribution(run, quote.speaker.value, attribution)
     if finding is None:
         finding = _against_neighbourhood(run, quote, spans, win, quote_start)
-    if finding.code:
+    if finding.code is not None:
         run.add(finding.code, finding.severity, spath, finding.message)
 
 
@@ -530,7 +537,7 @@ def _speaker_spans_name_it(run: _Run, spath: str, speaker: str, spans: list[Span
     """Each span of the speaker names it, describes it ("the monitor") or is a pronoun or title."""
     for s in spans:
         if _support(run, speaker, s.text, s.start or 0, names=True) is None and not _is_reference(s.text):
-            run.add("value_not_in_span", ERROR, spath, f"{_short(s.text)} does not name {speaker!r}", s)
+            run.add(IssueCode.VALUE_NOT_IN_SPAN, ERROR, spath, f"{_short(s.text)} does not name {speaker!r}", s)
             return False
     return True
 
@@ -646,7 +653,9 @@ def _against_attribution(run: _Run, speaker: str, attribution: _Attribution) -> 
     lead_in = attribution.lead_in
     if finding is not None and finding.severity is ERROR and lead_in and _names(run, speaker, *lead_in):
         said = _short(run.src.text[attribution.subject.start : attribution.subject.end])
-        return _Finding("speaker_ambiguous", WARNING, f"{said} reports the sentence; the words may be {speaker!r}'s")
+        return _Finding(
+            IssueCode.SPEAKER_AMBIGUOUS, WARNING, f"{said} reports the sentence; the words may be {speaker!r}'s"
+        )
     return finding
 
 
@@ -662,13 +671,13 @@ def _subject_gives(run: _Run, speaker: str, attribution: _Attribution) -> _Findi
     if subject.kind == "title" and subject.name is not None:
         if _same_speaker(run, speaker, subject.name):
             return _AGREES
-        return _Finding("speaker_mismatch", ERROR, f"{said} ({by}) refers to {subject.name!r}, not {speaker!r}")
+        return _Finding(IssueCode.SPEAKER_MISMATCH, ERROR, f"{said} ({by}) refers to {subject.name!r}, not {speaker!r}")
     if subject.kind == "description":
         if _support(run, speaker, src.text[subject.start : subject.end], subject.start, names=True) == "described":
-            return _Finding("named_by_description", WARNING, f"{speaker!r} is referred to as {said}")
+            return _Finding(IssueCode.NAMED_BY_DESCRIPTION, WARNING, f"{speaker!r} is referred to as {said}")
         if _may_describe(run, speaker, subject):
-            return _Finding("speaker_ambiguous", WARNING, f"{said} ({by}) may or may not be {speaker!r}")
-    return _Finding("speaker_mismatch", ERROR, f"{by} gives the quote to {said}, not to {speaker!r}")
+            return _Finding(IssueCode.SPEAKER_AMBIGUOUS, WARNING, f"{said} ({by}) may or may not be {speaker!r}")
+    return _Finding(IssueCode.SPEAKER_MISMATCH, ERROR, f"{by} gives the quote to {said}, not to {speaker!r}")
 
 
 def _against_pronoun(run: _Run, speaker: str, subject: Subject, by: str) -> _Finding | None:
@@ -680,10 +689,10 @@ def _against_pronoun(run: _Run, speaker: str, subject: Subject, by: str) -> _Fin
     pronoun = f"{run.src.text[subject.start : subject.end]!r} at {subject.start} ({by})"
     candidates = " or ".join(repr(n) for n in names)
     if len(names) == 1 and _same_speaker(run, speaker, names[0]):
-        return _Finding("speaker_via_pronoun", INFO, f"{pronoun} refers to {candidates}")
+        return _Finding(IssueCode.SPEAKER_VIA_PRONOUN, INFO, f"{pronoun} refers to {candidates}")
     if any(_same_speaker(run, speaker, n) for n in names):
-        return _Finding("speaker_ambiguous", WARNING, f"{pronoun} may refer to {candidates}")
-    return _Finding("speaker_mismatch", ERROR, f"{pronoun} refers to {candidates}, not {speaker!r}")
+        return _Finding(IssueCode.SPEAKER_AMBIGUOUS, WARNING, f"{pronoun} may refer to {candidates}")
+    return _Finding(IssueCode.SPEAKER_MISMATCH, ERROR, f"{pronoun} refers to {candidates}, not {speaker!r}")
 
 
 def _may_describe(run: _Run, speaker: str, subject: Subject) -> bool:
@@ -719,26 +728,32 @@ def _against_neighbourhood(
     speaker = quote.speaker.value
     if _names(run, speaker, *win):
         if quote.kind is QuoteKind.DIRECT:
-            return _Finding("speaker_unattributed", WARNING, f"no cue gives the quote to {speaker!r}, named beside it")
+            return _Finding(
+                IssueCode.SPEAKER_UNATTRIBUTED, WARNING, f"no cue gives the quote to {speaker!r}, named beside it"
+            )
         return _AGREES
     described = next(
         (s for s in spans if _support(run, speaker, s.text, s.start or 0, names=True) == "described"), None
     )
     if described is not None and _within(described, win):
-        return _Finding("named_by_description", WARNING, f"{speaker!r} is referred to as {_short(described.text)}")
+        return _Finding(
+            IssueCode.NAMED_BY_DESCRIPTION, WARNING, f"{speaker!r} is referred to as {_short(described.text)}"
+        )
     ref = _nearest_reference(run, quote, spans, quote_start)
     if ref is None:
         others = sorted({p.name for p in person_mentions(src) if win[0] <= p.start < win[1]})
         if others:
             return _Finding(
-                "speaker_mismatch", ERROR, f"the quote's sentences name {', '.join(others)}, not {speaker!r}"
+                IssueCode.SPEAKER_MISMATCH, ERROR, f"the quote's sentences name {', '.join(others)}, not {speaker!r}"
             )
-        return _Finding("speaker_not_near", ERROR, f"{speaker!r} is not named in or beside the quote's sentence")
+        return _Finding(
+            IssueCode.SPEAKER_NOT_NEAR, ERROR, f"{speaker!r} is not named in or beside the quote's sentence"
+        )
     names = pronoun_antecedent(src, ref[0])
     if any(_same_speaker(run, speaker, n) for n in names):
-        return _Finding("speaker_via_pronoun", INFO, f"{ref[2]!r} at {ref[0]} refers to {names[0]!r}")
+        return _Finding(IssueCode.SPEAKER_VIA_PRONOUN, INFO, f"{ref[2]!r} at {ref[0]} refers to {names[0]!r}")
     named = f"refers to {' or '.join(repr(n) for n in names)}" if names else "has no person before it"
-    return _Finding("speaker_mismatch", ERROR, f"{ref[2]!r} at {ref[0]} {named}, not {speaker!r}")
+    return _Finding(IssueCode.SPEAKER_MISMATCH, ERROR, f"{ref[2]!r} at {ref[0]} {named}, not {speaker!r}")
 
 
 def _nearest_reference(run: _Run, quote: Quote, spans: list[Span], quote_start: int) -> tuple[int, int, str] | None:
@@ -792,7 +807,10 @@ def _check_incident(run: _Run, path: str, inc: Incident) -> None:
         context = run.src.text[win[0] : win[1]]
         if pattern and not re.search(pattern, context, re.IGNORECASE):
             run.add(
-                "enum_without_cue", WARNING, f"{path}.sub_type", f"no cue for {inc.sub_type.value!r} near the incident"
+                IssueCode.ENUM_WITHOUT_CUE,
+                WARNING,
+                f"{path}.sub_type",
+                f"no cue for {inc.sub_type.value!r} near the incident",
             )
     fields: list[tuple[str, Evidence | None]] = [
         ("location", inc.location),
@@ -814,7 +832,12 @@ def _check_position(run: _Run, path: str, pos: Position) -> None:
         pattern = _STATUS_CUES.get(pos.status)
         win = run.src.sentence_window(anchors[0].start or 0, anchors[0].end or 0, radius=0)
         if pattern and not re.search(pattern, run.src.text[win[0] : win[1]], re.IGNORECASE):
-            run.add("enum_without_cue", WARNING, f"{path}.status", f"no cue for {pos.status.value!r} near the position")
+            run.add(
+                IssueCode.ENUM_WITHOUT_CUE,
+                WARNING,
+                f"{path}.status",
+                f"no cue for {pos.status.value!r} near the position",
+            )
     fields: list[tuple[str, Evidence | None]] = [
         ("force", pos.force),
         ("location", pos.location),
@@ -848,7 +871,7 @@ def _check_related(run: _Run, path: str, anchor: Evidence, fields: Iterable[tupl
             continue
         severe = isinstance(ev, DateValue | Quantity)
         run.add(
-            "far_from_item" if severe else "related_far",
+            IssueCode.FAR_FROM_ITEM if severe else IssueCode.RELATED_FAR,
             ERROR if severe else WARNING,
             f"{path}.{name}",
             "taken from another part of the article than the item itself",

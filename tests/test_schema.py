@@ -92,3 +92,17 @@ def test_verified_drops_a_title_and_dateline_that_failed() -> None:
     kept = verify(good, ARTICLE)
     assert kept.source.title is not None and kept.source.dateline is not None
     assert kept.validation is not None and kept.validation.ok and kept.validation.coverage is not None
+
+
+def test_every_issue_code_is_described_once_and_the_docs_table_is_generated() -> None:
+    import sys
+
+    import summarizer.validate  # noqa: F401  (the module, not the function of the same name)
+    from summarizer.schema import ISSUE_CODES, IssueCode, Severity
+
+    assert set(ISSUE_CODES) == set(IssueCode)
+    assert all(isinstance(sev, Severity) and text for sev, text in ISSUE_CODES.values())
+    doc = sys.modules["summarizer.validate"].__doc__ or ""
+    assert all(f"``{code.value}``" in doc for code in IssueCode)
+    source = Path(sys.modules["summarizer.validate"].__file__ or "").read_text(encoding="utf-8")
+    assert '"speaker_mismatch"' not in source  # codes are the enum's members, not bare strings
