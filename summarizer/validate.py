@@ -54,6 +54,7 @@ from .schema import (
     Position,
     PositionStatus,
     Quantity,
+    QuantityQualifier,
     Quote,
     QuoteKind,
     Severity,
@@ -306,7 +307,12 @@ def _quantity_matches(q: Quantity, p: ParsedQuantity) -> bool:
             continue
         if name == "best" and p.low is not None and p.high is not None and p.low <= given <= p.high:
             continue  # a best estimate inside a stated range
-        if name in ("low", "high") and p.best is not None and _close(given, p.best) and p.qualifier == "approximate":
+        if (
+            name in ("low", "high")
+            and p.best is not None
+            and _close(given, p.best)
+            and p.qualifier is QuantityQualifier.APPROXIMATE
+        ):
             continue  # "about 20" typed as low=high=20
         return False
     return True
@@ -316,7 +322,7 @@ def _describe(p: ParsedQuantity) -> str:
     def f(x: float | None) -> str:
         return "?" if x is None else (str(int(x)) if float(x).is_integer() else str(x))
 
-    if p.qualifier == "range":
+    if p.qualifier is QuantityQualifier.RANGE:
         body = f"{f(p.low)}-{f(p.high)}"
     elif p.low is not None and p.low == p.high:
         body = f(p.low)
@@ -339,12 +345,12 @@ def _check_quantity(run: _Run, path: str, q: Quantity, spans: list[Span]) -> Non
         )
         return
     best = matching[0]
-    if q.qualifier.value != best.qualifier and not (q.qualifier.value == "exact" and best.qualifier == "exact"):
+    if q.qualifier is not best.qualifier:
         run.add(
             IssueCode.QUALIFIER_MISMATCH,
             WARNING,
             path,
-            f"the span reads as {best.qualifier}, the value says {q.qualifier.value}",
+            f"the span reads as {best.qualifier.value}, the value says {q.qualifier.value}",
             spans[0],
         )
     if q.unit:
