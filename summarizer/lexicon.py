@@ -1,4 +1,9 @@
-"""Word lists shared by the validator and the offline engine: cues, titles, pronouns, aliases.
+"""Word lists shared by the validator, the offline engine and the coverage audit.
+
+The lists themselves are data: ``summarizer/data/<domain>.toml`` (format and rules in
+``summarizer/data/README.md``), read here once and exposed as :func:`words`,
+:func:`table` and :func:`pattern`, and as the derived forms below (speech verbs in every
+inflection, a regular expression of them).
 
 Countries come from ``pycountry`` (ISO 3166, maintained upstream); what ISO does
 not carry (short forms such as "U.S.", demonyms, common organisations) is listed
@@ -9,7 +14,10 @@ from __future__ import annotations
 
 import functools
 import re
+import tomllib
 import unicodedata
+from importlib import resources
+from typing import Any
 
 import pycountry
 
@@ -23,18 +31,56 @@ __all__ = [
     "WEEKDAYS",
     "alias_keys",
     "country_names",
+    "data_files",
     "demonym_country",
     "fold_name",
     "is_country",
+    "pattern",
+    "table",
+    "words",
 ]
 
-# Speech verbs (base forms). "believe", "provide", "address" are left out: they hurt precision.
-SPEECH_VERBS = frozenset(
-    """say tell add urge warn insist note confirm deny pledge declare announce explain state
-    stress claim argue acknowledge admit assert vow promise reply respond ask call appeal
-    recall suggest predict report write tweet comment remark emphasise emphasize caution
-    concede contend maintain reiterate affirm underline""".split()
-)
+# --------------------------------------------------------------------------- the data files
+
+
+@functools.cache
+def _domain(name: str) -> dict[str, Any]:
+    """``summarizer/data/<name>.toml``, parsed once (the format: summarizer/data/README.md)."""
+    with resources.files("summarizer").joinpath("data", f"{name}.toml").open("rb") as f:
+        return tomllib.load(f)
+
+
+def _entry(domain: str, name: str, key: str) -> Any:
+    try:
+        return _domain(domain)[name][key]
+    except KeyError as exc:
+        raise KeyError(f"summarizer/data/{domain}.toml has no [{name}] with a {key!r} key") from exc
+
+
+def words(domain: str, name: str) -> frozenset[str]:
+    """The word list ``[name].words`` of ``summarizer/data/<domain>.toml``."""
+    return frozenset(_entry(domain, name, "words"))
+
+
+def table(domain: str, name: str) -> dict[str, Any]:
+    """The mapping ``[name].table`` of ``summarizer/data/<domain>.toml``."""
+    return dict(_entry(domain, name, "table"))
+
+
+def pattern(domain: str, name: str) -> str:
+    """The regular expression ``[name].pattern`` of ``summarizer/data/<domain>.toml``."""
+    return str(_entry(domain, name, "pattern"))
+
+
+def data_files() -> list[str]:
+    """The domains there are data files for (``speech``, ``names``, ...)."""
+    folder = resources.files("summarizer").joinpath("data")
+    return sorted(p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml"))
+
+
+# --------------------------------------------------------------------------- speech
+
+SPEECH_VERBS = words("speech", "speech_verbs")
 
 
 def _inflections(verb: str) -> set[str]:
@@ -49,11 +95,13 @@ def _inflections(verb: str) -> set[str]:
 
 
 # Speech verbs in every form: "warned", "denies", "told", "wrote", "according to".
-_IRREGULAR_SPEECH = ("said", "says", "told", "wrote", "written", "spoke", "spoken", "according to")
-# The one-word forms, lower case, for a word-by-word scan (SPEECH_RE also has "according to").
-SPEECH_FORMS = frozenset({f for v in SPEECH_VERBS for f in _inflections(v)} | set(_IRREGULAR_SPEECH[:-1]))
+_IRREGULAR_SPEECH = words("speech", "irregular_speech")
+# The one-word forms, lower case, for a word-by-word scan (SPEECH_RE also has the multi-word ones).
+SPEECH_FORMS = frozenset(
+    {f for v in SPEECH_VERBS for f in _inflections(v)} | {w for w in _IRREGULAR_SPEECH if " " not in w}
+)
 SPEECH_RE = re.compile(
-    r"\b(?:" + "|".join(sorted(SPEECH_FORMS | {"according to"}, key=len, reverse=True)) + r")\b",
+    r"\b(?:" + "|".join(sorted(SPEECH_FORMS | _IRREGULAR_SPEECH, key=len, reverse=True)) + r")\b",
     re.IGNORECASE,
 )
 
@@ -68,16 +116,7 @@ PRONOUNS = {
     "their": "p",
 }
 
-PERSON_TITLES = frozenset(
-    """president vice prime minister secretary general gen gen. col col. colonel lieutenant lt lt.
-    major maj maj. captain capt capt. sergeant sgt sgt. commander cmdr admiral adm brigadier marshal
-    spokesman spokeswoman spokesperson chancellor king queen prince princess sheikh emir sultan
-    ambassador envoy senator sen. representative rep. governor gov. mayor chief head director
-    mr mr. mrs mrs. ms ms. dr dr. prof prof. professor judge justice pope cardinal archbishop
-    bishop imam rabbi ayatollah chairman chairwoman chair leader official officer minister commissioner
-    foreign defense defence interior finance assistant deputy acting former senior undersecretary
-    high special premier spokesperson negotiator""".split()
-)
+PERSON_TITLES = words("names", "person_titles")
 
 MONTHS = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
