@@ -16,6 +16,7 @@ import functools
 import re
 import tomllib
 import unicodedata
+from collections.abc import Iterable
 from importlib import resources
 from typing import Any
 
@@ -30,6 +31,7 @@ __all__ = [
     "SPEECH_VERBS",
     "WEEKDAYS",
     "alias_keys",
+    "alternation",
     "country_names",
     "data_files",
     "demonym_country",
@@ -70,6 +72,12 @@ def table(domain: str, name: str) -> dict[str, Any]:
 def pattern(domain: str, name: str) -> str:
     """The regular expression ``[name].pattern`` of ``summarizer/data/<domain>.toml``."""
     return str(_entry(domain, name, "pattern"))
+
+
+def alternation(phrases: Iterable[str]) -> str:
+    """The phrases as the branches of a regular expression, longest first ("gun battle" before "gun"),
+    escaped, a space in a phrase matching any run of whitespace: ``a\\s+b|c`` (wrap it in a group)."""
+    return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in sorted(set(phrases), key=lambda p: (-len(p), p)))
 
 
 def data_files() -> list[str]:
@@ -118,17 +126,9 @@ PRONOUNS = {
 
 PERSON_TITLES = words("names", "person_titles")
 
-MONTHS = {
-    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
-    "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
-    "september": 9, "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11, "nov": 11,
-    "december": 12, "dec": 12,
-}  # fmt: skip
-
-WEEKDAYS = {
-    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5,
-    "sunday": 6,
-}  # fmt: skip
+# Month names and short forms -> month number; weekday names -> Monday 0 (summarizer/data/dates.toml).
+MONTHS = table("dates", "month_names") | table("dates", "month_abbreviations")
+WEEKDAYS = table("dates", "weekdays")
 
 # Short forms and names ISO 3166 does not carry, keyed by the ISO alpha-2 code.
 _EXTRA_COUNTRY_ALIASES: dict[str, tuple[str, ...]] = {

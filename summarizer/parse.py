@@ -11,7 +11,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from .lexicon import MONTHS, WEEKDAYS, alias_keys, demonym_country, fold_name
+from .lexicon import MONTHS, WEEKDAYS, alias_keys, alternation, demonym_country, fold_name, table, words
 from .schema import QuantityQualifier
 
 __all__ = [
@@ -187,16 +187,19 @@ def _single(
 # --------------------------------------------------------------------------- dates
 
 _MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
+# A month named alone needs its full name, and never "may" (the modal): "in March", not "in may".
+_LONE_MONTH_RE = alternation(set(table("dates", "month_names")) - {"may"})
+_RELATIVE_DAYS = table("dates", "relative_days")
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _DATE_RE = re.compile(
     rf"\b(?:(?P<iso>(?P<iy>\d{{4}})-(?P<im>\d{{2}})-(?P<id>\d{{2}}))"
     rf"|(?P<md>(?P<m1>{_MONTH_RE})\.?\s+{_DAY.replace('day', 'd1')}(?:,?\s+(?P<y1>\d{{4}}))?)"
     rf"|(?P<dm>{_DAY.replace('day', 'd2')}\s+(?:of\s+)?(?P<m2>{_MONTH_RE})\.?(?:,?\s+(?P<y2>\d{{4}}))?)"
     rf"|(?P<my>(?P<m3>{_MONTH_RE})\.?,?\s+(?P<y3>\d{{4}}))"
-    rf"|(?P<mo>(?:in|since|during|until|by|early|late|mid|mid-)\s+(?P<m4>january|february|march|april|june|july|august|september|october|november|december))"
-    rf"|(?P<yr>(?:in|since|during|until|by)\s+(?P<y5>(?:19|20)\d{{2}}))"
-    rf"|(?P<rel>(?P<dir>last|next|this)\s+)?(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
-    rf"|(?P<near>yesterday|today|tomorrow))\b",
+    rf"|(?P<mo>(?:{alternation(words('dates', 'month_leads'))})\s+(?P<m4>{_LONE_MONTH_RE}))"
+    rf"|(?P<yr>(?:{alternation(words('dates', 'year_leads'))})\s+(?P<y5>(?:19|20)\d{{2}}))"
+    rf"|(?P<rel>(?P<dir>last|next|this)\s+)?(?P<wd>{alternation(WEEKDAYS)})"
+    rf"|(?P<near>{alternation(_RELATIVE_DAYS)}))\b",
     re.IGNORECASE,
 )
 
@@ -270,7 +273,7 @@ def parse_dates(text: str, article_date: dt.date | None = None) -> list[ParsedDa
             date = _weekday(WEEKDAYS[g["wd"].lower()], (g["dir"] or "").lower(), article_date)
             year_stated = article_date is not None
         else:
-            shift = {"yesterday": -1, "today": 0, "tomorrow": 1}[g["near"].lower()]
+            shift = _RELATIVE_DAYS[g["near"].lower()]
             date = None if article_date is None else article_date + dt.timedelta(days=shift)
             year_stated = article_date is not None
         out.append(ParsedDate(m.start(), m.end(), m.group(), date, precision, year_stated))

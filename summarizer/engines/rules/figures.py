@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from ...lexicon import MONTHS, alternation
 from ...schema import Quantity
 from .doc import Doc
 from .evidence import quantities_in, span, to_quantity
@@ -27,7 +28,7 @@ _QUALIFIED = (
 )
 # "at least 14 people were killed", "six dead": the number before the verb
 _MONTH_BEFORE = re.compile(  # "on Oct. 10 killed at least four": 10 is a day, not a figure
-    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+$", re.I
+    rf"\b(?:{alternation({m[:3] for m in MONTHS})})[a-z]*\.?\s+$", re.I
 )
 _KILLED_BEFORE = re.compile(
     rf"(?P<n>{_QUALIFIED}(?:\s+(?:or|to)\s+{_NUMBER_WORD})?)\s+(?:[a-z]+\s+){{0,2}}?"
