@@ -23,6 +23,8 @@ from typing import Any
 import pycountry
 
 __all__ = [
+    "DISTANCE_UNITS",
+    "MEASURE_UNITS",
     "MONTHS",
     "PERSON_TITLES",
     "PRONOUNS",
@@ -129,6 +131,15 @@ PERSON_TITLES = words("names", "person_titles")
 # Month names and short forms -> month number; weekday names -> Monday 0 (summarizer/data/dates.toml).
 MONTHS = table("dates", "month_names") | table("dates", "month_abbreviations")
 WEEKDAYS = table("dates", "weekdays")
+
+# --------------------------------------------------------------------------- quantities
+
+# Unit word -> canonical unit ("kilometres" -> "km"), and the words of a distance among them ("m" and
+# "mi" alone are left out: "10 m" is as often ten million).
+MEASURE_UNITS: dict[str, str] = table("quantities", "measure_units")
+DISTANCE_UNITS = frozenset(w for w, unit in MEASURE_UNITS.items() if unit in ("km", "mi", "m")) - {"m", "mi"}
+
+# --------------------------------------------------------------------------- places
 
 # Short forms and names ISO 3166 does not carry, keyed by the ISO alpha-2 code.
 _EXTRA_COUNTRY_ALIASES: dict[str, tuple[str, ...]] = {

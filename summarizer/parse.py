@@ -11,7 +11,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from .lexicon import MONTHS, WEEKDAYS, alias_keys, alternation, demonym_country, fold_name, table, words
+from .lexicon import MEASURE_UNITS, MONTHS, WEEKDAYS, alias_keys, alternation, demonym_country, fold_name, table, words
 from .schema import QuantityQualifier
 
 __all__ = [
@@ -26,38 +26,13 @@ __all__ = [
 
 # --------------------------------------------------------------------------- numbers
 
-_UNITS = {
-    "ones": 1, "one": 1, "a": 1, "an": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
-    "nineteen": 19, "zero": 0,
-}  # fmt: skip
-_TENS = {
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
-    "eighty": 80, "ninety": 90,
-}  # fmt: skip
-_SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
-_VAGUE = {
-    "dozens": 12, "scores": 20, "hundreds": 100, "thousands": 1_000, "millions": 1_000_000,
-    "tens of thousands": 10_000, "hundreds of thousands": 100_000,
-}  # fmt: skip
-_QUALIFIER_WORDS = {
-    "at least": "at_least", "no fewer than": "at_least", "no less than": "at_least",
-    "more than": "more_than", "over": "more_than", "upwards of": "more_than",
-    "in excess of": "more_than",
-    "up to": "at_most", "at most": "at_most", "as many as": "at_most", "no more than": "at_most",
-    "fewer than": "less_than", "less than": "less_than", "under": "less_than",
-    "about": "approximate", "around": "approximate", "some": "approximate",
-    "approximately": "approximate", "roughly": "approximate", "nearly": "approximate",
-    "almost": "approximate", "an estimated": "approximate", "close to": "approximate",
-    "estimated": "approximate", "around about": "approximate",
-}  # fmt: skip
-_QUALIFIERS = {words: QuantityQualifier(q) for words, q in _QUALIFIER_WORDS.items()}
-_UNIT_WORDS = {
-    "km": "km", "kms": "km", "kilometer": "km", "kilometers": "km", "kilometre": "km",
-    "kilometres": "km", "mile": "mi", "miles": "mi", "mi": "mi", "meter": "m", "meters": "m",
-    "metre": "m", "metres": "m", "m": "m", "percent": "%", "per cent": "%", "%": "%",
-}  # fmt: skip
+# Number words, scales, vague counts, qualifiers and units: summarizer/data/quantities.toml.
+_UNITS: dict[str, int] = table("quantities", "small_numbers")
+_TENS: dict[str, int] = table("quantities", "tens")
+_SCALES: dict[str, int] = table("quantities", "scales")
+_VAGUE: dict[str, int] = table("quantities", "vague_counts")
+_QUALIFIERS = {words: QuantityQualifier(q) for words, q in table("quantities", "qualifiers").items()}
+_UNIT_WORDS = MEASURE_UNITS
 
 _WORD_NUM = (
     r"(?:(?:"

@@ -11,21 +11,24 @@ from __future__ import annotations
 
 import re
 
-from ...lexicon import MONTHS, alternation
+from ...lexicon import MONTHS, alternation, table, words
 from ...schema import Quantity
 from .doc import Doc
 from .evidence import quantities_in, span, to_quantity
 
 __all__ = ["PEOPLE", "arrested", "casualties", "count_before", "crowd", "governed"]
 
-_NUMBER_WORD = (
-    r"(?:\d{1,3}(?:,\d{3})+|\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen"
-    r"|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred"
-    r"|dozens|scores|hundreds|thousands)"
+# The vague counts below a million that stand for a figure ("dozens", "thousands"; summarizer/data/quantities.toml).
+VAGUE_COUNTS = frozenset(w for w, n in table("quantities", "vague_counts").items() if " " not in w and n < 1_000_000)
+# A figure's number: digits, "one" to "ninety" and "hundred" spelled out (not "zero", "a", "an"), or a vague count.
+_NUMBER_WORDS = (
+    {w for w, n in table("quantities", "small_numbers").items() if n >= 1 and w not in ("a", "an", "ones")}
+    | set(table("quantities", "tens"))
+    | {"hundred"}
+    | VAGUE_COUNTS
 )
-_QUALIFIED = (
-    rf"(?:(?:at\s+least|more\s+than|about|some|nearly|almost|over|up\s+to|around|an\s+estimated)\s+)?\b{_NUMBER_WORD}\b"
-)
+_NUMBER_WORD = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+|{alternation(_NUMBER_WORDS)})"
+_QUALIFIED = rf"(?:(?:{alternation(words('quantities', 'figure_qualifiers'))})\s+)?\b{_NUMBER_WORD}\b"
 # "at least 14 people were killed", "six dead": the number before the verb
 _MONTH_BEFORE = re.compile(  # "on Oct. 10 killed at least four": 10 is a day, not a figure
     rf"\b(?:{alternation({m[:3] for m in MONTHS})})[a-z]*\.?\s+$", re.I

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 
+from ...lexicon import DISTANCE_UNITS, alternation, words
 from ...schema import DateValue, Mention, Position, PositionStatus, Quantity, Quote, Span
 from .doc import Doc, Stems
 from .evidence import dates_in, mention, quantities_in, to_quantity
@@ -38,14 +39,14 @@ from .unrest import is_riot_clash
 __all__ = ["REFERENCE", "RULES", "STEMS", "find_positions"]
 
 _COMPASS = r"(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?"
-_DIST = (
-    r"(?P<dist>(?:(?:about|some|around|nearly|almost|roughly|approximately)\s+)?(?:[\w.\-\s]|,(?=\d)){1,40}?\s*"
-    r"(?:km|kms|kilomet(?:er|re)s?|miles?|met(?:er|re)s?))\b"
-)
+# Distances: the qualifiers and units of summarizer/data/quantities.toml.
+_ABOUT = words("quantities", "distance_qualifiers")
+_UNIT = rf"(?:{alternation(DISTANCE_UNITS)})"
+_DIST = rf"(?P<dist>(?:(?:{alternation(_ABOUT)})\s+)?(?:[\w.\-\s]|,(?=\d)){{1,40}}?\s*{_UNIT})\b"
 # A distance with nothing before its number but a qualifier: "about 10 miles", "some 20 km", "two-and-a-half km".
 _SHORT_DIST = (
-    r"(?P<dist>(?:(?:about|some|around|nearly|almost|roughly|approximately|only|just|barely|less\s+than|more\s+than"
-    r"|under)\s+)?(?:\d[\d.,]*|[a-z]+(?:[\s-]+[a-z]+){0,3}?)\s*(?:km|kms|kilomet(?:er|re)s?|miles?|met(?:er|re)s?))\b"
+    rf"(?P<dist>(?:(?:{alternation(_ABOUT | words('quantities', 'distance_limits'))})\s+)?"
+    rf"(?:\d[\d.,]*|[a-z]+(?:[\s-]+[a-z]+){{0,3}}?)\s*{_UNIT})\b"
 )
 _Rule = tuple[re.Pattern[str], PositionStatus, str, tuple[str, ...]]  # pattern, status, slot, stems
 _UNITS = ("km", "kilomet", "mile", "metre", "meter")

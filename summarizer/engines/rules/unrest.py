@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import re
 
+from ...lexicon import alternation
 from ...schema import ActorKind
 from .doc import Doc
-from .figures import PEOPLE
+from .figures import PEOPLE, VAGUE_COUNTS
 
 __all__ = ["PROTEST_CUE", "RIOT_CUE", "by_force", "is_riot_clash", "protest_happened"]
 
@@ -66,7 +67,7 @@ _SIGNS = re.compile(
     r"\b(?:chant\w*|slogans?|banners?|placards?|demand\w*|protest\w*|denounc\w*|call(?:ed|ing)?\s+for)\b",
     re.IGNORECASE,
 )
-_NUMBER_SUBJECT = re.compile(r"\b(?:\d[\d,]*|thousands|hundreds|dozens|scores)\s*$", re.IGNORECASE)
+_NUMBER_SUBJECT = re.compile(rf"\b(?:\d[\d,]*|{alternation(VAGUE_COUNTS)})\s*$", re.IGNORECASE)
 
 
 def protest_happened(doc: Doc, m: re.Match[str], clause: tuple[int, int]) -> bool:
