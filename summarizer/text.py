@@ -360,8 +360,10 @@ def _is_abbreviation(text: str, dot: int) -> bool:
 def _pair_quotes(text: str, paragraphs: list[tuple[int, int]]) -> list[QuoteRegion]:
     """Pair double quotation marks, paragraph by paragraph, with continuation over paragraphs.
 
-    Curly marks are directional. A straight ``"`` opens when it follows the start,
-    a space or an opening bracket, and closes otherwise. A quotation left open at
+    Curly marks are directional, and so are guillemets (« »), the German „...“ and the
+    AP's typewriter marks (``...'' and “...’’: two single marks stand for a double one).
+    A straight ``"`` opens when it follows the start, a space or an opening bracket, and
+    closes otherwise. A quotation left open at
     the end of a paragraph continues when the next paragraph opens with a mark
     (the newspaper convention); otherwise it ends, unclosed, with its paragraph.
     Single-quoted quotations nested inside a double-quoted one are added as nested.
@@ -373,33 +375,35 @@ def _pair_quotes(text: str, paragraphs: list[tuple[int, int]]) -> list[QuoteRegi
     lies within a piece of its top-level quotation (tests/test_text.py checks both).
     """
     regions: list[QuoteRegion] = []
-    carry: tuple[int, list[tuple[int, int]]] | None = None  # (open index, pieces so far)
+    carry: tuple[int, list[tuple[int, int]], str] | None = None  # (open index, pieces so far, opening mark)
     for p_index, (pa, pb) in enumerate(paragraphs):
         open_at: int | None = None
+        opener = ""
         pieces: list[tuple[int, int]] = []
+        content_start = pa
+        first = pa
         if carry is not None:
-            if text[pa] in DOUBLE_OPEN or text[pa] == '"':
-                open_at, pieces = carry[0], carry[1]
-                content_start = pa + 1
+            reopen = _reopening(text, pa)
+            if reopen:
+                open_at, pieces, opener = carry
+                content_start = first = pa + reopen
             else:
-                q_open, q_pieces = carry
+                q_open, q_pieces, _ = carry
                 regions.append(QuoteRegion(q_open, q_pieces[-1][1], tuple(q_pieces), closed=False))
             carry = None
-        first = pa if open_at is None else pa + 1
         for mark in _DOUBLE_MARK.finditer(text, first, pb):
             i, c = mark.start(), mark.group()
-            if c in DOUBLE_OPEN or (c == '"' and open_at is None and _opens(text, i, pa)):
-                if open_at is None:
-                    open_at, pieces, content_start = i, [], i + 1
-            elif (c in DOUBLE_CLOSE or c == '"') and open_at is not None:
+            if open_at is not None and _closes(c, opener):
                 pieces.append((content_start, i))
-                regions.append(QuoteRegion(open_at, i + 1, tuple(pieces)))
+                regions.append(QuoteRegion(open_at, mark.end(), tuple(pieces)))
                 open_at = None
+            elif open_at is None and (c in _OPENERS or (c == '"' and _opens(text, i, pa))):
+                open_at, opener, pieces, content_start = i, c, [], mark.end()
         if open_at is not None:
             pieces.append((content_start, pb))
             nxt = paragraphs[p_index + 1][0] if p_index + 1 < len(paragraphs) else None
-            if nxt is not None and (text[nxt] in DOUBLE_OPEN or text[nxt] == '"'):
-                carry = (open_at, pieces)
+            if nxt is not None and _reopening(text, nxt):
+                carry = (open_at, pieces, opener)
             else:
                 regions.append(QuoteRegion(open_at, pb, tuple(pieces), closed=False))
     regions.sort(key=lambda r: r.start)
@@ -410,7 +414,26 @@ def _pair_quotes(text: str, paragraphs: list[tuple[int, int]]) -> list[QuoteRegi
     return sorted(regions + nested, key=lambda r: (r.start, r.nested))
 
 
-_DOUBLE_MARK = re.compile(f'[{DOUBLE_OPEN}{DOUBLE_CLOSE}"]')
+# Double quotation marks as reporters type them: curly and straight marks; guillemets; the German
+# „...“; and the AP's old typewriter style, ``...'' or “...’’ (two single marks for a double one).
+_DOUBLE_MARK = re.compile(f"``|’’|''|[{DOUBLE_OPEN}{DOUBLE_CLOSE}\"]")
+_OPENERS = frozenset({*DOUBLE_OPEN, "``"})
+
+
+def _closes(mark: str, opener: str) -> bool:
+    """Whether ``mark`` closes a quotation opened with ``opener``."""
+    if opener == "„":  # German: „...“ (or „...”)
+        return mark in ("“", "”")
+    if opener == "«":
+        return mark == "»"
+    return mark in DOUBLE_CLOSE or mark in ("’’", "''", '"')
+
+
+def _reopening(text: str, at: int) -> int:
+    """The length of a mark that opens the paragraph at ``at`` (a quotation continued), else 0."""
+    if text.startswith("``", at):
+        return 2
+    return 1 if at < len(text) and (text[at] in DOUBLE_OPEN or text[at] == '"') else 0
 
 
 def _opens(text: str, i: int, para_start: int) -> bool:
