@@ -125,7 +125,7 @@ def test_read_article_missing_file(tmp_path: Path) -> None:
 
 # Text crowded with every kind of mark, paragraph breaks and apostrophes, so that pairing, nesting,
 # unclosed quotations and continuation over paragraphs all occur.
-_MARKY = st.text(alphabet=list("ab .,(\"“”„‟«»'‘’‚‛‹›\n"), max_size=120)
+_MARKY = st.text(alphabet=list("ab .,(\"“”„‟«»'‘’‚‛‹›`\n"), max_size=120)
 
 
 def _scan(src: SourceText, start: int, end: int, nested: bool) -> QuoteRegion | None:
