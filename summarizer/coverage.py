@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterable
 
 from .errors import InputError
-from .lexicon import SPEECH_RE
+from .lexicon import SPEECH_RE, alternation, words
 from .locate import iter_evidence
 from .parse import parse_dates, parse_quantities
 from .schema import Briefing, Coverage, CoverageItem, DateValue, Quantity, Quote, Span, SummaryPoint
@@ -31,12 +31,7 @@ from .text import SourceText, source_text
 __all__ = ["audit"]
 
 _MIN_QUOTE_WORDS = 3
-_CASUALTY = re.compile(
-    r"\b(?:killed|killing|kills|dead|deaths?|died|wounded|wounding|injured|injuring|injuries|casualties|"
-    r"displaced|fled|fleeing|evacuated|missing|abducted|kidnapped|detained|arrested|executed|massacred|"
-    r"homeless|refugees|victims|bodies|lives)\b",
-    re.IGNORECASE,
-)
+_CASUALTY = re.compile(rf"\b(?:{alternation(words('incidents', 'casualty_words'))})\b", re.IGNORECASE)
 _CLAUSE = re.compile(r"[;,.:!?]\s|\s[—–-]\s")
 _WINDOW = 80  # a figure counts when it lies this close to a casualty word, inside the same clause
 

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .errors import EmptyTextError, InputError, SpanError
-from .lexicon import PERSON_TITLES, SPEECH_RE, fold_name
+from .lexicon import PERSON_TITLES, SPEECH_RE, fold_name, table
 from .locate import iter_evidence
 from .mentions import (
     Subject,
@@ -74,22 +74,9 @@ ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 _NAME_FIELDS = frozenset(
     {"name", "represents", "location", "speaker", "actors", "objective", "claimed_by", "reported_by", "addressee"}
 )
-# Cue words per enum choice: a choice with none of its cues near the item gets a warning.
-_SUBTYPE_CUES: dict[IncidentSubType, str] = {
-    IncidentSubType.ARMED_CLASH: r"clash|battl|fight|firefight|gun|exchange of fire|combat|ambush|repel|beaten back",
-    IncidentSubType.GOVERNMENT_REGAINS_TERRITORY: r"retook|retake|recaptur|regain|liberat|clear|captur|took|taken|seiz"
-    r"|entered",
-    IncidentSubType.NON_STATE_ACTOR_OVERTAKES_TERRITORY: r"seiz|captur|overr|took|overran|fell",
-    IncidentSubType.AIR_STRIKE: r"air ?strike|air raid|air attack|bomb|drone|warplane|jet|strike",
-    IncidentSubType.SUICIDE_BOMB: r"suicide",
-    IncidentSubType.SHELLING: r"shell|artillery|mortar|rocket|missile",
-    IncidentSubType.REMOTE_EXPLOSIVE: r"\bied|roadside|explosive|bomb|blast|mine|device",
-    IncidentSubType.ATTACK: r"attack|assault|raid|ambush|struck|strike|shot|killed",
-    IncidentSubType.ABDUCTION: r"abduct|kidnap|seiz|hostage|captive",
-    IncidentSubType.DISPLACEMENT: r"displac|flee|fled|leave|left|expel|evacuat|forced|moving out|driv|homes|uproot",
-    IncidentSubType.PROTEST: r"protest|demonstrat|rall|march",
-    IncidentSubType.RIOT: r"riot|loot|unrest",
-}
+# Cue stems per enum choice (summarizer/data/incidents.toml, positions.toml): a choice with none of its cues
+# near the item gets a warning.
+_SUBTYPE_CUES = {IncidentSubType(k): re.compile(v, re.I) for k, v in table("incidents", "sub_type_cues").items()}
 _STATUS_CUES: dict[PositionStatus, str] = {
     PositionStatus.ADVANCING: r"advanc|push|gain|closer|progress|moving|offensive|within",
     PositionStatus.HOLDING: r"hold|held|dug|defend|maintain|remain",
@@ -811,7 +798,7 @@ def _check_incident(run: _Run, path: str, inc: Incident) -> None:
         pattern = _SUBTYPE_CUES.get(inc.sub_type)
         win = run.src.sentence_window(cues[0].start or 0, cues[0].end or 0, radius=0)
         context = run.src.text[win[0] : win[1]]
-        if pattern and not re.search(pattern, context, re.IGNORECASE):
+        if pattern and not pattern.search(context):
             run.add(
                 IssueCode.ENUM_WITHOUT_CUE,
                 WARNING,

@@ -45,12 +45,7 @@ _KILLED_AFTER = re.compile(
     re.I,
 )
 # People a figure may count: "families", "aid workers", "protesters".
-PEOPLE = (
-    r"(?:families|people|persons|civilians|residents|refugees|villagers|children|women|men|workers|aid\s+workers"
-    r"|engineers|journalists|reporters|tourists|foreigners|hostages|staff|employees|teachers|students|nurses"
-    r"|doctors|contractors|volunteers|passengers|fishermen|farmers|protesters|demonstrators|supporters|marchers"
-    r"|youths|rioters|others|households|migrants|detainees|activists|pilgrims|worshippers|soldiers|police\s+officers)"
-)
+PEOPLE = rf"(?:{alternation(words('incidents', 'people'))})"
 _PEOPLE_AFTER = re.compile(rf"\s+(?:of\s+)?(?:[\w’'-]+\s+){{0,4}}?{PEOPLE}\b", re.I)
 # Figures that describe a place, not an event: "home to 40,000 people", "the village's 2,000 residents".
 _DESCRIBES_PLACE = re.compile(
@@ -81,7 +76,7 @@ _CROWD_DREW = re.compile(
 _CROWD_OF = re.compile(rf"\bcrowds?\s+of\s+(?P<n>{_QUALIFIED}(?:\s+(?:or|to)\s+{_NUMBER_WORD})?)\b", re.I)
 
 
-def casualties(doc: Doc, sa: int, sb: int, verbs: tuple[str, ...]) -> Quantity | None:
+def casualties(doc: Doc, sa: int, sb: int, verbs: frozenset[str]) -> Quantity | None:
     """The first figure of ``[sa, sb)`` tied to one of ``verbs`` (killed / wounded ...)."""
     text = doc.text
     if not any(text.find(v, sa, sb) >= 0 for v in verbs):

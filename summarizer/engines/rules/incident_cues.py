@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from ...lexicon import alternation, words
 from ...schema import EventType, IncidentSubType
 from .doc import Stems
 from .figures import PEOPLE
@@ -23,10 +24,7 @@ _TAKE_PEOPLE = re.compile(
     rf"(?:[\w-]+\s+){{0,2}}?{PEOPLE}\b)",
     re.I,
 )
-_CIVILIANS = (
-    r"(?:civilians|people|worshippers|protesters|demonstrators|villagers|passengers|residents|students|children|women"
-    r"|men|crowds?|shoppers|mourners|families|farmers|pilgrims)"
-)
+_CIVILIANS = rf"(?:{alternation(words('incidents', 'civilians'))})"
 CUES: list[tuple[re.Pattern[str], EventType, IncidentSubType, tuple[str, ...]]] = [
     (
         re.compile(r"\bsuicide\s+(?:car\s+|truck\s+)?(?:bomb(?:ing)?s?(?:\s+attacks?)?|attacks?|bombers?)\b", re.I),

@@ -24,7 +24,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from ...lexicon import fold_name
+from ...lexicon import fold_name, words
 from ...schema import ActorKind, DateValue, EventType, Incident, IncidentSubType, Mention, Quantity, Quote
 from .doc import Doc
 from .evidence import dates_in, mention, span
@@ -83,6 +83,9 @@ _GOVERNMENT = re.compile(
 )
 _NON_STATE = re.compile(r"\b(?:rebels?|rebel|insurgents?|militants?|jihadists?|fighters|gunmen)\b", re.I)
 _REPORTED = re.compile(r"\b(?:reported|said|reports|says)\b")
+# The words a death toll and a number of injured hang on (summarizer/data/incidents.toml).
+_FATALITY_CUES = words("incidents", "fatality_cues")
+_INJURY_CUES = words("incidents", "injury_cues")
 
 
 _UNREST = (S.PROTEST, S.RIOT)
@@ -288,8 +291,8 @@ def _incident(
         date=date,
         actors=actors,
         count=_count(doc, sub, clause, (cue_a, cue_b), sa),
-        fatalities=casualties(doc, *figures, ("killed", "dead", "died", "killing", "shot")),
-        injured=casualties(doc, *figures, ("wounded", "injured", "hurt", "wounding", "injuring")),
+        fatalities=casualties(doc, *figures, _FATALITY_CUES),
+        injured=casualties(doc, *figures, _INJURY_CUES),
         affected=affected,
         reported_by=_reported_by(doc, cue_b, sb),
     )
