@@ -1,38 +1,44 @@
-"""Person mentions in a source: the antecedents that pronoun and title speakers resolve to.
+"""Who speaks, as the source says it: the subject of a speech cue, and whom a pronoun or a title refers to.
 
-A person mention is a capitalised name of one to four tokens (with Arabic and
-European particles such as "al-", "bin", "van") that is led by a title
-("French President Francois Hollande", "Col. John Dorrian"), or is a two-token
-name that is neither a place, an organisation nor a group ("Jens Stoltenberg").
-Once a full name is known, later mentions of its surname ("Hollande said") are
-mentions of the same person. Pure and linear in the text; cached per source.
+:func:`speech_cues` and :func:`cue_subject` read the subject of a speech cue from the
+words around it ("said X", "X, the commander, said", "according to X"), inside a window
+the caller gives; :func:`subject_person` says which person a subject names;
+:func:`pronoun_antecedent` says whom a "he said" continues (the subject of the sentence
+before, or two people where the text is ambiguous), and :func:`title_antecedent` whom
+"the minister" refers back to. The validator checks a quote's speaker with them.
 
-Who speaks: :func:`speech_cues` and :func:`cue_subject` read the subject of a speech
-cue from the words around it ("said X", "X, the commander, said", "according to X"),
-inside a window the caller gives; :func:`pronoun_antecedent` says whom a "he said"
-continues (the subject of the sentence before, or two people where the text is
-ambiguous). The validator checks a quote's speaker with them; the rules engine has its
-own reader of speakers (engines/rules/speakers.py), which the core cannot import.
+What a name is -- a person's, an organisation's, a place's -- and who the people of a
+text are is :mod:`summarizer.names`, which these read. Pure; what is read from a whole
+source is cached on it.
 """
 
 from __future__ import annotations
 
 import bisect
-import functools
 import re
 from dataclasses import dataclass
 
-from .lexicon import PERSON_TITLES, PRONOUNS, SPEECH_FORMS, demonym_country, fold_name, is_country
+from .lexicon import PRONOUNS, SPEECH_FORMS, fold_name
+from .names import (
+    PARTICLES,
+    NameKind,
+    PersonMention,
+    antecedent,
+    classify,
+    has_name_prefix,
+    is_person_word,
+    is_title,
+    mention_starts,
+    person_like,
+    person_mentions,
+    place_names,
+)
 from .text import QuoteRegion, SourceText
 
 __all__ = [
-    "PersonMention",
     "Subject",
-    "acronyms",
-    "antecedent",
     "clause_subjects",
     "cue_subject",
-    "person_mentions",
     "pronoun_antecedent",
     "pronoun_at",
     "quotation_at",
@@ -44,187 +50,7 @@ __all__ = [
     "title_antecedent",
 ]
 
-_PARTICLE = r"(?:(?:al|el|ad|ash|as|az|at|an|abu|bin|ibn|ben|van|von|der|de|da|di|du|la|le)[-\s])"
-_NAME_TOKEN = r"(?:[A-Z][a-zà-ÿ'’]+(?:-[A-Z][a-zà-ÿ'’]+)*|[A-Z]\.)(?![\w-])"
-_GAP = r"(?:[ \t]+|[ \t]*\n[ \t]*)"  # spaces, or one line break (hard-wrapped text), never a blank line
-_NAME_RE = re.compile(rf"\b{_NAME_TOKEN}(?:{_GAP}{_PARTICLE}?{_NAME_TOKEN}){{0,7}}")
-
-# Capitalised words that start a sequence but are not names.
-_NOT_NAME = frozenset(
-    """the a an in on at as by for from to of and but or if when while after before since meanwhile
-    however speaking according this that these those there their its his her our we they he she it
-    i you sunni shiite shia kurdish kurds arab arabs christian muslim jewish western eastern northern
-    southern islamic humanitarian federal iraqi forces state government ministry monday tuesday wednesday
-    thursday friday saturday sunday january february march april may june july august september october
-    november december jan feb mar apr jun jul aug sep sept oct nov dec then later now also still yet earlier
-    today yesterday tomorrow tonight here where what why how who whom which with without during under over
-    about against between among through despite although though because so both each every all some many
-    most several other another such no not only even just instead last next first second new asked
-    officials residents witnesses critics analysts diplomats sources police troops soldiers rebels""".split()
-)
-_ORG_WORDS = frozenset(
-    """agency press news times post service services ministry council union party army forces force
-    front brigade brigades militia movement organization organisation group committee coalition
-    university institute bank company corporation command office department agency reuters afp ap
-    district province city town region county street square palace hotel airport base camp ministers
-    defense defence foreign affairs security national international nations united republic castle hall house
-    building bridge river sea island port harbour harbor center centre stadium mosque church hospital school
-    market road highway valley mountain mountains lake gulf strait bay desert plain hills herald gazette
-    tribune journal chronicle telegraph guardian observer daily weekly radio television tv channel broadcaster
-    newspaper magazine wire monitor avenue boulevard lane guard guards division battalion regiment squadron
-    armoured armored infantry""".split()
-)
-# First words of Arabic, Hebrew and Turkic place names ("Tell Hawa", "Wadi Rahma", "Kafr Dalal").
-_PLACE_HEADS = frozenset(
-    """wadi tel tell kafr umm qasr dar harat ras bir ain ayn jabal jebel deir dayr khan beit bayt sidi bab
-    tal hay hayy souk suq mazraat qaryat nahr jisr marj""".split()
-)
-# Prepositions that put a place, not a person, after them (unless a title comes between).
-_PLACE_PREPOSITIONS = frozenset("in at near into outside inside toward towards around across through via".split())
-_PLACE_NOUNS = frozenset(
-    "village town city capital district province region area neighbourhood neighborhood suburb camp outskirts".split()
-)
-
-
-_PLACE_APPOSITION = re.compile(r"\b(?:capital|city|town|village|province|region|district)\s*,\s*$")
-_CLAUSE_MARK = re.compile(r"[\n.!?;:,”\"]")
 _LETTERS = re.compile(r"[A-Za-z]+")
-_LETTERS_DOTS = re.compile(r"[A-Za-z.]+")
-_NON_SPACE = re.compile(r"\S+")
-
-
-@dataclass(frozen=True, slots=True)
-class PersonMention:
-    start: int
-    end: int
-    name: str  # the full name this mention refers to (surname mentions carry the full name)
-
-
-@functools.lru_cache(maxsize=8192)
-def _is_title(word: str) -> bool:
-    low = fold_name(word)
-    return low in PERSON_TITLES or (low.endswith("s") and low[:-1] in PERSON_TITLES)
-
-
-def _leads_name(token: str) -> bool:
-    """A word that may stand before a name without being part of it ("The", "Latvian", "France")."""
-    return fold_name(token) in _NOT_NAME or demonym_country(token) is not None or is_country(token)
-
-
-@functools.lru_cache(maxsize=8192)
-def _clean(tokens: tuple[str, ...]) -> tuple[int, int, bool]:
-    """Cut a capitalised run down to its name: what follows the last title word, less leading
-    demonyms, countries and function words, up to the first month, weekday or function word.
-    Returns (first, end, title seen)."""
-    titles = [k for k, t in enumerate(tokens) if _is_title(t)]
-    i = titles[-1] + 1 if titles else 0
-    while i < len(tokens) and (
-        fold_name(tokens[i]) in _NOT_NAME or demonym_country(tokens[i]) or is_country(tokens[i])
-    ):
-        i += 1
-    j = i
-    while j < len(tokens) and fold_name(tokens[j]) not in _NOT_NAME and not _is_title(tokens[j]):
-        j += 1
-    return i, j, bool(titles)
-
-
-def _after_place_word(text: str, start: int) -> bool:
-    """Whether the word before ``start`` puts a place there ("in Tell Hawa", "the village of X")."""
-    window = text[max(0, start - 30) : start]
-    if _PLACE_APPOSITION.search(window):
-        return True  # "the capital, Kel Amar"
-    before = _CLAUSE_MARK.split(window)[-1]
-    words = [w.lower() for w in _LETTERS.findall(before)]
-    if not words:
-        return False
-    return words[-1] in _PLACE_PREPOSITIONS or (words[-1] == "of" and len(words) > 1 and words[-2] in _PLACE_NOUNS)
-
-
-def _titled(text: str, start: int) -> bool:
-    """Whether the words just before ``start`` end in a person title ("President", "spokesman,")."""
-    before = text[max(0, start - 40) : start]
-    words = _LETTERS_DOTS.findall(before)
-    return bool(words) and _is_title(words[-1])
-
-
-def person_mentions(src: SourceText) -> list[PersonMention]:
-    """Person mentions in order of position (cached on the SourceText).
-
-    A name that stands anywhere in the text where a place goes ("in Kel Amar", "the
-    capital, Kel Amar") is a place everywhere in it, unless a title leads it.
-    """
-    cached: list[PersonMention] | None = src.memo.get("person_mentions")
-    if cached is not None:
-        return cached
-    text = src.text
-    candidates: list[tuple[PersonMention, bool]] = []  # (mention, led by a title)
-    places: set[str] = set()
-    for m in _NAME_RE.finditer(text):
-        tokens = [(t.start(), t.group()) for t in _NON_SPACE.finditer(m.group())]
-        first, end, title_seen = _clean(tuple(t for _, t in tokens))
-        if first >= end:
-            continue
-        kept = [t for _, t in tokens[first:end]]
-        name_start = m.start() + tokens[first][0]
-        name_end = m.start() + tokens[end - 1][0] + len(kept[-1])
-        name = " ".join(kept)
-        if {fold_name(t) for t in kept} & _ORG_WORDS or is_country(name):
-            continue
-        titled = title_seen or _titled(text, name_start)
-        if not titled and (fold_name(kept[0]) in _PLACE_HEADS or _after_place_word(text, name_start)):
-            places.add(name)
-            continue
-        preceded_by_the = text[max(0, name_start - 4) : name_start].lower() == "the "
-        initials = any(len(t) == 2 and t[1] == "." for t in kept)
-        if titled or (len(kept) >= 2 and not preceded_by_the and not initials):
-            candidates.append((PersonMention(name_start, name_end, name), titled))
-    found = [p for p, titled in candidates if titled or p.name not in places]
-    found = _with_surnames(text, found)
-    src.memo["place_names"] = frozenset(places)
-    src.memo["person_mentions"] = found
-    return found
-
-
-def _expand(p: PersonMention, names: list[str]) -> PersonMention:
-    """A partial name ("De Graaf") takes the full name it ends ("Pieter de Graaf")."""
-    key = " " + fold_name(p.name)
-    for name in names:
-        if len(name) > len(p.name) and (" " + fold_name(name)).endswith(key):
-            return PersonMention(p.start, p.end, name)
-    return p
-
-
-def _with_surnames(text: str, full: list[PersonMention]) -> list[PersonMention]:
-    """Add surname-only mentions ("Hollande", "Al-Harthy") of people named in full. A surname that two
-    people share goes to the one named last before it."""
-    longer = sorted({p.name for p in full}, key=len, reverse=True)
-    full = [_expand(p, longer) for p in full]
-    by_surname: dict[str, list[PersonMention]] = {}
-    for p in full:
-        parts = p.name.split()
-        if len(parts) >= 2 and p.name == " ".join(parts):
-            by_surname.setdefault(parts[-1], []).append(p)
-    if not by_surname:
-        return full
-    forms = {form: s for s in by_surname for form in (s, s[0].upper() + s[1:])}
-    covered = sorted((p.start, p.end) for p in full)
-    starts = [a for a, _ in covered]
-    pattern = re.compile(
-        r"(?<![\w-])(?:" + "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)) + r")\b"
-    )
-    extra: list[PersonMention] = []
-    for m in pattern.finditer(text):
-        k = bisect.bisect_right(starts, m.start()) - 1
-        if k >= 0 and covered[k][0] <= m.start() < covered[k][1]:
-            continue
-        if text[max(0, m.start() - 4) : m.start()].lower() == "the ":
-            continue  # "the Herald" is not Mr Herald
-        people = by_surname[forms[m.group()]]
-        before = [p for p in people if p.start < m.start()]
-        who = before[-1] if before else people[0]
-        extra.append(PersonMention(m.start(), m.end(), who.name))
-    return sorted(full + extra, key=lambda p: p.start)
-
 
 _PRONOUN_RE = re.compile(r"\b(" + "|".join(PRONOUNS) + r")\b", re.IGNORECASE)
 
@@ -232,52 +58,6 @@ _PRONOUN_RE = re.compile(r"\b(" + "|".join(PRONOUNS) + r")\b", re.IGNORECASE)
 def pronoun_at(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
     """Personal pronouns in ``text[start:end]`` as (start, end, word)."""
     return [(m.start(), m.end(), m.group()) for m in _PRONOUN_RE.finditer(text, start, end)]
-
-
-def antecedent(src: SourceText, offset: int) -> PersonMention | None:
-    """The nearest person mention that ends before ``offset``."""
-    mentions = person_mentions(src)
-    ends = src.memo.get("person_mention_ends")
-    if ends is None:
-        ends = src.memo["person_mention_ends"] = [p.end for p in mentions]
-    # Mentions are ordered by start and do not overlap, so their ends are ordered too.
-    k = bisect.bisect_right(ends, offset) - 1
-    return mentions[k] if k >= 0 else None
-
-
-_ACRONYM_DEF = re.compile(r"\(\s*([A-Z][A-Z0-9&-]{1,7})\s*\)")
-_WORD = re.compile(r"[\w'’]+(?:-[\w'’]+)*")
-_SMALL_WORDS = frozenset("of the for and de du des la le al el".split())
-
-
-def acronyms(src: SourceText) -> dict[str, str]:
-    """Acronyms the text defines, mapped to their full names: "the Vesna Liberation Army (VLA)" gives
-    ``{"VLA": "Vesna Liberation Army"}``. The full name is the shortest run of words before the
-    bracket whose initials (hyphenated parts and small words allowed) spell the acronym."""
-    cached: dict[str, str] | None = src.memo.get("acronyms")
-    if cached is not None:
-        return cached
-    found: dict[str, str] = {}
-    text = src.text
-    for m in _ACRONYM_DEF.finditer(text):
-        acr = m.group(1)
-        words = list(_WORD.finditer(text, max(0, m.start() - 120), m.start()))
-        for k in range(1, min(len(words), 10) + 1):
-            run = words[-k:]
-            if _spells(acr, [w.group() for w in run]):
-                found.setdefault(acr, text[run[0].start() : run[-1].end()])
-                break
-    src.memo["acronyms"] = found
-    return found
-
-
-def _spells(acr: str, words: list[str]) -> bool:
-    if words and fold_name(words[0]) in _SMALL_WORDS:
-        return False
-    letters = "".join(ch for ch in acr.upper() if ch.isalpha())
-    initials = "".join(p[0].upper() for w in words for p in w.split("-") if p)
-    significant = "".join(p[0].upper() for w in words for p in w.split("-") if p and fold_name(p) not in _SMALL_WORDS)
-    return letters in (initials, significant)
 
 
 # --------------------------------------------------------------------------- who speaks
@@ -307,8 +87,6 @@ _NOT_NP = frozenset(
     not no it we i you me us him them whether if than because so said says told asked""".split()
 )
 _NOUN_LEAD = re.compile(r"(?:\b(?:the|a|an|its|his|her|their|our|this|that|no)|['’]s)\s+$", re.IGNORECASE)
-_PARTICLES = frozenset("al el abu bin ibn ben van von der de da di du la le".split())
-_HYPHEN_PARTICLE = re.compile(r"(?:al|el|ad|as|abu|bin|ibn|ben|van|von|de|da|di|du|la|le)-[A-Z]")
 _MAX_SUBJECT = 300  # characters a subject may stand from its cue
 
 Token = tuple[int, int, str]
@@ -528,7 +306,7 @@ def _named_as(chunk: list[Token]) -> _Named | None:
     if not any(w.lower() in _RELATIVES for w in words[1:]):
         return None
     i = len(words)
-    while i > 0 and (_name_token(words[i - 1]) or (i < len(words) and fold_name(words[i - 1]) in _PARTICLES)):
+    while i > 0 and (_name_token(words[i - 1]) or (i < len(words) and fold_name(words[i - 1]) in PARTICLES)):
         i -= 1
     if i == len(words) or i == 0 or words[i - 1].lower() != "as":
         return None
@@ -551,7 +329,7 @@ def _subject_after(src: SourceText, tokens: list[Token]) -> Subject | None:
     if named is not None:
         return _name_subject(named, named.start, first[-1][1])
     described = _describe(src, first)
-    if described is not None and len(chunks) > 1 and chunks[1] and _is_title(described.head):
+    if described is not None and len(chunks) > 1 and chunks[1] and is_title(described.head):
         apposed = _name_in(chunks[1], at_end=False, whole=True)  # "the city's governor, Faisal Amiri"
         if apposed is not None:
             return _name_subject(apposed, described.start, chunks[1][-1][1])
@@ -563,17 +341,17 @@ def _name_subject(named: _Named, start: int, end: int) -> Subject:
 
 
 def _name_token(word: str) -> bool:
-    if _HYPHEN_PARTICLE.match(word):
+    if has_name_prefix(word):
         return True  # "al-Harthy"
     if not word[0].isupper() or (word.isupper() and len(word) > 1):
         return False  # lowercase, or an acronym ("NATO", "AFP")
-    return fold_name(word) not in _NOT_NAME and not _is_title(word)
+    return is_person_word(word)
 
 
 def _lead_word(word: str) -> bool:
     """A word that may lead a name: a title, a determiner or possessive, an affiliation ("NATO", "Thai")."""
     low = fold_name(word)
-    return _is_title(word) or low in _DEFINITE or low in ("a", "an") or word.endswith(("’s", "'s")) or word[0].isupper()
+    return is_title(word) or low in _DEFINITE or low in ("a", "an") or word.endswith(("’s", "'s")) or word[0].isupper()
 
 
 def _noun_word(word: str) -> bool:
@@ -596,7 +374,10 @@ def _name_in(chunk: list[Token], *, at_end: bool, whole: bool) -> _Named | None:
     if not all(_lead_word(w) or (not whole and _noun_word(w)) for w in lead):
         return None
     name = " ".join(t[2] for t in run)
-    if {fold_name(t[2]) for t in run} & _ORG_WORDS or is_country(name) or demonym_country(name):
+    k = i  # what the name names is read with the particle or acronym it is written with: "Al Jazeera", "BBC Arabic"
+    while k > 0 and (fold_name(words[k - 1]) in PARTICLES or (words[k - 1].isupper() and len(words[k - 1]) > 1)):
+        k -= 1
+    if not person_like(name) or (k < i and not person_like(" ".join(words[k:j]))):
         return None
     return _Named(run[0][0], run[-1][1], name)
 
@@ -606,15 +387,15 @@ def _name_run(words: list[str], *, at_end: bool) -> tuple[int, int]:
     (``at_end``) or comes first among their first six."""
     if at_end:
         i = j = len(words)
-        while i > 0 and (_name_token(words[i - 1]) or (i < j and fold_name(words[i - 1]) in _PARTICLES)):
+        while i > 0 and (_name_token(words[i - 1]) or (i < j and fold_name(words[i - 1]) in PARTICLES)):
             i -= 1
     else:
         i = j = next((k for k, w in enumerate(words[:6]) if _name_token(w)), len(words))
-        while j < len(words) and (_name_token(words[j]) or (j > i and fold_name(words[j]) in _PARTICLES)):
+        while j < len(words) and (_name_token(words[j]) or (j > i and fold_name(words[j]) in PARTICLES)):
             j += 1
-    while i < j and fold_name(words[i]) in _PARTICLES:
+    while i < j and fold_name(words[i]) in PARTICLES:
         i += 1
-    while j > i and fold_name(words[j - 1]) in _PARTICLES:
+    while j > i and fold_name(words[j - 1]) in PARTICLES:
         j -= 1
     return i, j
 
@@ -632,7 +413,7 @@ def subject_person(src: SourceText, subject: Subject) -> str | None:
     full = _person_named(src, mentions, subject.name_start, subject.name_end, subject.name)
     if full is not None:
         return full
-    if " " in subject.name or subject.name in src.memo.get("place_names", ()):
+    if " " in subject.name or subject.name in place_names(src):
         return None
     if not _tokens(src, _sentence_start(src, subject.name_start), subject.name_start):
         return None
@@ -647,7 +428,7 @@ def _person_named(src: SourceText, mentions: list[PersonMention], start: int, en
     """The full name of the person named at ``[start, end)``: the person mention there, else the person
     whose name has this one word as its first or last ("Anchalee" for "Anchalee Wongsiri")."""
     words = set(fold_name(name).split())
-    k = bisect.bisect_right(_mention_starts(src), start)
+    k = bisect.bisect_right(mention_starts(src), start)
     for p in mentions[max(0, k - 1) : k + 1]:
         if p.start < end and start < p.end and words <= set(fold_name(p.name).split()):
             return p.name
@@ -657,13 +438,6 @@ def _person_named(src: SourceText, mentions: list[PersonMention], start: int, en
             if len(parts) > 1 and name in (parts[0], parts[-1]):
                 return p.name
     return None
-
-
-def _mention_starts(src: SourceText) -> list[int]:
-    starts: list[int] | None = src.memo.get("person_mention_starts")
-    if starts is None:
-        starts = src.memo["person_mention_starts"] = [p.start for p in person_mentions(src)]
-    return starts
 
 
 def _describe(src: SourceText, chunk: list[Token]) -> Subject | None:
@@ -686,7 +460,7 @@ def _describe(src: SourceText, chunk: list[Token]) -> Subject | None:
     definite = fold_name(lead) in _DEFINITE or lead.endswith(("’s", "'s"))
     start, end = chunk[0][0], chunk[-1][1]
     low = fold_name(head)
-    if definite and _is_title(head) and not low.endswith("s"):
+    if definite and is_title(head) and not low.endswith("s"):
         person = title_antecedent(src, start, low)
         if person is not None:
             return Subject(start, end, "title", name=person.name, head=low, definite=True, person=True)
@@ -700,7 +474,7 @@ def _one_person(head: str) -> bool:
     """Whether a description with this head word may be one person ("the 45-year-old", "the doctor"),
     not a body, a document or a group ("the ministry", "a statement", "the four leaders")."""
     plural = head.endswith("s") and not head.endswith(("ss", "us", "is"))
-    return not plural and head not in _ORG_WORDS and head not in _NOT_PEOPLE
+    return not plural and classify(head) is NameKind.OTHER and head not in _NOT_PEOPLE
 
 
 def title_antecedent(src: SourceText, offset: int, title: str) -> PersonMention | None:
@@ -710,7 +484,7 @@ def title_antecedent(src: SourceText, offset: int, title: str) -> PersonMention 
     floor = src.paragraphs[max(0, src.paragraph_index(offset) - 2)][0] if src.paragraphs else 0
     pattern = re.compile(rf"\b{re.escape(title)}\b", re.IGNORECASE)
     mentions = person_mentions(src)
-    for k in range(bisect.bisect_left(_mention_starts(src), offset) - 1, -1, -1):
+    for k in range(bisect.bisect_left(mention_starts(src), offset) - 1, -1, -1):
         p = mentions[k]
         if p.start < floor:
             break
@@ -791,7 +565,7 @@ def _person_subject(src: SourceText, a: int, b: int, depth: int) -> tuple[tuple[
             if names:
                 return names, subject.start
     mentions = person_mentions(src)
-    k = bisect.bisect_left(_mention_starts(src), a)
+    k = bisect.bisect_left(mention_starts(src), a)
     if k < len(mentions) and mentions[k].start < b and quotation_at(src, mentions[k].start, mentions[k].end) is None:
         lead = [t[2] for t in _tokens(src, a, mentions[k].start)]
         if len(lead) <= 5 and all(_lead_word(w) for w in lead):  # "Housing Minister Faris Oudeh defended ..."
@@ -802,7 +576,7 @@ def _person_subject(src: SourceText, a: int, b: int, depth: int) -> tuple[tuple[
 def _person_between(src: SourceText, lo: int, hi: int, names: tuple[str, ...]) -> str | None:
     """The last person named in ``(lo, hi)`` outside quotations who is none of ``names``."""
     mentions = person_mentions(src)
-    for k in range(bisect.bisect_left(_mention_starts(src), hi) - 1, -1, -1):
+    for k in range(bisect.bisect_left(mention_starts(src), hi) - 1, -1, -1):
         p = mentions[k]
         if p.start <= lo:
             break

@@ -21,6 +21,7 @@ CORE = {
     "parse",
     "validate",
     "mentions",
+    "names",
     "lexicon",
     "coverage",
     "verify",

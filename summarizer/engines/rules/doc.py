@@ -8,7 +8,7 @@ import itertools
 import re
 from dataclasses import dataclass, field, replace
 
-from ...mentions import PersonMention, person_mentions
+from ...names import PersonMention, person_mentions
 from ...schema import ActorKind
 from ...text import QuoteRegion, SourceText
 from .names import Name, names_in
