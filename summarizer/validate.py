@@ -22,8 +22,10 @@ from .lexicon import PERSON_TITLES, SPEECH_RE, fold_name, table
 from .locate import iter_evidence
 from .mentions import (
     Subject,
+    acronyms,
     clause_subjects,
     cue_subject,
+    person_mentions,
     pronoun_antecedent,
     pronoun_at,
     quotation_at,
@@ -31,7 +33,6 @@ from .mentions import (
     speech_cues,
     tag_verb,
 )
-from .names import acronyms, person_mentions
 from .parse import (
     ParsedQuantity,
     canonical_unit,
@@ -76,14 +77,7 @@ _NAME_FIELDS = frozenset(
 # Cue stems per enum choice (summarizer/data/incidents.toml, positions.toml): a choice with none of its cues
 # near the item gets a warning.
 _SUBTYPE_CUES = {IncidentSubType(k): re.compile(v, re.I) for k, v in table("incidents", "sub_type_cues").items()}
-_STATUS_CUES: dict[PositionStatus, str] = {
-    PositionStatus.ADVANCING: r"advanc|push|gain|closer|progress|moving|offensive|within",
-    PositionStatus.HOLDING: r"hold|held|dug|defend|maintain|remain",
-    PositionStatus.CONTESTED: r"contest|fight|battl|clash|ongoing|struggl",
-    PositionStatus.WITHDRAWN: r"withdr|retreat|pull|fell back|abandon",
-    PositionStatus.CAPTURED: r"captur|took|taken|retook|seiz|control|liberat|clear|entered|fell",
-    PositionStatus.PREPARING: r"prepar|mass|gather|ready|poised|build",
-}
+_STATUS_CUES = {PositionStatus(k): re.compile(v, re.I) for k, v in table("positions", "status_cues").items()}
 
 
 @dataclass
@@ -823,7 +817,7 @@ def _check_position(run: _Run, path: str, pos: Position) -> None:
     if anchors and pos.status is not PositionStatus.UNKNOWN:
         pattern = _STATUS_CUES.get(pos.status)
         win = run.src.sentence_window(anchors[0].start or 0, anchors[0].end or 0, radius=0)
-        if pattern and not re.search(pattern, run.src.text[win[0] : win[1]], re.IGNORECASE):
+        if pattern and not pattern.search(run.src.text[win[0] : win[1]]):
             run.add(
                 IssueCode.ENUM_WITHOUT_CUE,
                 WARNING,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import re
 
+from ...lexicon import words
 from ...parse import name_supported, phrase_supported
 from ...schema import ActorKind, Mention, Position, Quote, QuoteKind
 from .doc import Doc, Word
@@ -21,11 +22,8 @@ from .speakers import SKIPPABLE, speaker_before
 
 __all__ = ["Claims", "first_person_force", "force_mention", "quotes_by_region", "subject_force"]
 
-_FORCE_HEADS = frozenset(
-    """forces force troops fighters militants soldiers army militia militias men units rebels peshmerga service
-    police brigade brigades division battalion jihadists insurgents gunmen commandos marines regiment
-    battalions divisions units fighter""".split()
-)
+# The heads of a force's name, and the generic names that refer back to an armed group (summarizer/data/forces.toml).
+_FORCE_HEADS = words("forces", "force_heads")
 _CLAUSE_LEADS = re.compile(r"^(?:as|meanwhile|but|and|while|when|after|before|since|although|though)\b\s*", re.I)
 _DETERMINER = re.compile(r"^(?:the|a|an)\s+", re.I)
 _BEFORE_CUE = frozenset(SKIPPABLE | {"to", "claimed", "claims", "appeared", "appears", "seemed", "now", "still"})
@@ -34,8 +32,7 @@ _MODIFIER = re.compile(r"\s+(?:backed|supported|aided|assisted|led|trained|armed
 _FORCES_OF = re.compile(
     r"(?:[\w,]+\s+of\s+)?(?:\w+\s+)?(?:forces|troops|fighters|men|units|members)\s+(?:from|of)\s+(?:the\s+)?", re.I
 )
-# Generic names of a non-state force that refer back to the group named before ("the rebels").
-_GENERIC = frozenset("rebels militants insurgents jihadists".split())
+_GENERIC = words("forces", "generic_armed_groups")
 _ANTECEDENT_PARAGRAPHS = 2
 _OWNER = re.compile(r"(?<=\w)(?:[’']s?)\s*$")
 _WE = re.compile(r"\b(?:we|our forces|our troops|our fighters)\b", re.I)

@@ -24,7 +24,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from ...lexicon import fold_name, words
+from ...lexicon import alternation, fold_name, words
 from ...schema import ActorKind, DateValue, EventType, Incident, IncidentSubType, Mention, Quantity, Quote
 from .doc import Doc
 from .evidence import dates_in, mention, span
@@ -77,11 +77,9 @@ WINDOW = 300  # characters around a cue that its rules may read (keeps the engin
 _BOUND_SPAN = re.compile(r"(?:since|until|till|before|by|through)\b", re.I)  # the parser's span may hold it
 _BOUND = re.compile(r"\b(?:since|until|till|before|by|through)\s+$", re.I)
 _LEADING_DATE = re.compile(r"(?:also\s+)?(?P<when>[^,;]{2,30}?)\s*,\s", re.I)
-_GOVERNMENT = re.compile(
-    r"\b(?:government|pro-government|army|army’s|army's|troops|military|soldiers|police|national|federal|regime)\b",
-    re.I,
-)
-_NON_STATE = re.compile(r"\b(?:rebels?|rebel|insurgents?|militants?|jihadists?|fighters|gunmen)\b", re.I)
+# Which side took ground (summarizer/data/forces.toml).
+_GOVERNMENT = re.compile(rf"\b(?:{alternation(words('forces', 'government_side'))})\b", re.I)
+_NON_STATE = re.compile(rf"\b(?:{alternation(words('forces', 'non_state_side'))})\b", re.I)
 _REPORTED = re.compile(r"\b(?:reported|said|reports|says)\b")
 # The words a death toll and a number of injured hang on (summarizer/data/incidents.toml).
 _FATALITY_CUES = words("incidents", "fatality_cues")

@@ -38,7 +38,8 @@ from .unrest import is_riot_clash
 
 __all__ = ["REFERENCE", "RULES", "STEMS", "find_positions"]
 
-_COMPASS = r"(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?"
+# Shortest first, as the rules were written: where nothing bounds it, "northeast" gives "north".
+_COMPASS = rf"(?:{'|'.join(sorted(words('positions', 'directions'), key=lambda w: (len(w), w)))})(?:ern)?"
 # Distances: the qualifiers and units of summarizer/data/quantities.toml.
 _ABOUT = words("quantities", "distance_qualifiers")
 _UNIT = rf"(?:{alternation(DISTANCE_UNITS)})"

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from ...lexicon import alternation
+from ...lexicon import alternation, words
 from ...schema import ActorKind
 from .doc import Doc
 from .figures import PEOPLE, VAGUE_COUNTS
@@ -52,17 +52,12 @@ _COMPOUND = re.compile(
     r"|permits?|bans?)\b",
     re.IGNORECASE,
 )
-_FORCES = re.compile(
-    r"\b(?:troops|soldiers|forces|fighters|militants|militias?|army|units|rebels|insurgents|battalions?|brigades?"
-    r"|gunmen|jihadists|convoys?|columns?|vehicles|tanks)\b",
-    re.IGNORECASE,
-)
+# Who fights, who polices, who riots: summarizer/data/forces.toml.
+_FORCES = re.compile(rf"\b(?:{alternation(words('forces', 'armed_units'))})\b", re.IGNORECASE)
+_ARMED = re.compile(rf"\b(?:{alternation(words('forces', 'armed_clash_sides'))})\b", re.IGNORECASE)
 _CROWD = re.compile(rf"\b(?:{PEOPLE}|crowds?|mobs?|thousands|hundreds|dozens|opposition)\b", re.IGNORECASE)
-_RIOT_CROWD = re.compile(
-    r"\b(?:protesters|protestors|demonstrators|youths|students|rioters|crowds?|mobs?|supporters|marchers)\b",
-    re.IGNORECASE,
-)
-_POLICE = re.compile(r"\b(?:police|security\s+forces|gendarmes|riot\s+officers)\b", re.IGNORECASE)
+_RIOT_CROWD = re.compile(rf"\b(?:{alternation(words('forces', 'riot_crowds'))})\b", re.IGNORECASE)
+_POLICE = re.compile(rf"\b(?:{alternation(words('forces', 'police'))})\b", re.IGNORECASE)
 _SIGNS = re.compile(
     r"\b(?:chant\w*|slogans?|banners?|placards?|demand\w*|protest\w*|denounc\w*|call(?:ed|ing)?\s+for)\b",
     re.IGNORECASE,
@@ -95,7 +90,7 @@ def is_riot_clash(doc: Doc, cue: tuple[int, int], sentence: tuple[int, int]) -> 
     text = doc.text
     lo, hi = max(sentence[0], cue[0] - 80), min(sentence[1], cue[1] + 60)
     window = text[lo:hi]
-    armed = re.search(r"\b(?:militants|gunmen|fighters|rebels|insurgents|jihadists|troops|soldiers)\b", window, re.I)
+    armed = _ARMED.search(window)
     return bool(_POLICE.search(window) and _RIOT_CROWD.search(window) and not armed)
 
 
