@@ -22,10 +22,8 @@ from .lexicon import PERSON_TITLES, SPEECH_RE, fold_name, table
 from .locate import iter_evidence
 from .mentions import (
     Subject,
-    acronyms,
     clause_subjects,
     cue_subject,
-    person_mentions,
     pronoun_antecedent,
     pronoun_at,
     quotation_at,
@@ -33,6 +31,7 @@ from .mentions import (
     speech_cues,
     tag_verb,
 )
+from .names import acronyms, person_mentions
 from .parse import (
     ParsedQuantity,
     canonical_unit,

@@ -8,10 +8,9 @@ import itertools
 import re
 from dataclasses import dataclass, field, replace
 
-from ...names import PersonMention, person_mentions
+from ...names import Name, PersonMention, antecedent, names_in, person_mentions
 from ...schema import ActorKind
 from ...text import QuoteRegion, SourceText
-from .names import Name, names_in
 
 __all__ = ["Doc", "Stems", "Word"]
 
@@ -66,8 +65,6 @@ class Doc:
     article_date: dt.date | None = None
     _people: list[PersonMention] | None = field(default=None, repr=False)
     _people_starts: list[int] = field(default_factory=list, repr=False)
-    # The person an antecedent walk from a mention (by its start) ends at; kept by speakers.py.
-    personal: dict[int, tuple[str, int] | None] = field(default_factory=dict, repr=False)
     _words: list[Word] | None = field(default=None, repr=False)
     _word_starts: list[int] = field(default_factory=list, repr=False)
     _names: list[Name] | None = field(default=None, repr=False)
@@ -111,7 +108,7 @@ class Doc:
         return out
 
     def names(self, start: int, end: int) -> list[Name]:
-        """The names of :func:`~.names.names_in` that lie within ``[start, end)`` (one pass, then bisect)."""
+        """The names of :func:`~summarizer.names.names_in` that lie within ``[start, end)`` (one pass, then bisect)."""
         if self._names is None:
             self._names = _with_acronyms(self.text, names_in(self.text, 0, len(self.text)))
             self._name_starts = [n.start for n in self._names]
@@ -163,9 +160,5 @@ class Doc:
         return None
 
     def antecedent(self, offset: int) -> PersonMention | None:
-        """The nearest person mention that ends before ``offset`` (the pronoun rule of the validator)."""
-        people = self.people
-        i = bisect.bisect_left(self._people_starts, offset) - 1
-        while i >= 0 and people[i].end > offset:
-            i -= 1
-        return people[i] if i >= 0 else None
+        """The nearest person mentioned before ``offset`` (:func:`summarizer.names.antecedent`, the validator's too)."""
+        return antecedent(self.src, offset)

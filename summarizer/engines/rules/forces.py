@@ -13,11 +13,11 @@ import bisect
 import re
 
 from ...lexicon import words
+from ...names import ARMED_GROUPS
 from ...parse import name_supported, phrase_supported
 from ...schema import ActorKind, Mention, Position, Quote, QuoteKind
 from .doc import Doc, Word
 from .evidence import mention, span
-from .names import ARMED_GROUPS
 from .speakers import SKIPPABLE, speaker_before
 
 __all__ = ["Claims", "first_person_force", "force_mention", "quotes_by_region", "subject_force"]

@@ -25,13 +25,13 @@ import re
 from dataclasses import dataclass
 
 from ...lexicon import alternation, fold_name, words
+from ...names import Name, is_outlet, kind_of
 from ...schema import ActorKind, DateValue, EventType, Incident, IncidentSubType, Mention, Quantity, Quote
 from .doc import Doc
 from .evidence import dates_in, mention, span
 from .figures import arrested, casualties, count_before, crowd, governed
 from .forces import Claims, force_mention, subject_force
 from .incident_cues import CUES, STEMS
-from .names import MEDIA, Name, kind_of
 from .places import leading_place, place_like, place_referred, with_suffix
 from .positions import REFERENCE
 from .unrest import by_force, is_riot_clash, protest_happened
@@ -465,6 +465,6 @@ def _sides(doc: Doc, force: Mention) -> list[Mention]:
 
 def _reported_by(doc: Doc, start: int, end: int) -> Mention | None:
     for name in doc.names(start, end):
-        if fold_name(name.text) in MEDIA and _REPORTED.match(doc.text, name.end + 1, min(end, name.end + 12)):
+        if is_outlet(name.text) and _REPORTED.match(doc.text, name.end + 1, min(end, name.end + 12)):
             return mention(doc.text, name.start, name.end)
     return None

@@ -20,11 +20,11 @@ import re
 from dataclasses import dataclass, field
 
 from ...lexicon import fold_name
+from ...names import Name
 from ...parse import name_supported
 from ...schema import ActorKind, DateValue, Meeting, Mention, Participant, ParticipantRole
 from .doc import Doc
 from .evidence import dates_in, mention, span
-from .names import Name
 from .parties import (
     Party,
     after_delegates,

@@ -20,10 +20,10 @@ import re
 from dataclasses import dataclass
 
 from ...lexicon import MONTHS, WEEKDAYS, demonym_country, fold_name, is_country
+from ...names import Name
 from ...schema import ActorKind, Mention, ParticipantRole
 from .doc import Doc
 from .evidence import span
-from .names import Name
 from .places import place_at
 
 __all__ = [

@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 
 from ...lexicon import MONTHS, WEEKDAYS, demonym_country, fold_name, is_country
+from ...names import Name
 from ...schema import ActorKind, Location, LocationKind, Mention
 from .doc import Doc
 from .evidence import mention, span
-from .names import Name
 
 __all__ = [
     "find_dateline",

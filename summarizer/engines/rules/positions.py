@@ -27,12 +27,12 @@ from __future__ import annotations
 import re
 
 from ...lexicon import DISTANCE_UNITS, alternation, words
+from ...names import Name
 from ...schema import DateValue, Mention, Position, PositionStatus, Quantity, Quote, Span
 from .doc import Doc, Stems
 from .evidence import dates_in, mention, quantities_in, to_quantity
 from .figures import PEOPLE
 from .forces import Claims, first_person_force, quotes_by_region, subject_force
-from .names import Name
 from .places import place_like, place_referred, places_in
 from .unrest import is_riot_clash
 

@@ -16,16 +16,16 @@ import re
 from dataclasses import dataclass
 
 from ...lexicon import PERSON_TITLES, fold_name
+from ...names import ARMED_GROUPS, Name, is_org_word, is_outlet, is_title, kind_of
 from ...schema import ActorKind
 from .doc import Doc, Word
-from .names import ARMED_GROUPS, MEDIA, Name, is_org_word, is_title_word, kind_of
-from .places import place_at
 
 __all__ = ["SKIPPABLE", "Speaker", "speaker_after", "speaker_before", "title_head"]
 
 _PRONOUNS = frozenset({"he", "she"})
 _ARMED_HEADS = frozenset("militia front rebels insurgents fighters militants".split())
-_ORG_HEADS = frozenset("ministry army military agency group council charity directorate department bureau".split())
+# Heads of descriptions of a body that are no org word of names.toml ("the military said").
+_ORG_HEADS = frozenset({"military"})
 _CONJUNCTIONS = frozenset("and but while whereas although though as".split())
 _RELATIVE = frozenset("who which whose where when whom".split())
 _APPOSITION_LEAD = frozenset("a an the their his her its our".split())
@@ -99,34 +99,16 @@ def title_head(doc: Doc, chunk: list[Word]) -> tuple[int, int] | None:
     if head is None:
         return None
     low = fold_name(head.text)
-    if low in SPEAKER_NOUNS or is_title_word(head.text):
+    if low in SPEAKER_NOUNS or is_title(head.text):
         return head.start, head.end
     return None
 
 
 def _antecedent_person(doc: Doc, offset: int) -> tuple[str, int] | None:
-    """The nearest earlier person mention that is not a news outlet, an organisation or a place.
-
-    The walk back over mentions that are not persons is memoised per mention (``doc.personal``): every mention
-    passed on the way has the same answer, so thousands of pronouns after a long run of outlets and places
-    walk it once, not once each.
-    """
+    """The nearest person mentioned before ``offset`` and where (:func:`summarizer.names.antecedent`: person
+    mentions are only people's, never an outlet's, a body's or a place's, as the validator reads them)."""
     person = doc.antecedent(offset)
-    passed: list[int] = []
-    found: tuple[str, int] | None = None
-    while person is not None:
-        if person.start in doc.personal:
-            found = doc.personal[person.start]
-            break
-        passed.append(person.start)
-        personal = fold_name(person.name) not in MEDIA and kind_of(person.name) in (ActorKind.OTHER, ActorKind.PERSON)
-        if personal and not any(place_at(doc, n) for n in doc.names(person.start, person.end)):
-            found = person.name, person.start
-            break
-        person = doc.antecedent(person.start)
-    for start in passed:
-        doc.personal[start] = found
-    return found
+    return None if person is None else (person.name, person.start)
 
 
 def _pronoun(doc: Doc, w: Word) -> Speaker | None:
@@ -154,7 +136,7 @@ def _from_name(doc: Doc, name: Name, title: tuple[int, int] | None) -> Speaker:
         name.start,
         name.end,
         title=name.title or title,
-        media=fold_name(name.text) in MEDIA,
+        media=is_outlet(name.text),
         phrase_start=start,
     )
 
@@ -195,7 +177,7 @@ def _lead(name: Name) -> int:
 def _descriptive_lead(chunk: list[Word], lead: int) -> bool:
     """ "DLF spokesman Karim Nasser": a lowercase title word right before the name is part of it."""
     before = [w for w in chunk if w.end <= lead]
-    return bool(before) and is_title_word(before[-1].text) and before[-1].text.islower()
+    return bool(before) and is_title(before[-1].text) and before[-1].text.islower()
 
 
 def _description(doc: Doc, chunk: list[Word]) -> Speaker | None:
@@ -219,7 +201,7 @@ def _description(doc: Doc, chunk: list[Word]) -> Speaker | None:
     if named and kind in (ActorKind.ARMED_GROUP, ActorKind.COUNTRY):
         return Speaker(value, kind, a, b, phrase_start=chunk[0].start)
     if named and kind is ActorKind.ORGANISATION and (len(np) > 1 or head in SPEAKER_NOUNS):
-        return Speaker(value, kind, a, b, media=fold_name(value) in MEDIA, phrase_start=chunk[0].start)
+        return Speaker(value, kind, a, b, media=is_outlet(value), phrase_start=chunk[0].start)
     if head not in SPEAKER_NOUNS and head.rstrip("s") not in SPEAKER_NOUNS:
         return None
     if fold_name(value) in ARMED_GROUPS or head in _ARMED_HEADS:
