@@ -141,57 +141,16 @@ DISTANCE_UNITS = frozenset(w for w, unit in MEASURE_UNITS.items() if unit in ("k
 
 # --------------------------------------------------------------------------- places
 
-# Short forms and names ISO 3166 does not carry, keyed by the ISO alpha-2 code.
+# Short forms and names ISO 3166 does not carry, keyed by the ISO alpha-2 code; demonyms (adjective -> country code,
+# None for those of no single country); organisations with short forms: summarizer/data/places.toml, organisations.toml.
 _EXTRA_COUNTRY_ALIASES: dict[str, tuple[str, ...]] = {
-    "US": ("US", "U.S.", "U.S.A.", "USA", "United States", "United States of America", "America"),
-    "GB": ("UK", "U.K.", "Britain", "Great Britain", "United Kingdom", "England"),
-    "RU": ("Russia",),
-    "IR": ("Iran",),
-    "SY": ("Syria",),
-    "KR": ("South Korea",),
-    "KP": ("North Korea",),
-    "TR": ("Turkey", "Turkiye", "Türkiye"),
-    "NL": ("Netherlands", "the Netherlands", "Holland"),
-    "CZ": ("Czech Republic", "Czechia"),
-    "VN": ("Vietnam",),
-    "TW": ("Taiwan",),
-    "BO": ("Bolivia",),
-    "VE": ("Venezuela",),
-    "TZ": ("Tanzania",),
-    "LA": ("Laos",),
-    "MD": ("Moldova",),
-    "PS": ("Palestine", "Palestinian territories"),
-    "CD": ("DR Congo", "DRC", "Democratic Republic of Congo"),
-    "CI": ("Ivory Coast",),
+    code: tuple(names) for code, names in table("places", "country_aliases").items()
 }
-
-# Demonyms (adjective -> country) for the countries most often named in conflict reporting.
-_DEMONYMS = {
-    "american": "US", "british": "GB", "french": "FR", "german": "DE", "italian": "IT",
-    "spanish": "ES", "dutch": "NL", "belgian": "BE", "danish": "DK", "norwegian": "NO",
-    "canadian": "CA", "australian": "AU", "iraqi": "IQ", "syrian": "SY", "iranian": "IR",
-    "turkish": "TR", "russian": "RU", "ukrainian": "UA", "kurdish": None, "israeli": "IL",
-    "palestinian": "PS", "lebanese": "LB", "jordanian": "JO", "saudi": "SA", "yemeni": "YE",
-    "egyptian": "EG", "libyan": "LY", "afghan": "AF", "pakistani": "PK", "indian": "IN",
-    "chinese": "CN", "japanese": "JP", "polish": "PL", "swedish": "SE", "finnish": "FI",
-    "malian": "ML", "nigerian": "NG", "somali": "SO", "sudanese": "SD", "ethiopian": "ET",
-    "lao": "LA", "laotian": "LA", "thai": "TH", "filipino": "PH", "philippine": "PH", "swiss": "CH",
-    "burmese": "MM", "czech": "CZ", "emirati": "AE", "kyrgyz": "KG", "icelandic": "IS", "malagasy": "MG",
-    "greek": "GR", "irish": "IE", "portuguese": "PT", "nepali": "NP", "nepalese": "NP", "ghanaian": "GH",
-    "kazakh": "KZ", "uzbek": "UZ", "tajik": "TJ", "turkmen": "TM", "ivorian": "CI", "peruvian": "PE",
-    "argentine": "AR", "argentinian": "AR", "venezuelan": "VE", "bosnian": "BA", "welsh": "GB",
-    "scottish": "GB", "english": "GB", "korean": None, "congolese": None, "sri lankan": "LK",
-}  # fmt: skip
-
-# Organisations with short forms.
-_ORG_ALIASES = (
-    ("UN", "U.N.", "United Nations"),
-    ("EU", "E.U.", "European Union"),
-    ("NATO", "North Atlantic Treaty Organization", "North Atlantic Treaty Organisation"),
-    ("ISIL", "ISIS", "Islamic State", "Daesh", "Islamic State of Iraq and the Levant"),
-    ("AU", "African Union"),
-    ("CTS", "Counter-Terrorism Service", "counter-terrorism service"),
-)
+_DEMONYMS: dict[str, str | None] = {
+    **table("places", "demonyms"),
+    **dict.fromkeys(words("places", "demonyms_of_no_country")),
+}
+_ORG_ALIASES = tuple((short, *names) for short, names in table("organisations", "org_aliases").items())
 
 
 @functools.lru_cache(maxsize=65536)

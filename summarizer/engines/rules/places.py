@@ -11,7 +11,17 @@ from __future__ import annotations
 
 import re
 
-from ...lexicon import MONTHS, WEEKDAYS, demonym_country, fold_name, is_country
+from ...lexicon import (
+    DISTANCE_UNITS,
+    MONTHS,
+    WEEKDAYS,
+    alternation,
+    demonym_country,
+    fold_name,
+    is_country,
+    table,
+    words,
+)
 from ...names import Name
 from ...schema import ActorKind, Location, LocationKind, Mention
 from .doc import Doc
@@ -28,43 +38,30 @@ __all__ = [
     "with_suffix",
 ]
 
-_STRONG_PREPOSITIONS = frozenset("in near at outside around into toward towards inside across".split())
-_PLACE_NOUNS = {
-    "province": LocationKind.REGION, "district": LocationKind.REGION, "region": LocationKind.REGION,
-    "governorate": LocationKind.REGION, "state": LocationKind.REGION, "county": LocationKind.REGION,
-    "city": LocationKind.CITY, "capital": LocationKind.CITY, "town": LocationKind.TOWN,
-    "village": LocationKind.TOWN, "neighbourhood": LocationKind.OTHER, "neighborhood": LocationKind.OTHER,
-    "area": LocationKind.OTHER, "camp": LocationKind.OTHER,
-}  # fmt: skip
-_SUFFIX = re.compile(
-    r"[ \t]+(?:province|district|valley|river|crossing|checkpoint|region|governorate|county|camp|hospital|airport"
-    r"|airbase|bridge|dam|square|mine|market)\b"
-)
+# The words that make a name a place, and of which kind: summarizer/data/places.toml.
+_STRONG_PREPOSITIONS = words("places", "strong_prepositions")
+_PLACE_NOUNS = {noun: LocationKind(kind) for noun, kind in table("places", "place_kinds").items()}
+_SUFFIX = re.compile(rf"[ \t]+(?:{alternation(words('places', 'place_suffixes'))})\b")
 # Roads and gates named by a number: "Route 7", "Gate 4", "Highway 12".
-_NUMBERED = frozenset("route highway road gate sector block checkpoint junction exit".split())
+_NUMBERED = words("places", "numbered_places")
+_AREA_NOUNS = alternation(words("places", "area_nouns"))
+_KIND_BEFORE = re.compile(rf"\b({_AREA_NOUNS})(?: of|,)\s+$")  # "the town of", "the capital, "
 _NUMBER_AFTER = re.compile(r"[ \t]+\d{1,4}[A-Z]?\b")
 # "the road between Sannar and Birat": both ends of a road or a border are places.
 _BETWEEN = re.compile(
-    r"\b(?:road|highway|route|border|frontier|line|corridor|railway|pipeline|fighting)\s+between\s+(?:the\s+)?"
+    rf"\b(?:{alternation(words('names', 'routes'))})\s+between\s+(?:the\s+)?"
     r"(?:[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,3}\s+and\s+(?:the\s+)?)?$"
 )
-_OF_PLACE = re.compile(
-    r"\b(?:outskirts|edge|suburbs|centre|center|heart|north|south|east|west|northeast|northwest|southeast|southwest"
-    r"|north-east|north-west|south-east|south-west|town|city|village|province|district|region|capital"
-    r"|km|kms|kilomet(?:er|re)s?|miles?|met(?:er|re)s?)\s+of\s+"
-    r"(?:the\s+)?$",
-    re.I,
-)
+# "the outskirts of", "north-east of", "3 km of", "the town of" (names.toml's place relations, the directions, units).
+_RELATIONS = words("names", "place_relations") | words("positions", "directions") | DISTANCE_UNITS
+_OF_PLACE = re.compile(rf"\b(?:{_AREA_NOUNS}|{alternation(_RELATIONS)})\s+of\s+(?:the\s+)?$", re.I)
 _MODIFIES_PLACE = re.compile(r"[ \t]+(?:city|town|village|province|district|capital|region|port)\s+of\b")
 _LEADING_PLACE = re.compile(r"\s*(?:In|At|Near|Outside|Inside)\s+(?:the\s+)?")
 _SETTLEMENTS = frozenset({"town", "city", "village"})
 _SETTLEMENT_KINDS = frozenset({LocationKind.TOWN, LocationKind.CITY, LocationKind.OTHER})
 _REFER_CHARS = 1500  # how far back "the town" may look for the place it refers to
 _POSSESSIVE_AFTER = re.compile(r"[’']s?\b")
-_ADJECTIVES = frozenset(
-    """western eastern northern southern central sunni shiite shia kurdish christian muslim jewish arab islamic
-    jihadist humanitarian federal western""".split()
-)
+_ADJECTIVES = words("places", "place_adjectives")
 _DATELINE = re.compile(
     r"(?P<place>[A-Z][A-Z'’.\- ]{1,40}?|[A-Z][a-z]+(?: [A-Z][a-z]+){0,2})"
     r"(?:, (?P<extra>[A-Z][A-Za-z.]+(?: [A-Z][a-z]+)?))?"
@@ -94,7 +91,7 @@ def _kind_after(doc: Doc, name: Name) -> LocationKind | None:
 
 def _kind_before(doc: Doc, name: Name) -> LocationKind | None:
     before = doc.text[max(0, name.start - 30) : name.start]
-    m = re.search(r"\b(town|city|village|province|district|capital|region)(?: of|,)\s+$", before)
+    m = _KIND_BEFORE.search(before)
     return _PLACE_NOUNS.get(m.group(1)) if m else None
 
 
