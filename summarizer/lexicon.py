@@ -105,7 +105,7 @@ def _inflections(verb: str) -> set[str]:
 
 
 # Speech verbs in every form: "warned", "denies", "told", "wrote", "according to".
-_IRREGULAR_SPEECH = words("speech", "irregular_speech")
+_IRREGULAR_SPEECH = frozenset(table("speech", "irregular_forms")) | words("speech", "speech_phrases")
 # The one-word forms, lower case, for a word-by-word scan (SPEECH_RE also has the multi-word ones).
 SPEECH_FORMS = frozenset(
     {f for v in SPEECH_VERBS for f in _inflections(v)} | {w for w in _IRREGULAR_SPEECH if " " not in w}

@@ -4,24 +4,18 @@ from __future__ import annotations
 
 import functools
 
-from ...lexicon import SPEECH_VERBS
+from ...lexicon import SPEECH_VERBS, table, words
 
 __all__ = ["INDIRECT_CUES", "speech_lemma"]
 
-_IRREGULAR = {
-    "say": ("said", "says", "saying"),
-    "tell": ("told", "tells", "telling"),
-    "write": ("wrote", "writes", "writing", "written"),
-    "admit": ("admitted", "admits", "admitting"),
-    "underline": ("underlined", "underlines", "underlining"),
-}
+# The irregular forms of each speech verb ("tell": "told", "tells", "telling"): summarizer/data/speech.toml.
+_IRREGULAR: dict[str, tuple[str, ...]] = {}
+for _form, _lemma in table("speech", "irregular_forms").items():
+    if _lemma in SPEECH_VERBS:
+        _IRREGULAR[_lemma] = (*_IRREGULAR.get(_lemma, ()), _form)
 
 # Cues that introduce reported speech ("he said NATO would ...", "she warned that ...").
-INDIRECT_CUES = frozenset(
-    """say tell add warn insist note confirm deny pledge declare announce explain state stress claim argue
-    acknowledge admit assert vow promise predict reiterate affirm emphasise emphasize concede contend
-    maintain caution""".split()
-)
+INDIRECT_CUES = words("speech", "indirect_speech_verbs")
 
 
 def _forms(lemma: str) -> tuple[str, ...]:

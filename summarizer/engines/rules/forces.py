@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import re
 
-from ...lexicon import words
+from ...lexicon import alternation, words
 from ...names import ARMED_GROUPS
 from ...parse import name_supported, phrase_supported
 from ...schema import ActorKind, Mention, Position, Quote, QuoteKind
@@ -37,8 +37,8 @@ _ANTECEDENT_PARAGRAPHS = 2
 _OWNER = re.compile(r"(?<=\w)(?:[’']s?)\s*$")
 _WE = re.compile(r"\b(?:we|our forces|our troops|our fighters)\b", re.I)
 _THIRD_PERSON = re.compile(r"^(?:it|they|its\s+\w+|their\s+\w+)$", re.I)
-_REPORTING = frozenset("said says claimed claims announced reported stated".split())
-_SAID_BEFORE = re.compile(r"\b(?:said|says|claimed|claims|announced|reported|stated)\s+(?:that\s+)?$", re.I)
+_REPORTING = words("speech", "reporting_verbs")
+_SAID_BEFORE = re.compile(rf"\b(?:{alternation(_REPORTING)})\s+(?:that\s+)?$", re.I)
 
 
 def subject_force(doc: Doc, sa: int, cue_start: int) -> tuple[Mention | None, Mention | None]:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ...lexicon import words
 from ...schema import Mention, Quote, QuoteKind, Span
 from ...text import QuoteRegion
 from .cues import INDIRECT_CUES, speech_lemma
@@ -32,7 +33,8 @@ __all__ = ["find_quotes"]
 
 _LEAD_IN = frozenset({":", ",", "that"})
 _CUE_PARTICLES = frozenset({("on", "call"), ("on", "urge"), ("against", "warn"), ("of", "warn")})
-_ADDRESSEES = frozenset({"reporters", "journalists", "lawmakers", "parliament", "supporters", "delegates", "me", "us"})
+# Who is told, which cues take an infinitive, irregular pasts of a reported clause: summarizer/data/speech.toml.
+_ADDRESSEES = words("speech", "addressees")
 _OUTLET = re.compile(r"(?:\s+(?:broadcaster|newspaper|daily|agency|news\s+agency|radio|television|channel|website))?")
 _FINITE = frozenset(
     """would will had has have was were is are could should must might may can did does do
@@ -42,10 +44,7 @@ _NO_CLAUSE = frozenset(
     """to for of in on at with by from about into over after before during , : “ " ” ‘ ’ ' and or but
     as if whether how what when where why who which""".split()
 )
-_IRREGULAR_PAST = frozenset(
-    """went came took made gave got saw left held kept began ran fell rose led brought sought found thought told
-    won lost stood became met paid sent spent built fled fought hit struck shot drove broke""".split()
-)
+_IRREGULAR_PAST = words("speech", "irregular_past")
 _ADVERBIAL = re.compile(
     r"\s*(?:(?:on|last|this|next|late|early)\s+(?:\w+\.?\s+)?\w+|in\s+a\s+(?:\w+\s+)?(?:statement|speech|interview|address))"
     r"(?:\s+(?:issued|posted|published)(?:\s+\w+){0,4})?\s*"
@@ -58,8 +57,8 @@ _CLAUSE_CUT = re.compile(
 )
 _NOUN_LEADS = frozenset("the a an its his her their our my your this that whose".split())
 WINDOW = 400  # characters around a cue that its rules may read (keeps the engine linear)
-_INFINITIVE_CUES = frozenset({"urge", "call", "ask", "appeal"})
-_TO_INFINITIVE = frozenset({"claim", "pledge", "vow", "promise", "deny", "threaten"})
+_INFINITIVE_CUES = words("speech", "infinitive_cues")
+_TO_INFINITIVE = words("speech", "to_infinitive_cues")
 
 
 @dataclass(frozen=True, slots=True)
