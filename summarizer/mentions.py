@@ -536,11 +536,16 @@ def _resolve_pronoun(src: SourceText, offset: int, depth: int) -> tuple[str, ...
     return names if rival is None else (*names, rival)
 
 
+_LOOKBACK = 1_500  # characters: three or four long wire sentences
+
+
 def _previous_subject(src: SourceText, offset: int, depth: int) -> tuple[tuple[str, ...], int] | None:
     """The person subject of the nearest sentence before ``offset`` that has one, and where it stands."""
     if not src.sentences:
         return None
-    floor = src.paragraphs[max(0, src.paragraph_index(offset) - 1)][0]
+    # This paragraph or the one before, and never further back than a long sentence reaches: in one
+    # endless "sentence" each pronoun would otherwise read everything before it (quadratic work).
+    floor = max(src.paragraphs[max(0, src.paragraph_index(offset) - 1)][0], offset - _LOOKBACK)
     k = src.sentence_index(offset)
     for s in range(k, max(-1, k - 8), -1):
         a, b = src.sentences[s]
