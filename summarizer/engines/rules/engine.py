@@ -24,6 +24,7 @@ from .meetings import find_meetings
 from .places import find_dateline, find_locations
 from .positions import find_positions
 from .quotes import find_quotes
+from .summary import lead_summary
 
 __all__ = ["extract"]
 
@@ -54,8 +55,10 @@ def extract(text: str, *, article_date: dt.date | None = None) -> Briefing:
     _note_language(doc, notes)
     _note_quotes(doc, notes)
     quotes = find_quotes(doc)
+    source = _source_info(text, doc)
     briefing = Briefing(
-        source=_source_info(text, doc),
+        source=source,
+        summary=lead_summary(doc, dateline=source.dateline, title=source.title),
         quotes=quotes,
         meetings=find_meetings(doc),
         front_lines=find_positions(doc, quotes),
@@ -107,7 +110,7 @@ def _drop_masked(briefing: Briefing, text: str, notes: list[str]) -> Briefing:
     """Leave out items whose spans cross masked markup (their text would differ from the source)."""
     kept: dict[str, list[object]] = {}
     dropped = 0
-    for name in ("quotes", "meetings", "front_lines", "incidents", "locations"):
+    for name in ("summary", "quotes", "meetings", "front_lines", "incidents", "locations"):
         items = getattr(briefing, name)
         good = [
             it

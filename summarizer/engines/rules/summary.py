@@ -36,8 +36,8 @@ def lead_summary(doc: Doc, *, dateline: Mention | None = None, title: Mention | 
     """Up to :data:`MAX_POINTS` opening sentences of the article's body as summary points."""
     text = doc.text
     body_start = _body_start(doc, dateline, title)
-    limit = _paragraph_end(doc, body_start, _LEAD_PARAGRAPHS)
     captions = [p for p in doc.src.paragraphs if p[1] > body_start and _CREDIT.search(text, p[0], p[1])]
+    limit = _paragraph_end(doc, body_start, _LEAD_PARAGRAPHS, captions)
     points: list[SummaryPoint] = []
     for a, b in doc.src.sentences:
         if b <= body_start or any(pa <= a < pb for pa, pb in captions):
@@ -64,8 +64,13 @@ def _body_start(doc: Doc, dateline: Mention | None, title: Mention | None) -> in
     return start
 
 
-def _paragraph_end(doc: Doc, start: int, count: int) -> int:
-    paras = [p for p in doc.src.paragraphs if p[1] > start]
+def _paragraph_end(doc: Doc, start: int, count: int, captions: list[tuple[int, int]]) -> int:
+    """The end of the ``count``-th paragraph of the body; captions and headings (a repeated title) do not count."""
+    paras = [
+        p
+        for p in doc.src.paragraphs
+        if p[1] > start and p not in captions and len(doc.text[max(p[0], start) : p[1]].split()) >= _MIN_WORDS
+    ]
     return paras[min(count, len(paras)) - 1][1] if paras else len(doc.text)
 
 
