@@ -5,6 +5,9 @@ text itself marks as a place: after a preposition of place ("in Mosul", "near
 Rutba", "Iraq’s Kirkuk"), or before a place noun ("Anbar province", "the Tal Afar
 district"), or after one ("the town of Bartalla", "a remote western town, Rutba").
 Names of people, organisations and armed groups, demonyms, months and weekdays are never places.
+Where the context marks a name as a place without saying of which kind ("in Paris"), the
+gazetteer (:mod:`.gazetteer`: GeoNames, ISO 3166-2) types it; the context's kind wins
+("the town of X", "X province"), and an invented place the data does not know stays "other".
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from ...names import Name
 from ...schema import ActorKind, Location, LocationKind, Mention
 from .doc import Doc
 from .evidence import mention, span
+from .gazetteer import place_kind
 
 __all__ = [
     "find_dateline",
@@ -123,7 +127,7 @@ def place_at(doc: Doc, name: Name) -> LocationKind | None:
     if marked is not None:
         return marked
     if name.text in _known(doc) or (strong and not _POSSESSIVE_AFTER.match(doc.text, name.end)):
-        return LocationKind.OTHER
+        return place_kind(name.text) or LocationKind.OTHER  # the context says a place, the gazetteer which kind
     return None
 
 
@@ -193,19 +197,20 @@ def place_referred(doc: Doc, offset: int, noun: str) -> Name | None:
 
 def find_locations(doc: Doc, *, max_spans: int = 5) -> list[Location]:
     """Every place the article names, once each, with up to ``max_spans`` spans."""
-    seen: dict[str, tuple[Name, LocationKind, list[Name]]] = {}
+    seen: dict[str, tuple[Name, LocationKind, list[Name], bool]] = {}  # ..., whether the context gave the kind
     for bare, kind in places_in(doc, 0, len(doc.text)):
         name = with_suffix(doc, bare)
         key = fold_name(name.text)
+        marked = (_kind_after(doc, bare) or _kind_before(doc, bare)) is not None
         if key not in seen:
-            seen[key] = (name, kind, [name])
+            seen[key] = (name, kind, [name], marked)
             continue
-        first, best_kind, all_names = seen[key]
+        first, best_kind, all_names, best_marked = seen[key]
         all_names.append(name)
-        if best_kind is LocationKind.OTHER and kind is not LocationKind.OTHER:
-            seen[key] = (first, kind, all_names)
+        if (best_kind is LocationKind.OTHER and kind is not LocationKind.OTHER) or (marked and not best_marked):
+            seen[key] = (first, kind, all_names, marked)  # "in Sannar" (gazetteer) ... "the town of Sannar" (text)
     out: list[Location] = []
-    for first, kind, all_names in seen.values():
+    for first, kind, all_names, _ in seen.values():
         spans = [span(doc.text, n.start, n.end) for n in all_names[:max_spans]]
         out.append(Location(name=Mention(value=first.text, spans=spans), kind=kind))
     return out
