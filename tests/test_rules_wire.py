@@ -60,3 +60,33 @@ def test_invented_places_keep_the_kind_their_context_gives_or_other() -> None:
     kinds = _kinds(b)
     assert kinds["Qarvassi"] == "town"  # the schema has no village: a town
     assert kinds.get("Tervanik", "other") == "other"
+
+
+# --------------------------------------------------------------------------- directions
+
+
+def test_advancing_from_the_south_is_the_direction_they_come_from() -> None:
+    b = _brief(
+        "Government troops advancing from the south have yet to reach the outskirts of Korvale, "
+        "a military spokesman said on Tuesday."
+    )
+    (p,) = b.front_lines
+    assert p.status.value == "advancing"
+    assert _v(p.direction) == "from the south"
+    assert _v(p.objective) == "Korvale"
+
+
+def test_from_the_west_toward_a_town_keeps_both_the_side_and_the_objective() -> None:
+    b = _brief("The 3rd Brigade was pushing from the west toward Qarvassi on Wednesday, the army said.")
+    (p,) = b.front_lines
+    assert _v(p.direction) == "from the west"
+    assert _v(p.objective) == "Qarvassi"
+
+
+def test_pushing_north_from_a_town_is_heading_north_from_it() -> None:
+    b = _brief("Rebel units were pushing north from Tervanik toward the town of Qarvassi on Monday, residents said.")
+    (p,) = b.front_lines
+    assert p.status.value == "advancing"
+    assert _v(p.direction) == "north"
+    assert _v(p.location) == "Tervanik"
+    assert _v(p.objective) == "Qarvassi"

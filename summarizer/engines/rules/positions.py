@@ -6,7 +6,9 @@ Each rule is a movement or position cue with the slots it fills:
 - "retook / recaptured / seized X": captured, location;
 - "inching / edging / moving closer to X", "closing in on X", "reached the outskirts of X":
   advancing, objective;
-- "making gains on the northeastern front", "advancing from the south": advancing, direction;
+- "making gains on the northeastern front": advancing, direction; "advancing from the south (toward X)":
+  advancing, the direction they come from ("from the south", as written), objective;
+- "pushing north from X (toward Y)": advancing, direction, location X (where they set out), objective;
 - "battled / fought / clashed ... in X": contested, location;
 - "preparing for a push to the west": preparing, direction;
 - "withdrew / retreated / pulled back from X", "fell back to X", "abandoned X": withdrawn, location;
@@ -115,10 +117,25 @@ RULES: list[_Rule] = [
         ("gains",),
     ),
     (
-        re.compile(rf"\b(?P<cue>advancing|advanced|pushing|pushed|moving)\s+from\s+the\s+(?P<dir>{_COMPASS})\b", re.I),
+        # The direction they come from, as written: "advancing from the south" is not heading south.
+        re.compile(
+            rf"\b(?P<cue>advancing|advanced|pushing|pushed|moving|moved|attacking|attacked)\s+"
+            rf"(?P<dir>from\s+the\s+{_COMPASS})\b",
+            re.I,
+        ),
         PositionStatus.ADVANCING,
         "objective-later",
-        ("advanc", "push", "moving"),
+        ("advanc", "push", "moving", "moved", "attack"),
+    ),
+    (
+        # "pushing north from Kirkuk (toward X)": heading north, setting out from Kirkuk.
+        re.compile(
+            rf"\b(?P<cue>(?i:advancing|advanced|pushing|pushed|moving|moved|heading|headed))\s+(?P<dir>{_COMPASS})\s+"
+            r"from\s+(?:the\s+)?(?=[A-Z])"
+        ),
+        PositionStatus.ADVANCING,
+        "origin",
+        ("advanc", "push", "moving", "moved", "head"),
     ),
     (
         re.compile(r"\b(?P<cue>battled|fought|clashed\s+with|are\s+battling|were\s+battling)\s+", re.I),
@@ -316,13 +333,15 @@ def _position(
     if force is None:
         return None
     place = _slot_place(doc, m, status, slot, sb)
-    if place is None and (slot in ("objective", "location") or status is PositionStatus.CAPTURED):
+    if place is None and (slot in ("objective", "location", "origin") or status is PositionStatus.CAPTURED):
         return None
     status, cue = _state(doc, m, status)
     distance = _distance(doc, m) if "dist" in m.re.groupindex else None
     direction = _direction(doc, m, place)
     objective = place if slot.startswith("objective") else None
-    location = place if slot.startswith("location") else None
+    location = place if slot.startswith("location") or slot == "origin" else None
+    if slot == "origin" and place is not None:  # "pushing north from X toward Y": Y is the objective
+        objective = _slot_place(doc, m, status, "objective-later", sb)
     far = _distance_place(doc, m.end(), sb) if distance is None else None
     if far is not None and (place is None or place.start >= far[2].start):
         distance, direction, objective = far
@@ -360,6 +379,8 @@ def _slot_place(doc: Doc, m: re.Match[str], status: PositionStatus, slot: str, s
     if slot == "objective-later":
         later = _REACHING.search(text, m.end(), sb)
         return _place_after(doc, later.end(), sb) if later else None
+    if slot == "origin":
+        return _place_after(doc, m.end(), sb, max_words=2)
     if slot == "location-later":
         found = places_in(doc, m.end(), sb)
         return found[0][0] if found else None
