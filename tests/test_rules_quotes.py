@@ -148,6 +148,98 @@ INDIRECT = [
 ]
 
 
+# How wire copy attributes quotes (issue 8): a role noun led by qualifiers before the name, an apposition
+# beside the name, an aside between speaker and cue, cue verbs of testimony and posts, pronouns after a
+# quotation that names someone else.
+WIRE = [
+    Case(
+        "role-noun-before-name-cue-after",
+        "Airline boss Tony Fernandes tweeted: “We are praying for everyone on board.”",
+        (("direct", "Tony Fernandes", "We are praying for everyone on board."),),
+    ),
+    Case(
+        "role-noun-after-inverted-cue",
+        "“The road is closed,” said convoy leader Jonas Albrecht.",
+        (("direct", "Jonas Albrecht", "The road is closed,"),),
+    ),
+    Case(
+        "body-name-before-role-noun",
+        "United Nations spokesman Stephane Dujarric told reporters: “The talks will resume.”",
+        (("direct", "Stephane Dujarric", "The talks will resume."),),
+    ),
+    Case(
+        "hyphenated-role-noun",
+        "Wikileaks editor-in-chief Kristinn Hrafnsson said: “This is an attack on journalism.”",
+        (("direct", "Kristinn Hrafnsson", "This is an attack on journalism."),),
+    ),
+    Case(
+        "role-noun-before-name-after-quote",
+        "“We will not leave,” union leader Maria Costa said.",
+        (("direct", "Maria Costa", "We will not leave,"),),
+    ),
+    Case(
+        "two-qualifiers-before-role-noun",
+        "“Nobody was hurt,” said local fire brigade chief Tomas Lind.",
+        (("direct", "Tomas Lind", "Nobody was hurt,"),),
+    ),
+    Case(
+        "apposition-with-capitalised-modifier",
+        "“The situation is stable,” Robertson, the U.S. commander, said.",
+        (("direct", "Robertson", "The situation is stable,"),),
+    ),
+    Case(
+        "apposition-of-phrase",
+        "“The pass is open,” Karim Nasser, the commander of the northern brigade, said.",
+        (("direct", "Karim Nasser", "The pass is open,"),),
+    ),
+    Case(
+        "however-between-speaker-and-cue",
+        "“We will fight on,” Karl Weiss, however, said.",
+        (("direct", "Karl Weiss", "We will fight on,"),),
+    ),
+    Case(
+        "for-her-part-between-speaker-and-cue",
+        "Anna Berg, for her part, said: “The deal is fair.”",
+        (("direct", "Anna Berg", "The deal is fair."),),
+    ),
+    Case(
+        "testified",
+        "“I did not see the order,” Karl Weiss testified.",
+        (("direct", "Karl Weiss", "I did not see the order,"),),
+    ),
+    Case(
+        "posted-on",
+        "“The ship is sinking,” Karl Weiss posted on Facebook.",
+        (("direct", "Karl Weiss", "The ship is sinking,"),),
+    ),
+    Case(
+        "radioed",
+        "“Pull back to the ridge,” the company commander radioed.",
+        (("direct", "company commander", "Pull back to the ridge,"),),
+    ),
+    Case(
+        "accused-of",
+        "Anna Berg accused the rebels of “cowardly attacks” on the town.",
+        (("direct", "Anna Berg", "cowardly attacks"),),
+    ),
+    Case(
+        "described-as",
+        "Anna Berg described the deal as “a historic step”.",
+        (("direct", "Anna Berg", "a historic step"),),
+    ),
+    Case(
+        "pronoun-after-quote-naming-someone-else",
+        "The minister Anna Berg spoke on Monday. “Karl Weiss will not win,” she said.",
+        (("direct", "Anna Berg", "Karl Weiss will not win,"),),
+    ),
+]
+
+WIRE_LEFT_OUT = [
+    # The only person before "she" is named inside the quotation: no speaker.
+    Case("pronoun-only-named-inside-the-quote", "“Karl Weiss will not win,” she said.", ()),
+]
+
+
 def _brief(text: str) -> Briefing:
     briefing = extract(text, article_date=dt.date(2024, 5, 16))
     report = validate(briefing, text)
@@ -155,7 +247,7 @@ def _brief(text: str) -> Briefing:
     return briefing
 
 
-@pytest.mark.parametrize("case", DIRECT + LEFT_OUT + INDIRECT, ids=lambda c: c.id)
+@pytest.mark.parametrize("case", DIRECT + LEFT_OUT + INDIRECT + WIRE + WIRE_LEFT_OUT, ids=lambda c: c.id)
 def test_quotes(case: Case) -> None:
     briefing = _brief(case.text)
     got = tuple((q.kind.value, q.speaker.value, q.text.value) for q in briefing.quotes)

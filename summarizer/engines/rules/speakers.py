@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 from ...lexicon import PERSON_TITLES, fold_name
+from ...mentions import pronoun_antecedent
 from ...names import ARMED_GROUPS, Name, is_org_word, is_outlet, is_title, kind_of
 from ...schema import ActorKind
 from .doc import Doc, Word
@@ -34,6 +35,26 @@ _QUANTIFIERS = frozenset("one two three several some many most other".split())
 SKIPPABLE = frozenset(
     """also later then further again previously once reportedly earlier recently separately quickly
     has had have would will was is were are been later on""".split()
+)
+# Asides between a speaker and the cue, set off by commas: "X, however, said", "X, for his part, said".
+_ASIDES = frozenset(
+    {
+        "however",
+        "meanwhile",
+        "though",
+        "too",
+        "moreover",
+        "instead",
+        "nevertheless",
+        "nonetheless",
+        "also",
+        "in turn",
+        "in response",
+        "for his part",
+        "for her part",
+        "for its part",
+        "for their part",
+    }
 )
 _CHUNK_BREAK = frozenset({",", ";", "—", "–", "[", "]", ":", "“", "”", '"'})
 _PREPOSITIONS = frozenset("at from in of for with on near by to inside outside".split())
@@ -112,13 +133,16 @@ def _antecedent_person(doc: Doc, offset: int) -> tuple[str, int] | None:
 
 
 def _pronoun(doc: Doc, w: Word) -> Speaker | None:
+    """Whom "he"/"she" refers to, as the validator reads it (:func:`summarizer.mentions.pronoun_antecedent`: the
+    subject of the sentence before, not a person named inside the quotation): one person, or no speaker."""
     found = _antecedent_person(doc, w.start)
-    if found is None:
+    if found is None or doc.paragraph(w.start) - doc.paragraph(found[1]) > _MAX_PARAGRAPHS_BACK:
         return None
-    name, at = found
-    if doc.paragraph(w.start) - doc.paragraph(at) > _MAX_PARAGRAPHS_BACK:
-        return None
-    return Speaker(name, ActorKind.PERSON, w.start, w.end, phrase_start=w.start)
+    resolved = pronoun_antecedent(doc.src, w.start)
+    quoted = doc.quote_at(found[1]) is not None and doc.quote_at(w.start) is None
+    if len(resolved) != 1 or (quoted and resolved[0] == found[0]):
+        return None  # ambiguous, or only someone named inside a quotation ("“X will lose,” she said")
+    return Speaker(resolved[0], ActorKind.PERSON, w.start, w.end, phrase_start=w.start)
 
 
 def _from_name(doc: Doc, name: Name, title: tuple[int, int] | None) -> Speaker:
@@ -149,16 +173,37 @@ def _named(doc: Doc, chunk: list[Word], *, at_end: bool) -> Name | None:
     if at_end:
         name = names[-1]
         lead = _lead(name)
-        if name.end != chunk[-1].end or sum(1 for w in chunk if w.end <= lead) > 2:
+        if name.end != chunk[-1].end:
             return None
-        if any(w.end <= lead and w.text.lower() not in ("the", "a", "an") for w in chunk):
-            return name if _descriptive_lead(chunk, lead) else None
-        return name
+        if not any(w.end <= lead and w.text.lower() not in ("the", "a", "an") for w in chunk):
+            return name if sum(1 for w in chunk if w.end <= lead) <= 2 else None
+        return name if _role_lead(name, chunk, lead) else None
     name = names[0]
     lead = _lead(name)
     if any(w.end <= lead and w.text.lower() != "the" for w in chunk):
-        return None
+        return name if _role_lead(name, chunk, lead) else None
     return name
+
+
+def _role_lead(name: Name, chunk: list[Word], lead: int) -> bool:
+    """ "convoy leader Jonas Albrecht", "United Nations spokesman Stephane Dujarric", "airline boss Tony
+    Fernandes": a role word before the name (its title, or a lowercase title word), led by at most three
+    words that qualify it (lowercase nouns, a body's name, a possessive) and nothing that reads as a clause."""
+    before = [w for w in chunk if w.end <= lead]
+    if name.title is None:
+        if not _descriptive_lead(chunk, lead):
+            return False
+        before = before[:-1]
+    if before and before[0].text.lower() in _APPOSITION_LEAD:
+        before = before[1:]
+    return len(before) <= 3 and all(_qualifier(w.text) for w in before)
+
+
+def _qualifier(word: str) -> bool:
+    low = word.lower()
+    if not word[:1].isalpha() or low in _NOT_NP or low in _PREPOSITIONS or low in _CONJUNCTIONS or low in _RELATIVE:
+        return False
+    return word[:1].isupper() or not (low.endswith(("ed", "ing")) and len(low) > 4)
 
 
 def _modifies(doc: Doc, name: Name, chunk: list[Word]) -> bool:
@@ -268,8 +313,8 @@ def speaker_before(doc: Doc, start: int, cue_start: int) -> Speaker | None:
             chunk = chunk[1:]  # "..., while Westin pledged", "and residents said"
         if not chunk or depth > 2:
             return None
-        if chunk[0].text.lower() in _RELATIVE:
-            continue  # ", who asked not to be named,"
+        if chunk[0].text.lower() in _RELATIVE or " ".join(w.text.lower() for w in chunk) in _ASIDES:
+            continue  # ", who asked not to be named,", ", however,"
         found = _read(doc, chunk, at_end=True)
         if found is None:
             if chunk[0].text.lower() not in _APPOSITION_LEAD:
@@ -301,7 +346,9 @@ def _is_pronoun(s: Speaker, doc: Doc) -> bool:
 
 
 def _is_description(s: Speaker, doc: Doc) -> bool:
-    return doc.text[s.start : s.end][:1].islower() or doc.text[s.start : s.end].split()[0].lower() in _QUANTIFIERS
+    """ "local officials", "the U.S. commander" (a lowercase head), "several residents": no one's name."""
+    words = doc.text[s.start : s.end].split()
+    return words[0][:1].islower() or words[-1][:1].islower() or words[0].lower() in _QUANTIFIERS
 
 
 def _with_title(s: Speaker, title: tuple[int, int] | None) -> Speaker:
