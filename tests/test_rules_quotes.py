@@ -234,6 +234,43 @@ WIRE = [
     ),
 ]
 
+WIRE_PARTIAL = [
+    Case(
+        "second-coordinated-cue-after-a-quote",
+        "The minister Anna Berg accused the rebels of “cowardly attacks” and warned that “there will be consequences”.",
+        (("direct", "Anna Berg", "cowardly attacks"), ("direct", "Anna Berg", "there will be consequences")),
+    ),
+    Case(
+        "and-that-second-quote",
+        "Anna Berg said that “the port is safe” and that “no ship will sink”.",
+        (("direct", "Anna Berg", "the port is safe"), ("direct", "Anna Berg", "no ship will sink")),
+    ),
+    Case(
+        "described-as-two-quotes",
+        "Anna Berg described the plan as “reckless” and “doomed”.",
+        (("direct", "Anna Berg", "reckless"), ("direct", "Anna Berg", "doomed")),
+    ),
+    Case(
+        "coordinated-cue-demanded",
+        "Anna Berg called the strike “a crime” and demanded “an inquiry”.",
+        (("direct", "Anna Berg", "a crime"), ("direct", "Anna Berg", "an inquiry")),
+    ),
+    Case(
+        "with-x-warning-of",
+        "Berg warned of “a long war”, with Karl Weiss warning of “total collapse”.",
+        (("direct", "Berg", "a long war"), ("direct", "Karl Weiss", "total collapse")),
+    ),
+    Case(
+        "participles-after-a-reported-clause",
+        "Karl Weiss said the talks failed, adding that “nobody wanted them” and warning of “a long winter”.",
+        (
+            ("direct", "Karl Weiss", "nobody wanted them"),
+            ("direct", "Karl Weiss", "a long winter"),
+            ("indirect", "Karl Weiss", "the talks failed"),
+        ),
+    ),
+]
+
 WIRE_LEFT_OUT = [
     # The only person before "she" is named inside the quotation: no speaker.
     Case("pronoun-only-named-inside-the-quote", "“Karl Weiss will not win,” she said.", ()),
@@ -247,7 +284,7 @@ def _brief(text: str) -> Briefing:
     return briefing
 
 
-@pytest.mark.parametrize("case", DIRECT + LEFT_OUT + INDIRECT + WIRE + WIRE_LEFT_OUT, ids=lambda c: c.id)
+@pytest.mark.parametrize("case", DIRECT + LEFT_OUT + INDIRECT + WIRE + WIRE_PARTIAL + WIRE_LEFT_OUT, ids=lambda c: c.id)
 def test_quotes(case: Case) -> None:
     briefing = _brief(case.text)
     got = tuple((q.kind.value, q.speaker.value, q.text.value) for q in briefing.quotes)

@@ -78,7 +78,7 @@ def find_quotes(doc: Doc) -> list[Quote]:
         content = _content(doc, region)
         if content is None:
             continue
-        found = _attribute(doc, region) or _continued(doc, region, direct)
+        found = _attribute(doc, region) or _coordinated(doc, region, direct) or _continued(doc, region, direct)
         if found is None:
             continue
         direct.append((region, found))
@@ -174,9 +174,33 @@ def _cue_before(doc: Doc, region: QuoteRegion) -> _Attribution | None:
         gap = words[i + 1 :]
         if gap and gap[-1].text not in _LEAD_IN and not (region.nested or _fragment(doc, region)):
             return None
-        who = _subject(doc, words, i, a)
+        who = _subject(doc, words, i, a, absolute=True)
+        if who is None and _hangs(words, i) and not any(speech_lemma(x.text) for x in words[: i - 1]):
+            who = _hung_subject(doc, w)  # "accused X of “...” and warned that “...”": the head is before a quote
         return _attribution(doc, w, who) if who is not None and not who.media else None
     return None
+
+
+def _hung_subject(doc: Doc, cue: Word) -> Speaker | None:
+    """The speaker of a coordinated or participle cue whose head cue stands before an earlier quotation of the
+    sentence: the sentence's words outside quotations are read back to it."""
+    start = max(doc.sentence(cue.start)[0], cue.start - WINDOW)
+    words = [x for x in doc.words(start, cue.end) if doc.quote_at(x.start) is None]
+    return _subject(doc, words, len(words) - 1, start) if words and words[-1].start == cue.start else None
+
+
+_JOINED = re.compile(r"\s*,?\s*(?:and|or|but)(?:\s+that)?\s*$")
+
+
+def _coordinated(doc: Doc, region: QuoteRegion, earlier: list[tuple[QuoteRegion, _Attribution]]) -> _Attribution | None:
+    """ "... said that “...” and that “...”", "described it as “...” and “...”": a quotation joined to the one
+    before it in the same sentence by a conjunction takes its attribution."""
+    if region.nested or not earlier:
+        return None
+    prev, attribution = earlier[-1]
+    if prev.nested or prev.end > region.start or doc.sentence(prev.start) != doc.sentence(region.start):
+        return None
+    return attribution if _JOINED.fullmatch(doc.text, prev.end, region.start) else None
 
 
 def _noun_use(words: list[Word], i: int) -> bool:
@@ -197,13 +221,16 @@ def _fragment(doc: Doc, region: QuoteRegion) -> bool:
     return not doc.text[start].isspace() or bool(doc.text[start : region.start].strip())
 
 
-def _subject(doc: Doc, words: list[Word], i: int, a: int, heads: dict[int, int | None] | None = None) -> Speaker | None:
+def _subject(
+    doc: Doc, words: list[Word], i: int, a: int, heads: dict[int, int | None] | None = None, *, absolute: bool = False
+) -> Speaker | None:
     """The speaker of the cue ``words[i]``; a participle after a comma takes its clause's speaker.
 
-    ``heads`` memoises, for the cues of ``words``, the cue each one's clause hangs on (see :func:`_head_cue`).
+    ``heads`` memoises, for the cues of ``words``, the cue each one's clause hangs on (see :func:`_head_cue`);
+    ``absolute``: the cue opens a quotation after it, and "with X warning of" names X (:func:`speaker_before`).
     """
     head = _head_cue(words, i, {} if heads is None else heads)
-    return None if head is None else speaker_before(doc, a, words[head].start)
+    return None if head is None else speaker_before(doc, a, words[head].start, absolute=absolute and head == i)
 
 
 def _hangs(words: list[Word], i: int) -> bool:

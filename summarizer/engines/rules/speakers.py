@@ -299,8 +299,9 @@ def _read(doc: Doc, chunk: list[Word], *, at_end: bool) -> Speaker | None:
     return _title_reference(doc, chunk) or _description(doc, chunk)
 
 
-def speaker_before(doc: Doc, start: int, cue_start: int) -> Speaker | None:
-    """The subject of a cue at ``cue_start``, named within ``[start, cue_start)`` (at most 300 characters back)."""
+def speaker_before(doc: Doc, start: int, cue_start: int, *, absolute: bool = False) -> Speaker | None:
+    """The subject of a cue at ``cue_start``, named within ``[start, cue_start)`` (at most 300 characters back);
+    with ``absolute``, an "-ing" cue may have its subject after "with" ("with X warning of “...”")."""
     words = doc.words(max(start, cue_start - 300), cue_start)
     while words and words[-1].text.lower() in SKIPPABLE:
         words.pop()
@@ -308,9 +309,13 @@ def speaker_before(doc: Doc, start: int, cue_start: int) -> Speaker | None:
     while chunks and not chunks[-1]:
         chunks.pop()
     title: tuple[int, int] | None = None
+    cue = doc.words(cue_start, min(len(doc.text), cue_start + 30))
+    absolute = (
+        absolute and bool(cue) and cue[0].text.lower().endswith("ing")
+    )  # "with X warning of ...": X is its subject
     for depth, chunk in enumerate(reversed(chunks)):
-        while chunk and chunk[0].text.lower() in _CONJUNCTIONS:
-            chunk = chunk[1:]  # "..., while Westin pledged", "and residents said"
+        while chunk and (chunk[0].text.lower() in _CONJUNCTIONS or (absolute and chunk[0].text.lower() == "with")):
+            chunk = chunk[1:]  # "..., while Westin pledged", "and residents said", "with Weiss warning"
         if not chunk or depth > 2:
             return None
         if chunk[0].text.lower() in _RELATIVE or " ".join(w.text.lower() for w in chunk) in _ASIDES:
