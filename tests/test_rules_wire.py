@@ -90,3 +90,43 @@ def test_pushing_north_from_a_town_is_heading_north_from_it() -> None:
     assert _v(p.direction) == "north"
     assert _v(p.location) == "Tervanik"
     assert _v(p.objective) == "Qarvassi"
+
+
+# --------------------------------------------------------------------------- incidents that are none
+
+
+def test_no_strike_any_strike_and_feared_shelling_are_no_incidents() -> None:
+    for text in (
+        "The army said it had carried out no air strikes near Korvale on Monday.",
+        'The minister warned that "any air strike on Tervanik will be answered" and said talks would go on.',
+        "Residents of Qarvassi fear more shelling after the army moved artillery to the hills on Monday.",
+        "Aid agencies warned of possible attacks on the camp at Marvok on Tuesday.",
+    ):
+        assert _brief(text).incidents == [], text
+
+
+def test_a_called_off_or_planned_march_is_no_protest() -> None:
+    for text in (
+        "Organisers called off a march planned for Sunday in Tervanik after police banned it.",
+        "Police in Korvale on Monday banned a rally that unions had called against the fuel tax.",
+        "A march planned for Sunday in Qarvassi will go ahead, the organisers said on Monday.",
+    ):
+        assert [i for i in _brief(text).incidents if i.sub_type.value == "protest"] == [], text
+
+
+def test_no_one_detained_is_no_figure() -> None:
+    b = _brief("Police said the protest in Korvale on Saturday was peaceful and no one was detained.")
+    (i,) = b.incidents
+    assert i.sub_type.value == "protest"
+    assert i.affected is None
+
+
+def test_the_march_after_a_march_is_the_same_protest() -> None:
+    text = (
+        "Thousands of people marched through Korvale on Sunday against a rise in fuel prices.\n\n"
+        "The march set off from Liberty Square at noon and ended outside parliament.\n\n"
+        "On Monday, a second protest in Tervanik drew about 500 people.\n"
+    )
+    b = _brief(text)
+    protests = [i for i in b.incidents if i.sub_type.value == "protest"]
+    assert [_v(i.location) for i in protests] == ["Korvale", "Tervanik"]

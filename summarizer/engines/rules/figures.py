@@ -111,6 +111,8 @@ def _people_figure(doc: Doc, a: int, b: int, end: int, *, need_noun: bool = True
     text = doc.text
     if _DESCRIBES_PLACE.search(text, max(0, a - 30), a):
         return None
+    if re.search(r"\b(?i:no|not\s+a\s+single)\s+$", text[max(0, a - 16) : a]):
+        return None  # "no one was detained": nobody
     tail = _PEOPLE_AFTER.match(text, b, end)
     if tail is None and need_noun:
         return None

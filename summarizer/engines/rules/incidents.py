@@ -42,7 +42,10 @@ E, S = EventType, IncidentSubType
 _NOT_EVENT = re.compile(
     r"\b(?:defus\w*|disarm\w*|detect\w*|counter|against\s+future|prevent\w*|risk\s+of|threat\s+of)\s+$"
     r"|\b(?:face|faced|facing|risk|risked|risking|threatened\s+with|could|would|will|may|might)\s+(?:be|being)\s+"
-    r"(?:forcibly\s+)?$",
+    r"(?:forcibly\s+)?$"
+    # none, or one that may come: "carried out no air strikes", "any air strike on X will be answered",
+    # "residents fear more shelling", "warned of possible attacks"
+    r"|\b(?:no|any|possible|potential|future|(?:fears?|feared|fearing)\s+(?:of\s+)?(?:more|further|new|renewed))\s+$",
     re.I,
 )
 _PLACE_LEAD = re.compile(
@@ -95,6 +98,8 @@ _PROTEST_REFERENCE = re.compile(
     re.I,
 )
 _REFER_PARAGRAPHS = 1  # how far after its protest "the march turned violent" may come
+_PROTEST_REFER_PARAGRAPHS = 3  # how far after its protest "the march set off from X" may come (a headline before)
+_DEFINITE_BEFORE = re.compile(r"\b(?:the|that|this|Sunday's|Saturday's|[Tt]he\s+day's)\s+(?:[\w-]+\s+)?$", re.I)
 _ARREST_SENTENCES = 3  # "Police arrested 200 people." may follow its riot by this many sentences (next paragraph)
 
 
@@ -121,6 +126,10 @@ def find_incidents(doc: Doc, quotes: list[Quote] | None = None) -> list[Incident
                 if found is None:
                     continue
                 draft, incident = found
+            earlier = _protest_referred(doc, out, draft)
+            if earlier is not None:  # "The march set off from X": the march reported before, not another
+                out[earlier] = (out[earlier][0], _absorb(out[earlier][1], incident, place=False))
+                continue
             if out and _continues(doc, out[-1][0], draft):
                 out[-1] = (out[-1][0], _absorb(out[-1][1], incident))  # "Rebel shelling ... The worst attack, ..."
                 continue
@@ -131,6 +140,23 @@ def find_incidents(doc: Doc, quotes: list[Quote] | None = None) -> list[Incident
                 out.append((draft, incident))
     _add_arrests(doc, out)
     return [_reported(incident, claims, draft) for draft, incident in out]
+
+
+def _protest_referred(doc: Doc, out: list[tuple[_Draft, Incident]], draft: _Draft) -> int | None:
+    """The index of the protest a definite "the march" / "that rally" refers back to: the latest one reported in
+    the paragraphs just before, on no other day."""
+    a = draft.cue[0]
+    if draft.sub_type is not S.PROTEST or not _DEFINITE_BEFORE.search(doc.text, max(0, a - 30), a):
+        return None
+    for k in range(len(out) - 1, -1, -1):
+        prev = out[k][0]
+        if prev.sub_type is not S.PROTEST:
+            continue
+        if doc.paragraph(draft.cue[0]) - doc.paragraph(prev.cue[0]) > _PROTEST_REFER_PARAGRAPHS:
+            return None
+        same_day = prev.date is None or draft.date is None or prev.date.date == draft.date.date
+        return k if same_day else None
+    return None
 
 
 def _from_protest(

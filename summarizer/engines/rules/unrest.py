@@ -36,10 +36,15 @@ RIOT_CUE = re.compile(
     re.IGNORECASE,
 )
 # A protest that has not (yet) happened: "a planned march", "the protest was scheduled for", "would march".
-_PLANNED_BEFORE = re.compile(r"\b(?:planned|scheduled|upcoming|proposed|future)\s+(?:[\w-]+\s+)?$", re.IGNORECASE)
+_PLANNED_BEFORE = re.compile(
+    r"\b(?:planned|scheduled|upcoming|proposed|future)\s+(?:[\w-]+\s+)?$"
+    r"|\b(?:called\s+off|cancel+ed|postponed|banned|ban\s+on)\s+(?:an?|the|their|its|this|that)\s+(?:[\w-]+\s+)?$",
+    re.IGNORECASE,
+)  # and one that did not: "organisers called off a march", "the ban on the rally"
 _PLANNED_AFTER = re.compile(
     r"\s+(?:[\w-]+\s+){0,3}?(?:is|are|was|were|has\s+been|have\s+been|had\s+been)\s+"
-    r"(?:planned|scheduled|due|expected|called|set|announced|banned)\b",
+    r"(?:planned|scheduled|due|expected|called|set|announced|banned)\b"
+    r"|\s+(?:planned|scheduled|due|set)\s+(?:for|on)\b",  # "a march planned for Sunday"
     re.IGNORECASE,
 )
 _FUTURE = re.compile(
