@@ -261,6 +261,9 @@ def _runs(text: str, start: int, end: int) -> list[list[_Tok]]:
                 tok = _Tok(tok.start, tok.start + possessive.start(), word[: possessive.start()])
             elif word.endswith(".") and word[:-1].lower() in MONTHS:  # "in May. On Tuesday": the stop ends it
                 tok, ends = _Tok(tok.start, tok.end - 1, word[:-1]), True
+            if cur and gap_ok and pending and not _of_goes_on(cur, pending, word):
+                runs.append(cur)
+                cur, pending = [], []
             if cur and gap_ok:
                 cur.extend(pending)
                 cur.append(tok)
@@ -273,7 +276,9 @@ def _runs(text: str, start: int, end: int) -> list[list[_Tok]]:
                 runs.append(cur)
                 cur = []
             continue
-        particle = word.lower() in PARTICLES or (word == "of" and bool(cur) and fold_name(cur[-1].text) in _OF_HEADS)
+        particle = word.lower() in PARTICLES or (
+            word == "of" and bool(cur) and (fold_name(cur[-1].text) in _OF_HEADS or is_title(cur[-1].text))
+        )
         if cur and gap_ok and particle and not pending:
             pending = [tok]
             continue
@@ -283,6 +288,14 @@ def _runs(text: str, start: int, end: int) -> list[list[_Tok]]:
     if cur:
         runs.append(cur)
     return runs
+
+
+def _of_goes_on(cur: list[_Tok], pending: list[_Tok], word: str) -> bool:
+    """ "Secretary of State", "Minister of Defence": a title goes on with "of" only into title words (no
+    "Governor of Texas Greg Abbott" run: the place is no part of the title, and where the name starts is unsure)."""
+    if pending[0].text != "of" or fold_name(cur[-1].text) in _OF_HEADS or not is_title(cur[-1].text):
+        return True
+    return _modifier(word) or is_title(word)
 
 
 def _date_word(word: str) -> bool:
@@ -299,8 +312,10 @@ def _split_title(run: list[_Tok]) -> int:
     """Index where the name starts after a leading title ("French President | Francois Hollande"), else 0."""
     last_title = -1
     for i, tok in enumerate(run):
-        if is_title(tok.text):
-            last_title = i
+        if is_title(tok.text) or (last_title >= 0 and run[last_title + 1 : i] and run[last_title + 1].text == "of"):
+            last_title = i  # "Secretary of State": the words after a title's "of" complete it
+        elif tok.text == "of" and last_title == i - 1 >= 0:
+            continue
         elif not _modifier(tok.text):
             break
     if last_title < 0:
@@ -475,20 +490,33 @@ def mention_starts(src: SourceText) -> list[int]:
     return starts
 
 
-def _expand(p: PersonMention, names: list[str]) -> PersonMention:
-    """A partial name ("De Graaf") takes the full name it ends ("Pieter de Graaf")."""
-    key = " " + fold_name(p.name)
-    for name in names:
-        if len(name) > len(p.name) and (" " + fold_name(name)).endswith(key):
-            return PersonMention(p.start, p.end, name)
+def _expand(p: PersonMention, ending: dict[str, str]) -> PersonMention:
+    """A partial name ("De Graaf") takes the full name it ends ("Pieter de Graaf"): the longest one
+    (``ending``: :func:`_endings`), when it is longer than the partial name."""
+    name = ending.get(" " + fold_name(p.name))
+    if name is not None and len(name) > len(p.name):
+        return PersonMention(p.start, p.end, name)
     return p
+
+
+def _endings(longer: list[str]) -> dict[str, str]:
+    """Each whole-word ending of a folded name (" de graaf", " graaf" of "Pieter de Graaf"), mapped to the
+    first of ``longer`` (longest first) that ends so: what comparing a partial name with every full name in
+    that order finds, in one look-up."""
+    out: dict[str, str] = {}
+    for name in longer:
+        folded = " " + fold_name(name)
+        for k, ch in enumerate(folded):
+            if ch == " ":
+                out.setdefault(folded[k:], name)
+    return out
 
 
 def _with_surnames(text: str, full: list[PersonMention]) -> list[PersonMention]:
     """Add surname-only mentions ("Hollande", "Al-Harthy") of people named in full. A surname that two
     people share goes to the one named last before it."""
-    longer = sorted({p.name for p in full}, key=len, reverse=True)
-    full = [_expand(p, longer) for p in full]
+    ending = _endings(sorted({p.name for p in full}, key=len, reverse=True))
+    full = [_expand(p, ending) for p in full]
     by_surname: dict[str, list[PersonMention]] = {}
     for p in full:
         parts = p.name.split()
@@ -496,6 +524,7 @@ def _with_surnames(text: str, full: list[PersonMention]) -> list[PersonMention]:
             by_surname.setdefault(parts[-1], []).append(p)
     if not by_surname:
         return full
+    surname_starts = {s: [p.start for p in people] for s, people in by_surname.items()}  # in order, like full
     forms = {form: s for s in by_surname for form in (s, s[0].upper() + s[1:])}
     covered = sorted((p.start, p.end) for p in full)
     starts = [a for a, _ in covered]
@@ -509,9 +538,10 @@ def _with_surnames(text: str, full: list[PersonMention]) -> list[PersonMention]:
             continue
         if text[max(0, m.start() - 4) : m.start()].lower() == "the ":
             continue  # "the Herald" is not Mr Herald
-        people = by_surname[forms[m.group()]]
-        before = [p for p in people if p.start < m.start()]
-        who = before[-1] if before else people[0]
+        surname = forms[m.group()]
+        people = by_surname[surname]
+        k = bisect.bisect_left(surname_starts[surname], m.start())  # how many are named before it
+        who = people[k - 1] if k else people[0]
         extra.append(PersonMention(m.start(), m.end(), who.name))
     return sorted(full + extra, key=lambda p: p.start)
 

@@ -245,3 +245,17 @@ def test_acronyms_defined_in_brackets() -> None:
         "CTS": "counter-terrorism service",
         "ISIL": "Islamic State of Iraq and the Levant",
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "title"),
+    [
+        ("Secretary of State John Kerry said", "John Kerry", "Secretary of State"),
+        ("Minister of Defence Anna Berg said", "Anna Berg", "Minister of Defence"),
+        ("the Ministry of Defence said", "Ministry of Defence", None),
+        ("President Joe Biden said", "Joe Biden", "President"),
+    ],
+)
+def test_a_title_goes_on_with_of_into_title_words(text: str, name: str, title: str | None) -> None:
+    (found,) = names_in(text, 0, len(text))
+    assert (found.text, text[found.title[0] : found.title[1]] if found.title else None) == (name, title)

@@ -234,6 +234,19 @@ WIRE = [
     ),
 ]
 
+WIRE_TITLES = [
+    Case(
+        "office-title-with-of-over-two-paragraphs",
+        "Secretary of State John Kerry said: “We will keep talking to everyone.\n\n“Nobody will be left out.”",
+        (("direct", "John Kerry", "We will keep talking to everyone. Nobody will be left out."),),
+    ),
+    Case(
+        "minister-of-before-name",
+        "“The fleet is ready,” said Minister of Defence Anna Berg.",
+        (("direct", "Anna Berg", "The fleet is ready,"),),
+    ),
+]
+
 WIRE_PARTIAL = [
     Case(
         "second-coordinated-cue-after-a-quote",
@@ -284,7 +297,9 @@ def _brief(text: str) -> Briefing:
     return briefing
 
 
-@pytest.mark.parametrize("case", DIRECT + LEFT_OUT + INDIRECT + WIRE + WIRE_PARTIAL + WIRE_LEFT_OUT, ids=lambda c: c.id)
+@pytest.mark.parametrize(
+    "case", DIRECT + LEFT_OUT + INDIRECT + WIRE + WIRE_TITLES + WIRE_PARTIAL + WIRE_LEFT_OUT, ids=lambda c: c.id
+)
 def test_quotes(case: Case) -> None:
     briefing = _brief(case.text)
     got = tuple((q.kind.value, q.speaker.value, q.text.value) for q in briefing.quotes)
