@@ -130,3 +130,35 @@ def test_the_march_after_a_march_is_the_same_protest() -> None:
     b = _brief(text)
     protests = [i for i in b.incidents if i.sub_type.value == "protest"]
     assert [_v(i.location) for i in protests] == ["Korvale", "Tervanik"]
+
+
+def test_labour_strikes_diplomatic_protests_and_shows_of_force_are_no_incidents() -> None:
+    for text in (
+        "Dockworkers in Korvale launched strikes on Monday over pay, halting traffic at the port.",
+        "The foreign ministry in Korvale lodged a formal protest with the ambassador on Monday.",
+        "Two judges in Tervanik resigned in protest on Tuesday at the new security law.",
+        "The army staged a demonstration of force near Tervanik on Monday, parading 40 tanks.",
+        "Ambassador Lena Ortiz said in Korvale on Monday that the shelling of civilian areas must stop.",
+        "The bishop of Marvok on Sunday called for an end to the shelling of the old town.",
+    ):
+        assert _brief(text).incidents == [], text
+
+
+def test_a_clash_needs_an_armed_side() -> None:
+    for text in (
+        "The two ministers clashed over the budget at a cabinet meeting in Korvale on Tuesday.",
+        "Opposition deputies clashed with the speaker in parliament in Tervanik on Monday.",
+    ):
+        assert _brief(text).incidents == [], text
+    (i,) = _brief("Rebels clashed with troops near Qarvassi on Monday, a monitor said.").incidents
+    assert i.sub_type.value == "armed_clash"
+    assert _v(i.location) == "Qarvassi"
+
+
+def test_fighters_expelled_from_villages_are_not_people_displaced() -> None:
+    b = _brief("The ministry said its forces had expelled the fighters from two villages near Marvok on Monday.")
+    assert [i for i in b.incidents if i.sub_type.value == "displacement"] == []
+    b = _brief("Troops expelled some 300 families from the village of Tervanik on Monday, residents said.")
+    (i,) = b.incidents
+    assert i.sub_type.value == "displacement"
+    assert i.affected is not None and i.affected.best == 300

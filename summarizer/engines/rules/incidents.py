@@ -34,7 +34,7 @@ from .forces import Claims, force_mention, subject_force
 from .incident_cues import CUES, STEMS
 from .places import leading_place, place_like, place_referred, with_suffix
 from .positions import REFERENCE
-from .unrest import by_force, is_riot_clash, protest_happened
+from .unrest import by_force, force_object, is_riot_clash, protest_happened
 
 __all__ = ["find_incidents"]
 
@@ -45,7 +45,8 @@ _NOT_EVENT = re.compile(
     r"(?:forcibly\s+)?$"
     # none, or one that may come: "carried out no air strikes", "any air strike on X will be answered",
     # "residents fear more shelling", "warned of possible attacks"
-    r"|\b(?:no|any|possible|potential|future|(?:fears?|feared|fearing)\s+(?:of\s+)?(?:more|further|new|renewed))\s+$",
+    r"|\b(?:no|any|possible|potential|future|(?:fears?|feared|fearing)\s+(?:of\s+)?(?:more|further|new|renewed))\s+$"
+    r"|\b(?:an?\s+end\s+to|a\s+(?:halt|stop)\s+to|ban\s+on|calls?\s+for|called\s+for)\s+(?:the\s+)?(?:[\w-]+\s+)?$",
     re.I,
 )
 _PLACE_LEAD = re.compile(
@@ -92,6 +93,11 @@ _INJURY_CUES = words("incidents", "injury_cues")
 _UNREST = (S.PROTEST, S.RIOT)
 _ARREST_WORDS = re.compile(r"\b(?:arrest\w*|detain\w*|rounded\s+up|custody)\b", re.I)
 _DEFINITE = re.compile(r"(?:the|that|this)\b", re.I)
+# "the shelling of civilian areas must stop": a demand, not an event.
+_MUST_STOP = re.compile(r"[^.;]{0,60}?\b(?:must|should|has\s+to|have\s+to)\s+(?:stop|end|cease)\b", re.I)
+# Who launches strikes from the air: a force, a country, a coalition; "dockworkers launched strikes" is a labour strike.
+_STRIKER = re.compile(r"\b(?:coalition|air\s+force|jets|warplanes|aircraft|drones|navy|military|planes)\b", re.I)
+_CLASH_VERB = re.compile(r"clashed|battled|fought", re.I)
 _TRANSITIVE = re.compile(r"(?:forced|driven|evict|expel|forcibly|uproot)", re.I)  # the displaced are the object
 _PROTEST_REFERENCE = re.compile(
     r"\b(?:the|that|this)\s+(?:[\w-]+\s+)?(?:march|protest|rally|demonstration|sit-in)\b|\b(?:protesters|demonstrators)\b",
@@ -332,8 +338,22 @@ def _kind(
     sentence: tuple[int, int],
 ) -> tuple[EventType, IncidentSubType] | None:
     """The cue's type in its context: a protest that happened, a riot, a displacement not of a force."""
+    if _MUST_STOP.match(doc.text, m.end(), clause[1]):
+        return None
     if sub is S.PROTEST:
         return (etype, sub) if protest_happened(doc, m, clause) else None
+    if (
+        sub is S.AIR_STRIKE
+        and re.match(r"(?:conduct|carr|launch)", m.group(), re.I)
+        and not _strikers(doc, clause[0], m.start())
+    ):
+        return None
+    if sub is S.ARMED_CLASH and _CLASH_VERB.match(m.group()) and not is_riot_clash(doc, (m.start(), m.end()), sentence):
+        after = (m.end(), min(clause[1], m.end() + 60))
+        if re.match(r"\s+over\b", doc.text[m.end() : m.end() + 8]) or not (
+            by_force(doc, clause[0], m.start()) or by_force(doc, *after)
+        ):
+            return None  # "the two ministers clashed over the budget": no armed side, no battle
     if sub is S.RIOT and re.match(r"(?:set|torch|loot|ransack|vandal|threw|hurl|throw|pelt)", m.group(), re.I):
         return None if by_force(doc, clause[0], m.start()) else (etype, sub)
     if sub is S.ATTACK and etype is E.BATTLES and re.match(r"(?:ambush|storm|raid|attack)ed", m.group(), re.I):
@@ -342,7 +362,16 @@ def _kind(
         return E.RIOTS, S.RIOT
     if sub is S.DISPLACEMENT and not _TRANSITIVE.match(m.group()) and by_force(doc, clause[0], m.start()):
         return None  # "the rebels had left the town": a withdrawal, not people displaced
+    if sub is S.DISPLACEMENT and _TRANSITIVE.match(m.group()) and force_object(doc, m.end(), clause[1]):
+        return None  # "expelled the fighters from two villages": ground taken, not people displaced
     return etype, sub
+
+
+def _strikers(doc: Doc, start: int, end: int) -> bool:
+    """A force, a country or an air arm before the cue: who launches strikes from the air."""
+    if by_force(doc, start, end) or _STRIKER.search(doc.text, start, end):
+        return True
+    return any(n.kind is ActorKind.COUNTRY for n in doc.names(start, end))
 
 
 def _affected(

@@ -19,7 +19,7 @@ from ...schema import ActorKind
 from .doc import Doc
 from .figures import PEOPLE, VAGUE_COUNTS
 
-__all__ = ["PROTEST_CUE", "RIOT_CUE", "by_force", "is_riot_clash", "protest_happened"]
+__all__ = ["PROTEST_CUE", "RIOT_CUE", "by_force", "force_object", "is_riot_clash", "protest_happened"]
 
 PROTEST_CUE = re.compile(
     r"\b(?:(?P<agent>protesters|protestors|demonstrators|marchers)"
@@ -67,6 +67,14 @@ _SIGNS = re.compile(
     r"\b(?:chant\w*|slogans?|banners?|placards?|demand\w*|protest\w*|denounc\w*|call(?:ed|ing)?\s+for)\b",
     re.IGNORECASE,
 )
+_OBJECT = re.compile(r"\s+(?:out\s+)?(?:the\s+|its\s+|their\s+|all\s+)?(?:[\w-]+\s+){0,2}?(?P<head>[\w-]+)\b")
+# A protest in words only: "lodged a formal protest", "resigned in protest", "a demonstration of force".
+_DIPLOMATIC = re.compile(
+    r"\b(?:lodg\w*|fil(?:e|ed|es|ing)|register\w*|submit\w*|deliver\w*|issu\w*|sen[dt]|made|make)\s+"
+    r"(?:an?\s+|the\s+|its\s+)?(?:formal\s+|official\s+|diplomatic\s+|strong\s+|written\s+)?$|\bin\s+$",
+    re.IGNORECASE,
+)
+_SHOW_OF = re.compile(r"\s+of\s+(?:force|strength|power|resolve|military|firepower|unity)\b", re.IGNORECASE)
 _NUMBER_SUBJECT = re.compile(rf"\b(?:\d[\d,]*|{alternation(VAGUE_COUNTS)})\s*$", re.IGNORECASE)
 
 
@@ -80,6 +88,8 @@ def protest_happened(doc: Doc, m: re.Match[str], clause: tuple[int, int]) -> boo
         return False
     if m.group("noun") and _COMPOUND.match(text, m.end(), cb):
         return False
+    if m.group("noun") and (_SHOW_OF.match(text, m.end(), cb) or _diplomatic(text, m)):
+        return False
     subject = text[ca : m.start()]
     if m.group("verb"):
         if _FORCES.search(subject):
@@ -88,6 +98,19 @@ def protest_happened(doc: Doc, m: re.Match[str], clause: tuple[int, int]) -> boo
     if m.group("crowd"):
         return _SIGNS.search(text, ca, cb) is not None
     return True
+
+
+def force_object(doc: Doc, start: int, end: int) -> bool:
+    """Whether the object right after a verb at ``start`` is a force ("expelled the fighters", "drove out rebels")."""
+    m = _OBJECT.match(doc.text, start, min(end, start + 60))
+    return m is not None and (_FORCES.fullmatch(m.group("head")) is not None or by_force(doc, m.start("head"), m.end()))
+
+
+def _diplomatic(text: str, m: re.Match[str]) -> bool:
+    before = _DIPLOMATIC.search(text, max(0, m.start() - 40), m.start())
+    if before is None:
+        return False
+    return not before.group().lower().startswith("in") or m.group().lower() == "protest"  # "killed in protests"
 
 
 def is_riot_clash(doc: Doc, cue: tuple[int, int], sentence: tuple[int, int]) -> bool:
