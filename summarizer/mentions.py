@@ -136,7 +136,7 @@ def speech_cues(src: SourceText, start: int, end: int) -> list[tuple[int, int]]:
     outside quotations, less cue words used as nouns ("the ministry's promise", "a call for") or
     capitalised ("the United States", "Tell Hawa")."""
     text = src.text
-    quoted = _quoted(src, start, end)
+    inside, ends = _merged(_quoted(src, start, end))
     out: list[tuple[int, int]] = []
     for m in _LETTERS.finditer(text, start, end):
         word = m.group()
@@ -148,12 +148,27 @@ def speech_cues(src: SourceText, start: int, end: int) -> list[tuple[int, int]]:
             cue_end = to.end()
         elif word[0].isupper() or word not in SPEECH_FORMS:
             continue  # a sentence opening "Said ..." is rare
-        if any(a <= m.start() < b for a, b in quoted):
-            continue
+        k = bisect.bisect_right(inside, m.start()) - 1
+        if k >= 0 and m.start() < ends[k]:
+            continue  # inside a quotation
         if _NOUN_LEAD.search(text, max(start, m.start() - 12), m.start()):
             continue
         out.append((m.start(), cue_end))
     return out
+
+
+def _merged(ranges: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
+    """The starts and ends of the union of sorted half-open ranges (a nested quotation lies inside its
+    enclosing one): disjoint and in order, so that whether an offset is in any of them is one bisection."""
+    starts: list[int] = []
+    ends: list[int] = []
+    for a, b in ranges:
+        if ends and a <= ends[-1]:
+            ends[-1] = max(ends[-1], b)
+        else:
+            starts.append(a)
+            ends.append(b)
+    return starts, ends
 
 
 def tag_verb(src: SourceText, start: int, end: int) -> tuple[int, int] | None:
