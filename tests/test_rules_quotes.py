@@ -247,6 +247,49 @@ WIRE_TITLES = [
     ),
 ]
 
+WIRE_FOLLOW_ON = [
+    Case(
+        "family-name-first-expanded",
+        "“We are ready,” said Liu Xiaoming, China’s ambassador. “We have waited,” Liu said.",
+        (("direct", "Liu Xiaoming", "We are ready,"), ("direct", "Liu Xiaoming", "We have waited,")),
+    ),
+    Case(
+        "family-name-shared-by-two-is-left-as-written",
+        "Kim Jong-un and Kim Yo-jong met. “We have waited,” Kim said.",
+        (("direct", "Kim", "We have waited,"),),
+    ),
+    Case(
+        "company-said",
+        "“The plant is closed,” the company said. “It will reopen in May.”",
+        (("direct", "company", "The plant is closed,"), ("direct", "company", "It will reopen in May.")),
+    ),
+    Case(
+        "airline-said-in-a-statement",
+        "“Fares will rise,” the state-owned carrier said.",
+        (("direct", "state-owned carrier", "Fares will rise,"),),
+    ),
+    Case(
+        "follow-on-paragraph-continues-the-speaker",
+        "“We are ready,” Anna Berg said.\n\n“Nobody will stop us now.”",
+        (("direct", "Anna Berg", "We are ready,"), ("direct", "Anna Berg", "Nobody will stop us now.")),
+    ),
+    Case(
+        "follow-on-paragraph-after-cue-before",
+        "Anna Berg said: “We are ready.”\n\n“Nobody will stop us now. We will win.”",
+        (("direct", "Anna Berg", "We are ready."), ("direct", "Anna Berg", "Nobody will stop us now. We will win.")),
+    ),
+    Case(
+        "no-follow-on-across-a-reporter-paragraph",
+        "“We are ready,” Anna Berg said.\n\nKarl Weiss disagreed.\n\n“Nobody will stop us now.”",
+        (("direct", "Anna Berg", "We are ready,"),),
+    ),
+    Case(
+        "no-follow-on-for-a-paragraph-with-more-than-the-quote",
+        "“We are ready,” Anna Berg said.\n\n“Nobody will stop us now,” the crowd chanted back.",
+        (("direct", "Anna Berg", "We are ready,"),),
+    ),
+]
+
 WIRE_PARTIAL = [
     Case(
         "second-coordinated-cue-after-a-quote",
@@ -298,7 +341,9 @@ def _brief(text: str) -> Briefing:
 
 
 @pytest.mark.parametrize(
-    "case", DIRECT + LEFT_OUT + INDIRECT + WIRE + WIRE_TITLES + WIRE_PARTIAL + WIRE_LEFT_OUT, ids=lambda c: c.id
+    "case",
+    DIRECT + LEFT_OUT + INDIRECT + WIRE + WIRE_TITLES + WIRE_FOLLOW_ON + WIRE_PARTIAL + WIRE_LEFT_OUT,
+    ids=lambda c: c.id,
 )
 def test_quotes(case: Case) -> None:
     briefing = _brief(case.text)

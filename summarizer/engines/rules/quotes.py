@@ -265,9 +265,22 @@ def _continued(doc: Doc, region: QuoteRegion, earlier: list[tuple[QuoteRegion, _
     if region.nested or _fragment(doc, region) or not earlier:
         return None
     prev, attribution = earlier[-1]
-    if prev.nested or doc.paragraph(prev.start) != doc.paragraph(region.start):
+    if prev.nested:
+        return None
+    here, there = doc.paragraph(region.start), doc.paragraph(prev.start)
+    if here != there and not (here == there + 1 and attribution.cue is not None and _follow_on(doc, prev, region)):
         return None
     return _Attribution(None, attribution.speaker)
+
+
+def _follow_on(doc: Doc, prev: QuoteRegion, region: QuoteRegion) -> bool:
+    """A paragraph that is only a quotation, right after a paragraph that ends with an attributed one: the
+    same speaker goes on (wire copy sets a statement's next paragraph apart with no cue)."""
+    a, b = doc.src.paragraphs[doc.paragraph(region.start)]
+    _, pb = doc.src.paragraphs[doc.paragraph(prev.start)]
+    if doc.text[a : region.start].strip() or doc.text[region.end : b].strip(" \t\r\n."):
+        return False
+    return not any(r.start >= prev.end for r in doc.regions_in(prev.end, pb))  # no later quotation there
 
 
 def _attribution(doc: Doc, cue: Word, who: Speaker) -> _Attribution:

@@ -26,7 +26,11 @@ __all__ = ["SKIPPABLE", "Speaker", "speaker_after", "speaker_before", "title_hea
 _PRONOUNS = frozenset({"he", "she"})
 _ARMED_HEADS = frozenset("militia front rebels insurgents fighters militants".split())
 # Heads of descriptions of a body that are no org word of names.toml ("the military said").
-_ORG_HEADS = frozenset({"military"})
+_ORG_HEADS = frozenset(
+    """military company firm airline carrier operator embassy union party navy regulator watchdog coastguard
+    manufacturer insurer bank hospital university club federation association institute foundation network
+    consortium utility""".split()
+)
 _CONJUNCTIONS = frozenset("and but while whereas although though as".split())
 _RELATIVE = frozenset("who which whose where when whom".split())
 _APPOSITION_LEAD = frozenset("a an the their his her its our".split())
@@ -63,8 +67,9 @@ _NOT_NP = frozenset(
     that this these those there it they we i you not no who which what when where if as than because
     said says told asked according""".split()
 )
-SPEAKER_NOUNS = frozenset(
-    """official officials source sources resident residents witness witnesses spokesman spokeswoman spokesperson
+SPEAKER_NOUNS = (
+    frozenset(
+        """official officials source sources resident residents witness witnesses spokesman spokeswoman spokesperson
     ministry army military police agency group groups council statement charity organisation organization
     government authorities authority minister ministers governor commander commanders doctor doctors surgeon
     nurse medic medics worker workers monitor monitors observer observers analyst analysts diplomat diplomats
@@ -74,6 +79,8 @@ SPEAKER_NOUNS = frozenset(
     engineer engineers coordinator director administration cabinet office spokesmen agencies residents
     rebels insurgents fighters militants protesters demonstrators police commission directorate department
     bureau service""".split()
+    )
+    | _ORG_HEADS
 )
 _MAX_PARAGRAPHS_BACK = 3  # a pronoun's antecedent must be this close
 _TITLE_REFERENCE_PARAGRAPHS = 2
@@ -145,6 +152,13 @@ def _pronoun(doc: Doc, w: Word) -> Speaker | None:
     return Speaker(resolved[0], ActorKind.PERSON, w.start, w.end, phrase_start=w.start)
 
 
+def _family_name_first(doc: Doc, word: str, before: int) -> str:
+    """ "Liu" after "Liu Xiaoming": a one-word name that opens the full name of exactly one person named earlier
+    (a family name written first) is that person; the mention finder expands only last words."""
+    full = {p.name for p in doc.people if p.start < before and p.name.split()[0] == word and " " in p.name}
+    return full.pop() if len(full) == 1 else word
+
+
 def _from_name(doc: Doc, name: Name, title: tuple[int, int] | None) -> Speaker:
     person = doc.person_at(name.start, name.end)
     kind = name.kind
@@ -153,6 +167,8 @@ def _from_name(doc: Doc, name: Name, title: tuple[int, int] | None) -> Speaker:
         kind, value = ActorKind.PERSON, person.name
     elif kind is ActorKind.OTHER:
         kind = ActorKind.PERSON
+    if kind is ActorKind.PERSON and " " not in value:
+        value = _family_name_first(doc, value, name.start)
     start = name.title[0] if name.title else name.start
     return Speaker(
         value,
