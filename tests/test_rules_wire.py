@@ -162,3 +162,15 @@ def test_fighters_expelled_from_villages_are_not_people_displaced() -> None:
     (i,) = b.incidents
     assert i.sub_type.value == "displacement"
     assert i.affected is not None and i.affected.best == 300
+
+
+def test_a_generic_attack_is_the_typed_event_of_its_sentence() -> None:
+    b = _brief(
+        "Rebel shelling hit Tervanik on Sunday, killing four people.\n\n"
+        "In a separate attack on Monday, shelling killed two soldiers near Marvok, the army said.\n"
+    )
+    assert [(i.sub_type.value, _v(i.location)) for i in b.incidents] == [
+        ("shelling", "Tervanik"),
+        ("shelling", "Marvok"),
+    ]
+    assert b.incidents[1].fatalities is not None and b.incidents[1].fatalities.best == 2

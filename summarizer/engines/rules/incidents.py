@@ -52,6 +52,7 @@ _NOT_EVENT = re.compile(
 _PLACE_LEAD = re.compile(
     r"(?:\b(?:in|near|at|on|outside|around|inside|out\s+of|from|through|across|along)\s+(?:the\s+)?"
     r"(?:[\w-]+(?:[’']s)?\s+){0,3}?"
+    r"|\b(?:hit|struck|pounded|targeted|shelled|bombed)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?"  # "shelling hit Tervanik"
     r"|\b(?:town|city|village|province|district|capital),\s+"
     r"|\b(?:town|city|village|province|district|streets|square|centre|center|outskirts)\s+of\s+"
     r"|\b(?:shelling|bombing|bombardment|siege|capture|recapture)\s+of\s+(?:the\s+)?)$"
@@ -206,6 +207,7 @@ def _sentence_incidents(doc: Doc, sa: int, sb: int, stems: frozenset[str]) -> li
             (d, i) for d, i in found if d.sub_type is S.PROTEST and i.location is not None and not _near_riot(d, found)
         ]
         found.sort(key=lambda di: di[0].cue[0])
+    found = _generic_attacks_absorbed(doc, found)
     out: list[tuple[_Draft, Incident]] = []
     for draft, incident in found:
         same = next((k for k, (d, _) in enumerate(out) if d.sub_type is draft.sub_type and _compatible(d, draft)), None)
@@ -214,6 +216,25 @@ def _sentence_incidents(doc: Doc, sa: int, sb: int, stems: frozenset[str]) -> li
         else:
             out[same] = (out[same][0], _absorb(out[same][1], incident, place=False))
     return out
+
+
+def _generic_attacks_absorbed(doc: Doc, found: list[tuple[_Draft, Incident]]) -> list[tuple[_Draft, Incident]]:
+    """ "In a separate attack on Monday, shelling killed two": the noun "attack" names the typed event of its
+    sentence (shelling, a strike, a bomb), not another one; its place, date and figures go to that event."""
+    typed = [k for k, (d, _) in enumerate(found) if d.event_type is E.EXPLOSIONS_REMOTE_VIOLENCE]
+    if not typed:
+        return found
+    out = list(found)
+    dropped: set[int] = set()
+    for k, (d, incident) in enumerate(found):
+        if d.sub_type is not S.ATTACK or d.event_type is not E.BATTLES or doc.text[d.cue[0] : d.cue[1]].endswith("ed"):
+            continue
+        target = next((t for t in typed if _compatible(found[t][0], d)), None)
+        if target is None:
+            continue
+        out[target] = (out[target][0], _absorb(out[target][1], incident, place=False))
+        dropped.add(k)
+    return [di for k, di in enumerate(out) if k not in dropped]
 
 
 def _near_riot(draft: _Draft, found: list[tuple[_Draft, Incident]]) -> bool:
