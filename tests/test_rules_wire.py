@@ -174,3 +174,33 @@ def test_a_generic_attack_is_the_typed_event_of_its_sentence() -> None:
         ("shelling", "Marvok"),
     ]
     assert b.incidents[1].fatalities is not None and b.incidents[1].fatalities.best == 2
+
+
+def test_the_headline_incident_is_the_one_the_lead_tells() -> None:
+    text = (
+        "Air strike kills 12 in Korvale market\n\n"
+        "KORVALE, Feb. 6 (Meridian Wire) - An air strike on a market in Korvale killed at least 12 people on "
+        "Monday, a doctor said.\n\n"
+        "The strike also destroyed 40 stalls, traders said.\n"
+    )
+    b = _brief(text)
+    (i,) = b.incidents
+    assert i.cue.spans[0].start is not None and i.cue.spans[0].start > text.index("KORVALE")
+    assert _v(i.location) == "Korvale"
+    assert i.date is not None and i.date.date == dt.date(2025, 2, 3)
+
+
+def test_a_count_in_a_clause_about_another_event_is_not_the_incident_s() -> None:
+    b = _brief("An air strike hit Korvale on Monday, and 12 people died in a road accident near Tervanik the same day.")
+    (i,) = b.incidents
+    assert i.fatalities is None
+
+
+def test_arrests_after_a_sentence_about_another_day_are_not_the_first_protest_s() -> None:
+    b = _brief(
+        "Protesters marched through Korvale on Sunday. On Monday, a smaller group gathered outside parliament "
+        "in Korvale, and police arrested 12 people."
+    )
+    first = b.incidents[0]
+    assert first.sub_type.value == "protest"
+    assert first.affected is None

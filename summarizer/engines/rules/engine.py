@@ -14,7 +14,6 @@ import re
 
 from ...errors import EmptyTextError, InputError
 from ...locate import iter_evidence
-from ...parse import phrase_supported
 from ...schema import Briefing, Provenance, SourceInfo
 from ...text import source_text
 from .doc import Doc
@@ -24,7 +23,7 @@ from .meetings import find_meetings
 from .places import find_dateline, find_locations
 from .positions import find_positions
 from .quotes import find_quotes
-from .summary import lead_summary
+from .summary import lead_summary, title_range
 
 __all__ = ["extract"]
 
@@ -73,14 +72,8 @@ def extract(text: str, *, article_date: dt.date | None = None) -> Briefing:
 
 def _source_info(text: str, doc: Doc) -> SourceInfo:
     digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-    title = None
-    paras = doc.src.paragraphs
-    if len(paras) > 1:
-        a, b = paras[0]
-        first = doc.text[a:b]
-        looks = len(first) <= 160 and "\n" not in first and phrase_supported(first, first)  # words, not marks
-        if looks and not first.rstrip().endswith((".", ",", ":", ";")):
-            title = mention(doc.text, a, b)
+    headline = title_range(doc)
+    title = mention(doc.text, *headline) if headline is not None else None
     return SourceInfo(
         sha256=digest,
         length=len(text),

@@ -34,6 +34,7 @@ from .forces import Claims, force_mention, subject_force
 from .incident_cues import CUES, STEMS
 from .places import leading_place, place_like, place_referred, with_suffix
 from .positions import REFERENCE
+from .summary import title_range
 from .unrest import by_force, force_object, is_riot_clash, protest_happened
 
 __all__ = ["find_incidents"]
@@ -66,7 +67,11 @@ _CLAUSE_BREAK = re.compile(
     r"|,\s+(?:after|before|when|since)\b|,?\s+(?:a|one|two|three|four|five|several|few)\s+(?:days?|hours?|weeks?)\s+"
     r"(?:after|before|later|earlier)\b"
 )
-_FIGURE_BREAK = re.compile(r";|,\s+(?:and|but|while|whereas)\s+(?=(?:an?|the|some|another)\s)")
+_FIGURE_BREAK = re.compile(
+    r";|,\s+(?:and|but|while|whereas)\s+(?=(?:an?|the|some|another)\s)"
+    # "..., and 12 people died in a road accident": a clause about another event
+    r"|,\s+(?:and|while)\s+(?=[^,;.]{0,60}\b(?:separate(?:ly)?|accidents?|crash|elsewhere|another)\b)"
+)
 _SUBORDINATE = re.compile(r"\b(?:after|before|when|while|as|since|because|said|says|told|that|where)\s+", re.I)
 _CLAUSE_MARK = re.compile(r",(?!\d{3})|;| - ")
 _SUBJECT = re.compile(
@@ -126,8 +131,13 @@ def find_incidents(doc: Doc, quotes: list[Quote] | None = None) -> list[Incident
     claims = Claims(quotes or [])
     out: list[tuple[_Draft, Incident]] = []
     seen: dict[tuple[IncidentSubType, str], list[_Draft]] = {}
+    headline = title_range(doc)
+    titled: list[tuple[_Draft, Incident]] = []
     for sa, sb, stems in doc.sentences_with(STEMS):
         for draft, incident in _sentence_incidents(doc, sa, sb, stems):
+            if headline is not None and headline[0] <= draft.cue[0] < headline[1]:
+                titled.append((draft, incident))
+                continue
             if draft.refers:
                 found = _from_protest(doc, out, draft, incident)
                 if found is None:
@@ -145,8 +155,23 @@ def find_incidents(doc: Doc, quotes: list[Quote] | None = None) -> list[Incident
             if draft.location is None or not any(_same_event(draft, d) for d in same):
                 same.append(draft)
                 out.append((draft, incident))
+    out = _headline_restated(out, titled)
     _add_arrests(doc, out)
     return [_reported(incident, claims, draft) for draft, incident in out]
+
+
+def _headline_restated(
+    out: list[tuple[_Draft, Incident]], titled: list[tuple[_Draft, Incident]]
+) -> list[tuple[_Draft, Incident]]:
+    """The headline's incident ("Air strike kills 12 in X market") is the body's first of the same sub-type, which
+    the lead tells in full: the headline adds only what the body lacks, and stands alone only without one."""
+    kept: list[tuple[_Draft, Incident]] = []
+    for draft, incident in out:
+        twin = next((k for k, (d, _) in enumerate(titled) if d.sub_type is draft.sub_type), None)
+        if twin is not None:
+            incident = _absorb(incident, titled.pop(twin)[1], place=False)
+        kept.append((draft, incident))
+    return titled + kept
 
 
 def _protest_referred(doc: Doc, out: list[tuple[_Draft, Incident]], draft: _Draft) -> int | None:
@@ -287,6 +312,9 @@ def _add_arrests(doc: Doc, found: list[tuple[_Draft, Incident]]) -> None:
             sa, sb = sents[i]
             if doc.paragraph(sa) - doc.paragraph(draft.cue[0]) > 1:
                 break
+            opens = _leading_date(doc, sa, sb)
+            if opens and draft.date is not None and opens[0][1].date != draft.date.date:
+                break  # "On Monday, a smaller group rallied ...": another day, another crowd
             figure = arrested(doc, sa, min(sb, sa + 2 * WINDOW)) if _ARREST_WORDS.search(doc.text, sa, sb) else None
             if figure is not None:
                 found[k] = (draft, incident.model_copy(update={"affected": figure}))

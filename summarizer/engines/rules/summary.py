@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import re
 
+from ...parse import phrase_supported
 from ...schema import Mention, SummaryPoint
 from .doc import Doc
 from .evidence import span, trim
 
-__all__ = ["MAX_POINTS", "lead_summary"]
+__all__ = ["MAX_POINTS", "lead_summary", "title_range"]
 
 MAX_POINTS = 3
 _MIN_WORDS = 7
@@ -30,6 +31,17 @@ _CREDIT = re.compile(
 _OPEN_QUOTES = "\"“«„‘'‚`"
 # A sentence that opens with one of these leans on an earlier one: no claim of its own.
 _LEANING = frozenset("he she it they this that these those his her its their we i".split())
+
+
+def title_range(doc: Doc) -> tuple[int, int] | None:
+    """The headline: a first paragraph of one short line of words that does not end like a sentence."""
+    paras = doc.src.paragraphs
+    if len(paras) < 2:
+        return None
+    a, b = paras[0]
+    first = doc.text[a:b]
+    looks = len(first) <= 160 and "\n" not in first and phrase_supported(first, first)  # words, not marks
+    return (a, b) if looks and not first.rstrip().endswith((".", ",", ":", ";")) else None
 
 
 def lead_summary(doc: Doc, *, dateline: Mention | None = None, title: Mention | None = None) -> list[SummaryPoint]:
