@@ -290,6 +290,31 @@ WIRE_FOLLOW_ON = [
     ),
 ]
 
+WIRE_NESTED = [
+    Case(
+        "nested-quote-cued-inside-the-quote",
+        "Anna Berg said: “The captain told me, ‘Get off the ship now.’ I did.”",
+        (
+            ("direct", "Anna Berg", "The captain told me, ‘Get off the ship now.’ I did."),
+            ("direct", "captain", "Get off the ship now."),
+        ),
+    ),
+    Case(
+        "nested-quote-in-a-quote-cued-after",
+        "“The captain told me, ‘Get off the ship now,’” Anna Berg said.",
+        (
+            ("direct", "Anna Berg", "The captain told me, ‘Get off the ship now,’"),
+            ("direct", "captain", "Get off the ship now,"),
+        ),
+    ),
+    Case("role-description-captain", "“Hold the line,” the captain said.", (("direct", "captain", "Hold the line,"),)),
+    Case(
+        "role-description-driver",
+        "“We waited for hours,” a driver said.",
+        (("direct", "driver", "We waited for hours,"),),
+    ),
+]
+
 WIRE_PARTIAL = [
     Case(
         "second-coordinated-cue-after-a-quote",
@@ -342,7 +367,7 @@ def _brief(text: str) -> Briefing:
 
 @pytest.mark.parametrize(
     "case",
-    DIRECT + LEFT_OUT + INDIRECT + WIRE + WIRE_TITLES + WIRE_FOLLOW_ON + WIRE_PARTIAL + WIRE_LEFT_OUT,
+    DIRECT + LEFT_OUT + INDIRECT + WIRE + WIRE_TITLES + WIRE_FOLLOW_ON + WIRE_NESTED + WIRE_PARTIAL + WIRE_LEFT_OUT,
     ids=lambda c: c.id,
 )
 def test_quotes(case: Case) -> None:

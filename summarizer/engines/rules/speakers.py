@@ -78,7 +78,8 @@ SPEAKER_NOUNS = (
     ambassador delegation negotiator negotiators farmers teachers relatives member members staff employees
     engineer engineers coordinator director administration cabinet office spokesmen agencies residents
     rebels insurgents fighters militants protesters demonstrators police commission directorate department
-    bureau service""".split()
+    bureau service captain skipper pilot crew driver drivers passenger passengers guard guards soldier soldiers
+    journalist journalists manager managers owner owners founder boss editor""".split()
     )
     | _ORG_HEADS
 )
