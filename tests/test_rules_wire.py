@@ -204,3 +204,16 @@ def test_arrests_after_a_sentence_about_another_day_are_not_the_first_protest_s(
     first = b.incidents[0]
     assert first.sub_type.value == "protest"
     assert first.affected is None
+
+
+def test_an_incident_retold_in_a_quote_is_the_one_reported() -> None:
+    text = (
+        "Shelling hit the market in Tervanik on Monday, killing three people, residents said.\n\n"
+        "\u201cThey shelled the market again and again,\u201d said shopkeeper Amal Haddad, 42, in Tervanik.\n\n"
+        "\u201cThe air strike on Marvok on Sunday destroyed my house,\u201d said farmer Omar Zaki.\n"
+    )
+    b = _brief(text)
+    assert [(i.sub_type.value, _v(i.location)) for i in b.incidents] == [
+        ("shelling", "Tervanik"),
+        ("air_strike", "Marvok"),  # told only in a quote: kept
+    ]

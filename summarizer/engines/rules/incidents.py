@@ -155,9 +155,20 @@ def find_incidents(doc: Doc, quotes: list[Quote] | None = None) -> list[Incident
             if draft.location is None or not any(_same_event(draft, d) for d in same):
                 same.append(draft)
                 out.append((draft, incident))
-    out = _headline_restated(out, titled)
+    out = _headline_restated(_quoted_restated(doc, out), titled)
     _add_arrests(doc, out)
     return [_reported(incident, claims, draft) for draft, incident in out]
+
+
+def _quoted_restated(doc: Doc, out: list[tuple[_Draft, Incident]]) -> list[tuple[_Draft, Incident]]:
+    """An incident told inside a quotation ("“They shelled the market,” said X") when the article reports one of
+    the same sub-type, place and day in its own words is that one retold: left out."""
+    told = [d for d, _ in out if doc.quote_at(d.cue[0]) is None]
+    return [
+        (d, i)
+        for d, i in out
+        if doc.quote_at(d.cue[0]) is None or not any(t.sub_type is d.sub_type and _compatible(t, d) for t in told)
+    ]
 
 
 def _headline_restated(
