@@ -39,6 +39,7 @@ __all__ = [
     "Subject",
     "clause_subjects",
     "cue_subject",
+    "is_party_state",
     "pronoun_antecedent",
     "pronoun_at",
     "quotation_at",
@@ -75,6 +76,15 @@ _BREAKS = frozenset({",", ";", ":", "(", ")", "[", "]", "—", "–", _QUOTED})
 _HE_SHE = frozenset({"he", "she"})
 _SUBJECT_PRONOUNS = frozenset({"he", "she", "they", "we", "i", "it"})
 _RELATIVES = frozenset("who whom whose which where when".split())
+_PARTY_STATE = re.compile(r"[DRI]-[A-Z][A-Za-z.]*")
+
+
+def is_party_state(word: str) -> bool:
+    """ "D-Mass.", "R-Texas": a U.S. lawmaker's party and state, set off by commas after the name; it names
+    nobody (the validator's and the engine's subject readers both skip it)."""
+    return _PARTY_STATE.fullmatch(word) is not None
+
+
 _CONJUNCTIONS = frozenset("and but while whereas although though as with".split())  # "..., with X warning"
 _SKIPPABLE = frozenset(
     "also later then further again previously once reportedly earlier recently separately however meanwhile".split()
@@ -296,8 +306,10 @@ def _subject_before(src: SourceText, tokens: list[Token]) -> Subject | None:
         if not chunk:
             break
         first = chunk[0][2].lower()
-        if first in _RELATIVES or all(t[2][0].isdigit() or t[2].lower() in _SKIPPABLE for t in chunk):
-            continue  # ", who asked not to be named,", ", 41,", ", however,"
+        if first in _RELATIVES or all(
+            t[2][0].isdigit() or t[2].lower() in _SKIPPABLE or is_party_state(t[2]) for t in chunk
+        ):
+            continue  # ", who asked not to be named,", ", 41,", ", however,", ", D-Mass.,"
         if description is None and len(chunk) == 1 and first in _SUBJECT_PRONOUNS:
             return Subject(chunk[0][0], chunk[0][1], "pronoun", head=first)
         named = _name_in(chunk, at_end=True, whole=description is not None)

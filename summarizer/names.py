@@ -97,6 +97,13 @@ _PREFIXED = re.compile(rf"(?:{_alternation(_PREFIXES)})-[A-Z]")  # "al-Assadi", 
 def is_title(word: str) -> bool:
     """A person title or role word ("Minister", "Col.", "spokesman"), or its plural."""
     low = fold_name(word)
+    parts = re.split(r"[-\s]+", low) if "-" in word else []
+    if len(parts) > 1:  # "Secretary-General", "commander-in-chief", "editor-in-chief"
+        return (
+            parts[0] in PERSON_TITLES
+            and parts[-1] in PERSON_TITLES
+            and all(p in PERSON_TITLES or p in ("in", "of", "at") for p in parts[1:-1])
+        )
     return low in PERSON_TITLES or (low.endswith("s") and low[:-1] in PERSON_TITLES)
 
 

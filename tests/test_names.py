@@ -254,6 +254,7 @@ def test_acronyms_defined_in_brackets() -> None:
         ("Minister of Defence Anna Berg said", "Anna Berg", "Minister of Defence"),
         ("the Ministry of Defence said", "Ministry of Defence", None),
         ("President Joe Biden said", "Joe Biden", "President"),
+        ("UN Secretary-General Antonio Guterres said", "Antonio Guterres", "Secretary-General"),
     ],
 )
 def test_a_title_goes_on_with_of_into_title_words(text: str, name: str, title: str | None) -> None:

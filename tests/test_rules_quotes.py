@@ -315,6 +315,41 @@ WIRE_NESTED = [
     ),
 ]
 
+WIRE_APPOSITIONS = [
+    Case(
+        "age-apposition",
+        "“We will not give up,” Anna Berg, 54, said.",
+        (("direct", "Anna Berg", "We will not give up,"),),
+    ),
+    Case(
+        "age-before-name",
+        "“We will not give up,” the 54-year-old Anna Berg said.",
+        (("direct", "Anna Berg", "We will not give up,"),),
+    ),
+    Case(
+        "party-and-state-apposition",
+        "Sen. Anna Berg, D-Mass., said: “We will not give up.”",
+        (("direct", "Anna Berg", "We will not give up."),),
+    ),
+    Case(
+        "hyphenated-title",
+        "“We will not give up,” U.N. Secretary-General Anna Berg said.",
+        (("direct", "Anna Berg", "We will not give up,"),),
+    ),
+    Case(
+        "pronoun-after-a-surname-only-subject",
+        "“We will not give up,” Berg said. “We will win.” She added: “Nobody can stop us.”",
+        (
+            ("direct", "Berg", "We will not give up,"),
+            ("direct", "Berg", "We will win."),
+            ("direct", "Berg", "Nobody can stop us."),
+        ),
+    ),
+    Case(
+        "pronoun-before-the-name-is-no-speaker", "“We will not give up,” she said. Anna Berg spoke after the vote.", ()
+    ),
+]
+
 WIRE_PARTIAL = [
     Case(
         "second-coordinated-cue-after-a-quote",
@@ -367,7 +402,16 @@ def _brief(text: str) -> Briefing:
 
 @pytest.mark.parametrize(
     "case",
-    DIRECT + LEFT_OUT + INDIRECT + WIRE + WIRE_TITLES + WIRE_FOLLOW_ON + WIRE_NESTED + WIRE_PARTIAL + WIRE_LEFT_OUT,
+    DIRECT
+    + LEFT_OUT
+    + INDIRECT
+    + WIRE
+    + WIRE_TITLES
+    + WIRE_FOLLOW_ON
+    + WIRE_NESTED
+    + WIRE_APPOSITIONS
+    + WIRE_PARTIAL
+    + WIRE_LEFT_OUT,
     ids=lambda c: c.id,
 )
 def test_quotes(case: Case) -> None:

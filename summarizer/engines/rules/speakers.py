@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 
 from ...lexicon import PERSON_TITLES, fold_name
-from ...mentions import pronoun_antecedent
+from ...mentions import is_party_state, pronoun_antecedent
 from ...names import ARMED_GROUPS, Name, is_org_word, is_outlet, is_title, kind_of
 from ...schema import ActorKind
 from .doc import Doc, Word
@@ -100,6 +100,18 @@ class Speaker:
     phrase_start: int = -1  # where the whole subject phrase (appositions included) begins
 
 
+_AGE = re.compile(r"\d{1,3}-years?-old")
+_AGE_NUMBER = re.compile(r"\d{1,3}")
+
+
+def _aside(chunk: list[Word]) -> bool:
+    """What stands between a name and its cue and names nobody: an aside (", however,"), an age (", 54,"),
+    a U.S. party and state (", D-Mass.,")."""
+    if len(chunk) == 1 and (_AGE_NUMBER.fullmatch(chunk[0].text) or is_party_state(chunk[0].text)):
+        return True
+    return " ".join(w.text.lower() for w in chunk) in _ASIDES
+
+
 def _chunks(words: list[Word]) -> list[list[Word]]:
     out: list[list[Word]] = [[]]
     depth = 0
@@ -143,13 +155,15 @@ def _antecedent_person(doc: Doc, offset: int) -> tuple[str, int] | None:
 def _pronoun(doc: Doc, w: Word) -> Speaker | None:
     """Whom "he"/"she" refers to, as the validator reads it (:func:`summarizer.mentions.pronoun_antecedent`: the
     subject of the sentence before, not a person named inside the quotation): one person, or no speaker."""
-    found = _antecedent_person(doc, w.start)
-    if found is None or doc.paragraph(w.start) - doc.paragraph(found[1]) > _MAX_PARAGRAPHS_BACK:
-        return None
     resolved = pronoun_antecedent(doc.src, w.start)
-    quoted = doc.quote_at(found[1]) is not None and doc.quote_at(w.start) is None
-    if len(resolved) != 1 or (quoted and resolved[0] == found[0]):
-        return None  # ambiguous, or only someone named inside a quotation ("“X will lose,” she said")
+    if len(resolved) != 1:
+        return None  # nobody, or ambiguous
+    found = _antecedent_person(doc, w.start)
+    if found is not None:  # else the subject of a sentence before, named by a surname alone ("Berg said.")
+        if doc.paragraph(w.start) - doc.paragraph(found[1]) > _MAX_PARAGRAPHS_BACK:
+            return None
+        if doc.quote_at(found[1]) is not None and doc.quote_at(w.start) is None and resolved[0] == found[0]:
+            return None  # only someone named inside a quotation ("“X will lose,” she said")
     return Speaker(resolved[0], ActorKind.PERSON, w.start, w.end, phrase_start=w.start)
 
 
@@ -192,7 +206,9 @@ def _named(doc: Doc, chunk: list[Word], *, at_end: bool) -> Name | None:
         lead = _lead(name)
         if name.end != chunk[-1].end:
             return None
-        if not any(w.end <= lead and w.text.lower() not in ("the", "a", "an") for w in chunk):
+        if not any(
+            w.end <= lead and w.text.lower() not in ("the", "a", "an") and not _AGE.fullmatch(w.text) for w in chunk
+        ):
             return name if sum(1 for w in chunk if w.end <= lead) <= 2 else None
         return name if _role_lead(name, chunk, lead) else None
     name = names[0]
@@ -218,6 +234,8 @@ def _role_lead(name: Name, chunk: list[Word], lead: int) -> bool:
 
 def _qualifier(word: str) -> bool:
     low = word.lower()
+    if _AGE.fullmatch(low):
+        return True  # "the 54-year-old"
     if not word[:1].isalpha() or low in _NOT_NP or low in _PREPOSITIONS or low in _CONJUNCTIONS or low in _RELATIVE:
         return False
     return word[:1].isupper() or not (low.endswith(("ed", "ing")) and len(low) > 4)
@@ -335,8 +353,8 @@ def speaker_before(doc: Doc, start: int, cue_start: int, *, absolute: bool = Fal
             chunk = chunk[1:]  # "..., while Westin pledged", "and residents said", "with Weiss warning"
         if not chunk or depth > 2:
             return None
-        if chunk[0].text.lower() in _RELATIVE or " ".join(w.text.lower() for w in chunk) in _ASIDES:
-            continue  # ", who asked not to be named,", ", however,"
+        if chunk[0].text.lower() in _RELATIVE or _aside(chunk):
+            continue  # ", who asked not to be named,", ", however,", ", 54,", ", D-Mass.,"
         found = _read(doc, chunk, at_end=True)
         if found is None:
             if chunk[0].text.lower() not in _APPOSITION_LEAD:
