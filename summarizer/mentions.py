@@ -36,6 +36,7 @@ from .names import (
 from .text import QuoteRegion, SourceText
 
 __all__ = [
+    "PARTICIPLE_LEADS",
     "Subject",
     "clause_subjects",
     "cue_subject",
@@ -76,6 +77,8 @@ _BREAKS = frozenset({",", ";", ":", "(", ")", "[", "]", "—", "–", _QUOTED})
 _HE_SHE = frozenset({"he", "she"})
 _SUBJECT_PRONOUNS = frozenset({"he", "she", "they", "we", "i", "it"})
 _RELATIVES = frozenset("who whom whose which where when".split())
+# Words that may lead a participle cue after a comma: "Berg said, before adding that ..." (mentions and the engine).
+PARTICIPLE_LEADS = frozenset({"before", "after", "while", "when"})
 _PARTY_STATE = re.compile(r"[DRI]-[A-Z][A-Za-z.]*")
 
 
@@ -207,6 +210,9 @@ def cue_subject(src: SourceText, cue: tuple[int, int], lo: int, hi: int) -> Subj
     before = _tokens(src, max(lo, cs - _MAX_SUBJECT), cs)
     while before and before[-1][2].lower() in _SKIPPABLE:
         before.pop()
+    participle = src.text[cs:ce].lower().endswith("ing")
+    if participle and len(before) >= 2 and before[-1][2].lower() in PARTICIPLE_LEADS and before[-2][2] == ",":
+        before.pop()  # "..., before adding that": the participle hangs on the clause before, like ", adding"
     if any(t[2] not in _BREAKS for t in before):
         return _subject_before(src, before)
     return _subject_after(src, _tokens(src, ce, min(hi, ce + _MAX_SUBJECT)))

@@ -377,6 +377,21 @@ WIRE_PARTIAL = [
         (("direct", "Berg", "a long war"), ("direct", "Karl Weiss", "total collapse")),
     ),
     Case(
+        "before-adding-that",
+        "“We will not give up,” Berg said, before adding that “the fight goes on”.",
+        (("direct", "Berg", "We will not give up,"), ("direct", "Berg", "the fight goes on")),
+    ),
+    Case(
+        "according-to-before-the-clause",
+        "According to Berg, the plan was “dead on arrival”.",
+        (("direct", "Berg", "dead on arrival"),),
+    ),
+    Case(
+        "according-to-an-outlet-is-no-speaker",
+        "According to Reuters, the plan was “dead on arrival”.",
+        (),
+    ),
+    Case(
         "participles-after-a-reported-clause",
         "Karl Weiss said the talks failed, adding that “nobody wanted them” and warning of “a long winter”.",
         (

@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass
 
 from ...lexicon import words
+from ...mentions import PARTICIPLE_LEADS
 from ...schema import Mention, Quote, QuoteKind, Span
 from ...text import QuoteRegion
 from .cues import INDIRECT_CUES, speech_lemma
@@ -169,7 +170,9 @@ def _cue_before(doc: Doc, region: QuoteRegion) -> _Attribution | None:
     words = doc.words(a, b)
     for i in range(len(words) - 1, -1, -1):
         w = words[i]
-        if speech_lemma(w.text) is None or w.text.lower() == "according" or _noun_use(words, i):
+        if w.text.lower() == "according" and i + 1 < len(words) and words[i + 1].text.lower() == "to":
+            return _according_before(doc, words, i)
+        if speech_lemma(w.text) is None or _noun_use(words, i):
             continue
         gap = words[i + 1 :]
         if gap and gap[-1].text not in _LEAD_IN and not (region.nested or _fragment(doc, region)):
@@ -179,6 +182,18 @@ def _cue_before(doc: Doc, region: QuoteRegion) -> _Attribution | None:
             who = _hung_subject(doc, w)  # "accused X of “...” and warned that “...”": the head is before a quote
         return _attribution(doc, w, who) if who is not None and not who.media else None
     return None
+
+
+def _according_before(doc: Doc, words: list[Word], i: int) -> _Attribution | None:
+    """ "According to Berg, the plan was “dead on arrival”": the source named before the quotation's clause."""
+    to = words[i + 1]
+    comma = next((w for w in words[i + 2 :] if w.text == ","), None)
+    if comma is None:
+        return None
+    who = speaker_after(doc, to.end, comma.end)
+    if who is None or who.media or who.end > comma.start:
+        return None
+    return _Attribution(mention(doc.text, words[i].start, to.end), who)
 
 
 def _hung_subject(doc: Doc, cue: Word) -> Speaker | None:
@@ -237,6 +252,8 @@ def _hangs(words: list[Word], i: int) -> bool:
     """A participle after a comma ("..., calling for") or a coordinated cue ("X said ... and urged ...")."""
     if i == 0:
         return False
+    if words[i].text.lower().endswith("ing") and i >= 2 and words[i - 2].text == ",":
+        return words[i - 1].text.lower() in PARTICIPLE_LEADS  # "..., before adding that"
     return (words[i].text.lower().endswith("ing") and words[i - 1].text == ",") or words[i - 1].text.lower() == "and"
 
 
