@@ -21,6 +21,7 @@ same sub-type, place and day anywhere.
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 import re
 from dataclasses import dataclass
 
@@ -163,12 +164,25 @@ def find_incidents(doc: Doc, quotes: list[Quote] | None = None) -> list[Incident
 def _quoted_restated(doc: Doc, out: list[tuple[_Draft, Incident]]) -> list[tuple[_Draft, Incident]]:
     """An incident told inside a quotation ("“They shelled the market,” said X") when the article reports one of
     the same sub-type, place and day in its own words is that one retold: left out."""
-    told = [d for d, _ in out if doc.quote_at(d.cue[0]) is None]
-    return [
-        (d, i)
-        for d, i in out
-        if doc.quote_at(d.cue[0]) is None or not any(t.sub_type is d.sub_type and _compatible(t, d) for t in told)
-    ]
+    # (sub-type, place or "") -> the days of the incidents told in the article's own words (None: no day)
+    told: dict[tuple[IncidentSubType, str], set[dt.date | None]] = {}
+    quoted: list[bool] = []
+    for d, _ in out:
+        quoted.append(doc.quote_at(d.cue[0]) is not None)
+        if not quoted[-1]:
+            day = d.date.date if d.date is not None else None
+            told.setdefault((d.sub_type, fold_name(d.location.text) if d.location else ""), set()).add(day)
+            told.setdefault((d.sub_type, "*"), set()).add(day)  # any place
+    kept: list[tuple[_Draft, Incident]] = []
+    for (d, i), q in zip(out, quoted, strict=True):
+        if q:
+            places = ("*",) if d.location is None else (fold_name(d.location.text), "")
+            day = d.date.date if d.date is not None else None
+            days = set().union(*(told.get((d.sub_type, p), set()) for p in places))
+            if days and (day is None or None in days or day in days):
+                continue
+        kept.append((d, i))
+    return kept
 
 
 def _headline_restated(
@@ -191,12 +205,13 @@ def _protest_referred(doc: Doc, out: list[tuple[_Draft, Incident]], draft: _Draf
     a = draft.cue[0]
     if draft.sub_type is not S.PROTEST or not _DEFINITE_BEFORE.search(doc.text, max(0, a - 30), a):
         return None
-    for k in range(len(out) - 1, -1, -1):
+    para = doc.paragraph(a)
+    for k in range(len(out) - 1, -1, -1):  # in text order: stops at the first one too far back
         prev = out[k][0]
+        if para - doc.paragraph(prev.cue[0]) > _PROTEST_REFER_PARAGRAPHS:
+            return None
         if prev.sub_type is not S.PROTEST:
             continue
-        if doc.paragraph(draft.cue[0]) - doc.paragraph(prev.cue[0]) > _PROTEST_REFER_PARAGRAPHS:
-            return None
         same_day = prev.date is None or draft.date is None or prev.date.date == draft.date.date
         return k if same_day else None
     return None
