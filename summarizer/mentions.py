@@ -89,6 +89,7 @@ def is_party_state(word: str) -> bool:
 
 
 _CONJUNCTIONS = frozenset("and but while whereas although though as with".split())  # "..., with X warning"
+_AUXILIARIES = frozenset("had has have would will".split())
 _SKIPPABLE = frozenset(
     "also later then further again previously once reportedly earlier recently separately however meanwhile".split()
 )
@@ -208,8 +209,8 @@ def cue_subject(src: SourceText, cue: tuple[int, int], lo: int, hi: int) -> Subj
     if src.text[cs:ce].lower().startswith("according"):
         return _subject_after(src, _tokens(src, ce, min(hi, ce + _MAX_SUBJECT)))
     before = _tokens(src, max(lo, cs - _MAX_SUBJECT), cs)
-    while before and before[-1][2].lower() in _SKIPPABLE:
-        before.pop()
+    while before and (before[-1][2].lower() in _SKIPPABLE or before[-1][2].lower() in _AUXILIARIES):
+        before.pop()  # "X later said", "X had described ... as"
     participle = src.text[cs:ce].lower().endswith("ing")
     if participle and len(before) >= 2 and before[-1][2].lower() in PARTICIPLE_LEADS and before[-2][2] == ",":
         before.pop()  # "..., before adding that": the participle hangs on the clause before, like ", adding"

@@ -307,6 +307,19 @@ WIRE_NESTED = [
             ("direct", "captain", "Get off the ship now,"),
         ),
     ),
+    Case(
+        "nested-quote-cued-after-a-leading-adverb",
+        "“Then the company commander radioed, ‘Pull back now,’ and we ran,” Anna Berg said.",
+        (
+            ("direct", "Anna Berg", "Then the company commander radioed, ‘Pull back now,’ and we ran,"),
+            ("direct", "company commander", "Pull back now,"),
+        ),
+    ),
+    Case(
+        "had-described-as",
+        "Anna Berg had described the withdrawal as a ``disgrace.''",
+        (("direct", "Anna Berg", "disgrace."),),
+    ),
     Case("role-description-captain", "“Hold the line,” the captain said.", (("direct", "captain", "Hold the line,"),)),
     Case(
         "role-description-driver",

@@ -27,7 +27,6 @@ KNOWN_GAPS: dict[tuple[str, int], tuple[str, set[int]]] = {
         "a quote nested in another, its cue inside that quote (“the company commander radioed, ‘...’”)",
         {0, 2},
     ),
-    ("outpost-14-hearing", 4): (_NON_LEXICON_VERB + " (“had described the withdrawal as a “...’’”)", {5}),
     ("port-aurel-ferry-inquiry", 1): (
         "a quote nested in another, its cue inside that quote (“The captain told me, ‘...’”)",
         {0, 2},

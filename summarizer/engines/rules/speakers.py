@@ -60,6 +60,7 @@ _ASIDES = frozenset(
         "for their part",
     }
 )
+_LEADING_ADVERBS = frozenset("then later also meanwhile finally eventually".split())  # "Then the commander radioed"
 _CHUNK_BREAK = frozenset({",", ";", "—", "–", "[", "]", ":", "“", "”", '"'})
 _PREPOSITIONS = frozenset("at from in of for with on near by to inside outside".split())
 _NOT_NP = frozenset(
@@ -349,7 +350,11 @@ def speaker_before(doc: Doc, start: int, cue_start: int, *, absolute: bool = Fal
         absolute and bool(cue) and cue[0].text.lower().endswith("ing")
     )  # "with X warning of ...": X is its subject
     for depth, chunk in enumerate(reversed(chunks)):
-        while chunk and (chunk[0].text.lower() in _CONJUNCTIONS or (absolute and chunk[0].text.lower() == "with")):
+        while chunk and (
+            chunk[0].text.lower() in _CONJUNCTIONS
+            or chunk[0].text.lower() in _LEADING_ADVERBS
+            or (absolute and chunk[0].text.lower() == "with")
+        ):
             chunk = chunk[1:]  # "..., while Westin pledged", "and residents said", "with Weiss warning"
         if not chunk or depth > 2:
             return None
