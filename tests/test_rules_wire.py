@@ -217,3 +217,18 @@ def test_an_incident_retold_in_a_quote_is_the_one_reported() -> None:
         ("shelling", "Tervanik"),
         ("air_strike", "Marvok"),  # told only in a quote: kept
     ]
+
+
+# --------------------------------------------------------------------------- positions that are none
+
+
+def test_a_move_that_may_come_or_did_not_happen_is_no_position() -> None:
+    for text in (
+        "Commanders said the army could reach the outskirts of Tervanik within days.",
+        "Officials said troops were expected to reach the outskirts of Korvale on Tuesday.",
+        "The army has not retaken Qarvassi, despite claims on state television.",
+    ):
+        assert _brief(text).front_lines == [], text
+    (p,) = _brief("The militia claimed to have advanced five miles along the highway toward Marvok.").front_lines
+    assert p.status.value == "advancing"
+    assert _v(p.objective) == "Marvok"

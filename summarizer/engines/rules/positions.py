@@ -251,6 +251,11 @@ RULES: list[_Rule] = [
 # The stems of all rules, found in one pass over the lower-cased text (see :meth:`.Doc.sentences_with`).
 STEMS = Stems(*(stems for *_, stems in RULES))
 _DIST_TO = re.compile(rf"\b{_DIST}\s+(?:(?P<dir>{_COMPASS})\s+of|from|short\s+of|outside)\s+", re.I)
+_NOT_DONE = re.compile(
+    r"\b(?:could|would|will|may|might|must|should|can|cannot|not|never|n[o’']t)\s+(?:yet\s+|be\s+|have\s+)?"
+    r"(?:\w+ly\s+)?$|\bto\s+(?:\w+ly\s+)?$",  # "claimed to have advanced" is a claim of a move made
+    re.I,
+)
 _PEOPLE_OBJECT = re.compile(rf"\s+(?:(?:at\s+least|some|about|more\s+than)\s+)?(?:[\w-]+\s+){{0,2}}?{PEOPLE}\b", re.I)
 _APPOSITION = re.compile(r"\s*(?:the\s+)?(?:[\w’'-]+\s+){0,3}?(?:capital|city|town|village|stronghold),\s+$", re.I)
 REFERENCE = re.compile(
@@ -360,7 +365,10 @@ def _position(
 
 
 def _applies(doc: Doc, m: re.Match[str], status: PositionStatus, sentence: tuple[int, int]) -> bool:
-    """Not a crowd's clash with the police, not people seized ("seized two aid workers")."""
+    """Not a crowd's clash with the police, not people seized ("seized two aid workers"), not a move that may only
+    come or did not happen ("could reach the outskirts of", "plan to push toward", "has not retaken")."""
+    if _NOT_DONE.search(doc.text, max(sentence[0], m.start("cue") - 30), m.start("cue")):
+        return False
     if status is PositionStatus.CONTESTED and is_riot_clash(doc, (m.start("cue"), m.end("cue")), sentence):
         return False
     return not (status is PositionStatus.CAPTURED and _PEOPLE_OBJECT.match(doc.text, m.end("cue"), sentence[1]))
