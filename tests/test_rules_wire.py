@@ -232,3 +232,20 @@ def test_a_move_that_may_come_or_did_not_happen_is_no_position() -> None:
     (p,) = _brief("The militia claimed to have advanced five miles along the highway toward Marvok.").front_lines
     assert p.status.value == "advancing"
     assert _v(p.objective) == "Marvok"
+
+
+def test_an_area_named_without_its_noun_is_the_area() -> None:
+    b = _brief(
+        "Violence spread across Qarvassi on Monday.\n\n"
+        "Shelling hit two villages in Qarvassi province on Monday, killing four people, officials said.\n"
+    )
+    assert _kinds(b) == {"Qarvassi province": "region"}
+    (loc,) = b.locations
+    assert [s.text for s in loc.name.spans] == ["Qarvassi", "Qarvassi province"]
+
+
+def test_a_city_and_its_province_stay_two_places() -> None:
+    b = _brief("Suicide bombers struck in Kirkuk on Monday, and families fled Kirkuk province, officials said.")
+    kinds = _kinds(b)
+    assert kinds["Kirkuk"] == "city"
+    assert kinds["Kirkuk province"] == "region"

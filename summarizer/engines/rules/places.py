@@ -62,6 +62,10 @@ _OF_PLACE = re.compile(rf"\b(?:{_AREA_NOUNS}|{alternation(_RELATIONS)})\s+of\s+(
 _MODIFIES_PLACE = re.compile(r"[ \t]+(?:city|town|village|province|district|capital|region|port)\s+of\b")
 _LEADING_PLACE = re.compile(r"\s*(?:In|At|Near|Outside|Inside)\s+(?:the\s+)?")
 _SETTLEMENTS = frozenset({"town", "city", "village"})
+# The suffixes of an administrative area, which copy may leave out ("violence across Wadi Rahma").
+_AREA_SUFFIXES = tuple(
+    sorted(n for n in words("places", "place_suffixes") if _PLACE_NOUNS.get(n) is LocationKind.REGION)
+)
 _SETTLEMENT_KINDS = frozenset({LocationKind.TOWN, LocationKind.CITY, LocationKind.OTHER})
 _REFER_CHARS = 1500  # how far back "the town" may look for the place it refers to
 _POSSESSIVE_AFTER = re.compile(r"[’']s?\b")
@@ -209,11 +213,24 @@ def find_locations(doc: Doc, *, max_spans: int = 5) -> list[Location]:
         all_names.append(name)
         if (best_kind is LocationKind.OTHER and kind is not LocationKind.OTHER) or (marked and not best_marked):
             seen[key] = (first, kind, all_names, marked)  # "in Sannar" (gazetteer) ... "the town of Sannar" (text)
+    _merge_bare_areas(seen)
     out: list[Location] = []
     for first, kind, all_names, _ in seen.values():
         spans = [span(doc.text, n.start, n.end) for n in all_names[:max_spans]]
         out.append(Location(name=Mention(value=first.text, spans=spans), kind=kind))
     return out
+
+
+def _merge_bare_areas(seen: dict[str, tuple[Name, LocationKind, list[Name], bool]]) -> None:
+    """ "across Wadi Rahma" and "Wadi Rahma province" are one place when nothing types the bare name (no context,
+    no gazetteer): an area named without its noun. "Kirkuk" (a city) and "Kirkuk province" stay two."""
+    for key in [k for k, v in seen.items() if v[1] is LocationKind.OTHER]:
+        area = next((f"{key} {noun}" for noun in _AREA_SUFFIXES if f"{key} {noun}" in seen), None)
+        if area is None:
+            continue
+        first, kind, names, marked = seen[area]
+        merged = sorted([*names, *seen.pop(key)[2]], key=lambda n: n.start)
+        seen[area] = (first, kind, merged, marked)
 
 
 def find_dateline(doc: Doc) -> Mention | None:
