@@ -248,9 +248,24 @@ def _affiliation(word: str) -> bool:
     return demonym_country(word) is not None or is_country(word) or (word.isupper() and len(word) >= 2)
 
 
+# The second syllable of a hyphenated given name ("Hau-yip", "Jong-un", "Ing-wen"): two to four lowercase
+# letters that are no English word ending an adjective ("Hamas-run", "Soviet-era", "Kurdish-led").
+_SYLLABLE = (
+    r"(?!(?:led|run|held|born|made|era|old|like|wide|long|term|free|rich|poor|only|type|size|bred|fed|paid|hit"
+    r"|torn|sold|area|zone|day|week|year|time|side|city|left|ward|ish|less|ful|up|in|out|off|on|over|dominated)"
+    r"(?![a-z]))[a-z]{2,4}"
+)
+_GIVEN_NAME = re.compile(rf"[A-Z][a-zà-ÿ'’]+-{_SYLLABLE}")
+
+
 def _hyphen_modifier(word: str) -> bool:
-    """ "U.S.-led", "Tehran-backed", "Kurdish-controlled": an adjective, not part of a name."""
-    return "-" in word and word.rsplit("-", 1)[1][:1].islower() and not has_name_prefix(word)
+    """ "U.S.-led", "Tehran-backed", "Kurdish-controlled": an adjective, not part of a name ("Hau-yip" is)."""
+    return (
+        "-" in word
+        and word.rsplit("-", 1)[1][:1].islower()
+        and not has_name_prefix(word)
+        and not _GIVEN_NAME.fullmatch(word)
+    )
 
 
 def _runs(text: str, start: int, end: int) -> list[list[_Tok]]:
@@ -385,7 +400,7 @@ def _name(text: str, run: list[_Tok], cut: int) -> Name:
 # --------------------------------------------------------------------------- the people of a text
 
 _PARTICLE = rf"(?:(?:{_alternation(PARTICLES | _PREFIXES)})[-\s])"
-_NAME_TOKEN = r"(?:[A-Z][a-zà-ÿ'’]+(?:-[A-Z][a-zà-ÿ'’]+)*|[A-Z]\.)(?![\w-])"
+_NAME_TOKEN = rf"(?:[A-Z][a-zà-ÿ'’]+(?:-[A-Z][a-zà-ÿ'’]+)*(?:-{_SYLLABLE})?|[A-Z]\.)(?![\w-])"
 _GAP = r"(?:[ \t]+|[ \t]*\n[ \t]*)"  # spaces, or one line break (hard-wrapped text), never a blank line
 _NAME_RE = re.compile(rf"\b{_NAME_TOKEN}(?:{_GAP}{_PARTICLE}?{_NAME_TOKEN}){{0,7}}")
 _PLACE_APPOSITION = re.compile(rf"\b(?:{_alternation(_PLACE_NOUNS)})\s*,\s*$")  # "the capital, Kel Amar"

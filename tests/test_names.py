@@ -260,3 +260,16 @@ def test_acronyms_defined_in_brackets() -> None:
 def test_a_title_goes_on_with_of_into_title_words(text: str, name: str, title: str | None) -> None:
     (found,) = names_in(text, 0, len(text))
     assert (found.text, text[found.title[0] : found.title[1]] if found.title else None) == (name, title)
+
+
+@pytest.mark.parametrize(
+    ("text", "people"),
+    [
+        ("Cheuk Hau-yip, the commander, spoke.", ["Cheuk Hau-yip"]),
+        ("Kim Jong-un met Tsai Ing-wen on Monday.", ["Kim Jong-un", "Tsai Ing-wen"]),
+        ("Hamas-run Gaza, Soviet-era tanks and Kurdish-led forces.", []),
+        ("Tehran-backed militias and Assad-aligned troops.", []),
+    ],
+)
+def test_a_hyphenated_given_name_is_one_name_and_a_hyphenated_adjective_none(text: str, people: list[str]) -> None:
+    assert [p.name for p in person_mentions(SourceText(text))] == people

@@ -188,6 +188,11 @@ WIRE = [
         (("direct", "Robertson", "The situation is stable,"),),
     ),
     Case(
+        "apposition-after-a-hyphenated-given-name",
+        "“The border is secure,” Cheuk Hau-yip, the commander of the border force, said.",
+        (("direct", "Cheuk Hau-yip", "The border is secure,"),),
+    ),
+    Case(
         "apposition-of-phrase",
         "“The pass is open,” Karim Nasser, the commander of the northern brigade, said.",
         (("direct", "Karim Nasser", "The pass is open,"),),
