@@ -171,8 +171,20 @@ def _pronoun(doc: Doc, w: Word) -> Speaker | None:
 def _family_name_first(doc: Doc, word: str, before: int) -> str:
     """ "Liu" after "Liu Xiaoming": a one-word name that opens the full name of exactly one person named earlier
     (a family name written first) is that person; the mention finder expands only last words."""
-    full = {p.name for p in doc.people if p.start < before and p.name.split()[0] == word and " " in p.name}
-    return full.pop() if len(full) == 1 else word
+    index: dict[str, list[tuple[int, str]]] | None = doc.src.memo.get("names_by_first_word")
+    if index is None:  # built once per text: each lookup then reads only the names that open with ``word``
+        index = doc.src.memo["names_by_first_word"] = {}
+        for p in doc.people:
+            if " " in p.name:
+                index.setdefault(p.name.split()[0], []).append((p.start, p.name))
+    full = set()
+    for start, name in index.get(word, ()):
+        if start >= before:
+            break
+        full.add(name)
+        if len(full) > 1:
+            return word
+    return full.pop() if full else word
 
 
 def _from_name(doc: Doc, name: Name, title: tuple[int, int] | None) -> Speaker:
