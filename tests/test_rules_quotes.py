@@ -410,6 +410,21 @@ WIRE_PARTIAL = [
         (),
     ),
     Case(
+        "participle-on-a-clause-with-no-speech-verb",
+        "Karl Weiss spoke first. Anna Berg criticised the plan, calling it “a disaster for farmers”.",
+        (("direct", "Anna Berg", "a disaster for farmers"),),
+    ),
+    Case(
+        "describing-it-as",
+        "Anna Berg rejected the plan, describing it as “a disaster”.",
+        (("direct", "Anna Berg", "a disaster"),),
+    ),
+    Case(
+        "participle-after-a-clause-that-does-not-open-with-its-subject",
+        "After the vote, Anna Berg left the hall, calling the result “a farce”.",
+        (),
+    ),
+    Case(
         "participles-after-a-reported-clause",
         "Karl Weiss said the talks failed, adding that “nobody wanted them” and warning of “a long winter”.",
         (

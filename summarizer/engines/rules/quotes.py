@@ -201,7 +201,18 @@ def _hung_subject(doc: Doc, cue: Word) -> Speaker | None:
     sentence: the sentence's words outside quotations are read back to it."""
     start = max(doc.sentence(cue.start)[0], cue.start - WINDOW)
     words = [x for x in doc.words(start, cue.end) if doc.quote_at(x.start) is None]
-    return _subject(doc, words, len(words) - 1, start) if words and words[-1].start == cue.start else None
+    if not words or words[-1].start != cue.start:
+        return None
+    who = _subject(doc, words, len(words) - 1, start)
+    if who is not None or not cue.text.lower().endswith("ing") or any(speech_lemma(x.text) for x in words[:-1]):
+        return who
+    # "Berg criticised the plan, calling it “...”": a participle with no speech verb before it takes the subject
+    # of the sentence's first verb, when that subject opens the sentence.
+    verb = next((k for k, x in enumerate(words[:-1]) if _finite(x.text.lower())), None)
+    if verb is None or verb == 0 or any(x.text in (",", ";", ":") for x in words[:verb]):
+        return None
+    found = speaker_before(doc, start, words[verb].start)
+    return found if found is not None and found.phrase_start <= words[0].start + 4 else None
 
 
 _JOINED = re.compile(r"\s*,?\s*(?:and|or|but)(?:\s+that)?\s*$")
