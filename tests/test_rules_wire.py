@@ -249,3 +249,16 @@ def test_a_city_and_its_province_stay_two_places() -> None:
     kinds = _kinds(b)
     assert kinds["Kirkuk"] == "city"
     assert kinds["Kirkuk province"] == "region"
+
+
+def test_a_force_retelling_its_move_in_a_quote_is_one_position() -> None:
+    text = (
+        "Army commandos retook areas close to the northern outskirts of Korvale on Monday.\n\n"
+        "\u201cWe have advanced to within three kilometers of Korvale,\u201d their commander, "
+        "Col. Amin Saleh, told reporters.\n"
+    )
+    b = _brief(text)
+    (p,) = b.front_lines
+    assert p.status.value == "advancing"
+    assert _v(p.objective) == "Korvale"
+    assert p.distance is not None and p.distance.best == 3

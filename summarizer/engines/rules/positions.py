@@ -256,6 +256,13 @@ _NOT_DONE = re.compile(
     r"(?:\w+ly\s+)?$|\bto\s+(?:\w+ly\s+)?$",  # "claimed to have advanced" is a claim of a move made
     re.I,
 )
+# A capture of unnamed ground near a place: "retook areas close to X", "seized positions north of X".
+_NEAR_OBJECT = re.compile(
+    r"\s*(?:the\s+|some\s+|several\s+|a\s+few\s+)?(?:[\w-]+\s+)?(?:areas?|ground|positions|territory|villages"
+    r"|neighbou?rhoods|hills|heights)\s+(?:close\s+to|near|around|outside|(?:just\s+)?(?:north|south|east|west)"
+    r"(?:-?(?:east|west))?(?:ern)?\s+of|on\s+the\s+(?:\w+\s+)?(?:outskirts|edge|edges)\s+of)\b",
+    re.I,
+)
 _PEOPLE_OBJECT = re.compile(rf"\s+(?:(?:at\s+least|some|about|more\s+than)\s+)?(?:[\w-]+\s+){{0,2}}?{PEOPLE}\b", re.I)
 _APPOSITION = re.compile(r"\s*(?:the\s+)?(?:[\w’'-]+\s+){0,3}?(?:capital|city|town|village|stronghold),\s+$", re.I)
 REFERENCE = re.compile(
@@ -295,8 +302,28 @@ def find_positions(doc: Doc, quotes: list[Quote] | None = None) -> list[Position
                 if pos is not None:
                     found.append((m.start("cue"), pos))
                     cues.add(m.start("cue"))
-        out.extend(_merge_sentence([p for _, p in sorted(found, key=lambda fp: fp[0])]))
+        for pos in _merge_sentence([p for _, p in sorted(found, key=lambda fp: fp[0])]):
+            if out and pos.force is out[-1].force:  # "we have advanced ...": the force just before, retold
+                out[-1] = _restated(doc, out[-1], pos)
+            else:
+                out.append(pos)
     return out
+
+
+def _restated(doc: Doc, prev: Position, again: Position) -> Position:
+    """One position from a report and its force's own retelling in a quote: the report's fields, with what the
+    retelling adds; the retelling's move wins over a capture of unnamed ground near a place ("retook areas close
+    to X", then "we have advanced to within 5 km of X")."""
+    cue = prev.status_cue.spans[0] if prev.status_cue and prev.status_cue.spans else None
+    near = (
+        prev.status is PositionStatus.CAPTURED
+        and cue is not None
+        and cue.end is not None
+        and _NEAR_OBJECT.match(doc.text, cue.end) is not None
+    )
+    base, extra = (again, prev.model_copy(update={"location": None})) if near else (prev, again)
+    fields = type(base).model_fields
+    return base.model_copy(update={k: getattr(extra, k) for k in fields if getattr(base, k) is None})
 
 
 def _merge_sentence(positions: list[Position]) -> list[Position]:
