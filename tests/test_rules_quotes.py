@@ -168,6 +168,19 @@ WIRE = [
         (("direct", "Stephane Dujarric", "The talks will resume."),),
     ),
     Case(
+        "affiliation-abbreviation-before-role-noun-inverted",
+        "“The talks will resume,” said U.N. spokesman Stephane Dujarric. “Both sides agreed.”",
+        (
+            ("direct", "Stephane Dujarric", "The talks will resume,"),
+            ("direct", "Stephane Dujarric", "Both sides agreed."),
+        ),
+    ),
+    Case(
+        "two-word-role-before-name",
+        "“We are praying,” AirAsia chief executive Tony Fernandes wrote on Twitter.",
+        (("direct", "Tony Fernandes", "We are praying,"),),
+    ),
+    Case(
         "hyphenated-role-noun",
         "Wikileaks editor-in-chief Kristinn Hrafnsson said: “This is an attack on journalism.”",
         (("direct", "Kristinn Hrafnsson", "This is an attack on journalism."),),

@@ -225,6 +225,8 @@ def _named(doc: Doc, chunk: list[Word], *, at_end: bool) -> Name | None:
             return name if sum(1 for w in chunk if w.end <= lead) <= 2 else None
         return name if _role_lead(name, chunk, lead) else None
     name = names[0]
+    if len(names) > 1 and names[1].title is not None and not doc.text[name.end : names[1].title[0]].strip():
+        name = names[1]  # "U.N. spokesman Stephane Dujarric": the first name is whom the titled one represents
     lead = _lead(name)
     if any(w.end <= lead and w.text.lower() != "the" for w in chunk):
         return name if _role_lead(name, chunk, lead) else None
