@@ -262,3 +262,14 @@ def test_a_force_retelling_its_move_in_a_quote_is_one_position() -> None:
     assert p.status.value == "advancing"
     assert _v(p.objective) == "Korvale"
     assert p.distance is not None and p.distance.best == 3
+
+
+def test_a_later_mention_of_the_day_s_incident_without_a_place_is_that_incident() -> None:
+    text = (
+        "Rebel shelling hit the town of Tervanik on Sunday, killing four people, residents said.\n\n"
+        "The shelling on Sunday also wounded at least 11 people, the local hospital said on Monday.\n"
+    )
+    b = _brief(text)
+    (i,) = b.incidents
+    assert _v(i.location) == "Tervanik"
+    assert i.injured is not None and i.injured.low == 11

@@ -134,6 +134,7 @@ def find_incidents(doc: Doc, quotes: list[Quote] | None = None) -> list[Incident
     seen: dict[tuple[IncidentSubType, str], list[_Draft]] = {}
     headline = title_range(doc)
     titled: list[tuple[_Draft, Incident]] = []
+    dated: dict[tuple[IncidentSubType, dt.date], int] = {}  # sub-type and day -> the first such incident in out
     for sa, sb, stems in doc.sentences_with(STEMS):
         for draft, incident in _sentence_incidents(doc, sa, sb, stems):
             if headline is not None and headline[0] <= draft.cue[0] < headline[1]:
@@ -151,10 +152,17 @@ def find_incidents(doc: Doc, quotes: list[Quote] | None = None) -> list[Incident
             if out and _continues(doc, out[-1][0], draft):
                 out[-1] = (out[-1][0], _absorb(out[-1][1], incident))  # "Rebel shelling ... The worst attack, ..."
                 continue
+            day = (draft.sub_type, draft.date.date) if draft.date is not None else None
+            if draft.location is None and day is not None and day in dated:
+                k = dated[day]  # "Sunday's shelling also destroyed ...": the shelling of that day, told before
+                out[k] = (out[k][0], _absorb(out[k][1], incident, place=False))
+                continue
             key = (draft.sub_type, fold_name(draft.location.text) if draft.location else "")
             same = seen.setdefault(key, [])
             if draft.location is None or not any(_same_event(draft, d) for d in same):
                 same.append(draft)
+                if day is not None:
+                    dated.setdefault(day, len(out))
                 out.append((draft, incident))
     out = _headline_restated(_quoted_restated(doc, out), titled)
     _add_arrests(doc, out)
