@@ -273,3 +273,9 @@ def test_a_later_mention_of_the_day_s_incident_without_a_place_is_that_incident(
     (i,) = b.incidents
     assert _v(i.location) == "Tervanik"
     assert i.injured is not None and i.injured.low == 11
+
+
+def test_the_toll_of_an_earlier_attack_in_a_relative_clause_is_not_the_incident_s() -> None:
+    b = _brief("Shelling struck Tervanik on Monday, a town where 12 people were killed in a similar attack last year.")
+    (i,) = b.incidents
+    assert i.fatalities is None

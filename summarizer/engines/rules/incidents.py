@@ -72,6 +72,9 @@ _FIGURE_BREAK = re.compile(
     r";|,\s+(?:and|but|while|whereas)\s+(?=(?:an?|the|some|another)\s)"
     # "..., and 12 people died in a road accident": a clause about another event
     r"|,\s+(?:and|while)\s+(?=[^,;.]{0,60}\b(?:separate(?:ly)?|accidents?|crash|elsewhere|another)\b)"
+    # "..., a town where 12 people were killed in a similar attack last year": an earlier event's toll
+    r"|,\s+[^,;]{0,40}?\b(?:where|in\s+which)\b(?=[^.;]{0,80}\b(?:similar|previous|earlier|another|separate"
+    r"|last\s+(?:year|month|week)|in\s+\d{4})\b)"
 )
 _SUBORDINATE = re.compile(r"\b(?:after|before|when|while|as|since|because|said|says|told|that|where)\s+", re.I)
 _CLAUSE_MARK = re.compile(r",(?!\d{3})|;| - ")
