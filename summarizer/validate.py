@@ -693,6 +693,9 @@ def _may_describe(run: _Run, speaker: str, subject: Subject) -> bool:
         return False
     para = run.src.paragraph_index(subject.start)
     floor = run.src.paragraphs[max(0, para - 1)][0]
+    quoted = quotation_at(run.src, subject.start, subject.end)
+    if quoted is not None:  # "“The captain told me, ‘...’”": a description inside a quotation is someone the
+        floor = max(floor, quoted.inner_start)  # quoted speaker talks about, named (if at all) in that quotation
     return any(_named_in(form, run.src.text, floor, subject.start) for form in _forms(run, speaker))
 
 

@@ -26,10 +26,6 @@ KNOWN_GAPS: dict[tuple[str, int], tuple[str, set[int]]] = {
         "a quote nested in another, its cue inside that quote (“the company commander radioed, ‘...’”)",
         {0, 2},
     ),
-    ("port-aurel-ferry-inquiry", 1): (
-        "a quote nested in another, its cue inside that quote (“The captain told me, ‘...’”)",
-        {0, 2},
-    ),
     ("port-aurel-ferry-inquiry", 3): (
         "the subject of a lexicon cue is not read (“accused the Maritime Department of ``...’’”)",
         {1, 4, 5, 6, 7},

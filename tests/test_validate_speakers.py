@@ -168,6 +168,14 @@ OWN_CUE = [
         ("Maria Lenz", "Maria Lenz"),
     ),
     (
+        "nested-quote-cued-inside-the-quote",
+        "Ahmed Darwish testified first.\n\nMaria Lenz said: “The captain told me, ‘Get off the ship now.’ I did.”",
+        "Get off the ship now.",
+        "captain",
+        "captain",
+        ("Maria Lenz", "Maria Lenz"),
+    ),
+    (
         "fragment-X-called-for",
         "Ahmed Darwish called for “an immediate ceasefire” on Monday. Maria Lenz welcomed the call.",
         "an immediate ceasefire",
