@@ -222,7 +222,15 @@ def cue_subject(src: SourceText, cue: tuple[int, int], lo: int, hi: int) -> Subj
 def clause_subjects(src: SourceText, start: int, end: int) -> list[tuple[tuple[int, int], Subject]]:
     """The speech cues in ``[start, end)`` with their subjects, last cue first. A cue joined by "and",
     and a participle after a comma with no subject of its own ("Hollande said, calling for"), hang on
-    the cue before them: they have none of their own ("..., with X warning" has one)."""
+    the cue before them: they have none of their own ("..., with X warning" has one).
+
+    Memoised per range on the SourceText (a copy of the list is returned): each "he said" walks back
+    over the sentences before it, and the next one over most of the same sentences."""
+    memo: dict[tuple[int, int], list[tuple[tuple[int, int], Subject]]]
+    memo = src.memo.setdefault("clause_subjects", {})
+    cached = memo.get((start, end))
+    if cached is not None:
+        return list(cached)
     cues = speech_cues(src, start, end)
     out: list[tuple[tuple[int, int], Subject]] = []
     for k in range(len(cues) - 1, -1, -1):
@@ -232,7 +240,8 @@ def clause_subjects(src: SourceText, start: int, end: int) -> list[tuple[tuple[i
         found = cue_subject(src, (cs, ce), start, end)
         if found is not None:
             out.append(((cs, ce), found))
-    return out
+    memo[(start, end)] = out
+    return list(out)
 
 
 def _quoted(src: SourceText, start: int, end: int) -> list[tuple[int, int]]:

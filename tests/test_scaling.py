@@ -226,3 +226,25 @@ def test_partial_and_surname_mentions_are_looked_up_not_compared_with_every_name
         assert big <= 4.3 * small, (build.__name__, small, big)
     mentions = person_mentions(source_text(repeated(3)))
     assert [p.name for p in mentions] == ["Ivan Horvat"] * 6
+
+
+def test_each_sentence_s_cues_and_subjects_are_read_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every "he said" walks back over the sentences before it for the person a sentence is about, and the
+    next one walks over most of the same sentences: their cues and subjects are read once per text (memoised
+    per range), not once per pronoun that passes them."""
+    from summarizer import mentions
+
+    calls = 0
+    real = mentions.speech_cues
+
+    def counted(*args: object) -> list[tuple[int, int]]:
+        nonlocal calls
+        calls += 1
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(mentions, "speech_cues", counted)
+    n = 600
+    text = "Ivan Horvat spoke. " + "Al Jazeera reported it. “Go,” he said. " * n
+    quotes = extract(text).quotes
+    assert len(quotes) == n and {q.speaker.value for q in quotes} == {"Ivan Horvat"}
+    assert calls <= 2 * len(source_text(text).sentences), calls
