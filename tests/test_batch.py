@@ -9,6 +9,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -308,7 +309,17 @@ def test_a_second_run_on_the_same_out_dir_is_refused_while_the_first_goes_on(tmp
             [*base, *map(str, seconds)], cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=120
         )
         assert proc.poll() is None, "the first run ended before the second one started"
-        pipe.write_text("“We hold the bridge,” said Colonel Ivan Horvat on Monday.\n", encoding="utf-8")
+        # Opening a pipe for writing waits for its reader: from a thread, so a first run that died
+        # before reading it fails the test instead of hanging it.
+        feeder = threading.Thread(
+            target=pipe.write_text,
+            args=("“We hold the bridge,” said Colonel Ivan Horvat on Monday.\n",),
+            kwargs={"encoding": "utf-8"},
+            daemon=True,
+        )
+        feeder.start()
+        feeder.join(timeout=120)
+        assert not feeder.is_alive(), "the first run never read its last article"
         _, first_err = proc.communicate(timeout=120)
     finally:
         if proc.poll() is None:
