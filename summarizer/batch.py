@@ -36,7 +36,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from . import api
 from .errors import FixtureError, OutDirInUseError, SummarizerError
 from .render import to_json, to_markdown
-from .schema import Briefing
+from .schema import Briefing, text_sha256
 from .text import read_article
 
 __all__ = ["LOCK_FILE", "RUN_FILE", "BatchOutcome", "RunEntry", "RunFile", "article_path", "brief_to_dir", "meta_date"]
@@ -265,7 +265,7 @@ async def _arun(
         seen.add(key)
         if key not in run.done and str(p) in run.done:  # older run files were keyed by the path as given
             run.done[key] = run.done.pop(str(p))
-        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        digest = text_sha256(text)
         entry = run.done.get(key)
         if entry is not None and entry.sha256 == digest and _reusable(entry, out_dir, owners):
             outcome.skipped.append(str(p))

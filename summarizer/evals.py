@@ -26,7 +26,6 @@ accuracy of attributes over matched pairs, e.g. the speaker of matched quotes.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -52,6 +51,7 @@ from .schema import (
     Quantity,
     Quote,
     QuoteKind,
+    text_sha256,
 )
 from .text import fold_marks
 
@@ -164,7 +164,7 @@ def load_fixture(folder: Path) -> Fixture:
         raise FixtureError(f"{folder / 'meta.json'}: id {meta.id!r} differs from the folder name {folder.name!r}")
     gold_path = folder / "gold.json"
     gold = _load_model(gold_path, Briefing) if gold_path.exists() else None
-    if gold is not None and gold.source.sha256 != hashlib.sha256(text.encode("utf-8")).hexdigest():
+    if gold is not None and gold.source.sha256 != text_sha256(text):
         raise FixtureError(
             f"{gold_path}: made from another text than article.txt (sha256 differs); "
             f"regenerate it with fixtures/tools/author_gold.py {meta.id}"

@@ -11,7 +11,6 @@ and meaning, are listed below; the table is generated from
 from __future__ import annotations
 
 import bisect
-import hashlib
 import math
 import re
 from collections.abc import Iterable
@@ -61,6 +60,7 @@ from .schema import (
     SummaryPoint,
     ValidationReport,
     issue_codes_table,
+    text_sha256,
 )
 from .text import QuoteRegion, SourceText, fold_marks, source_text
 
@@ -113,7 +113,7 @@ def validate(briefing: Briefing, source: str) -> ValidationReport:
         raise EmptyTextError("the source text is empty: validate a briefing against the article it was made from")
     src = source_text(source)
     run = _Run(src, briefing)
-    digest = hashlib.sha256(source.encode("utf-8")).hexdigest()
+    digest = text_sha256(source)
     if briefing.source.sha256 != digest:
         run.add(
             IssueCode.SOURCE_MISMATCH,

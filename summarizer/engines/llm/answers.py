@@ -26,7 +26,7 @@ from pydantic import BaseModel, ValidationError
 
 from ...errors import TruncatedOutputError
 from .draft import ITEM_LISTS, Draft
-from .transport import Outcome
+from .transport import Outcome, parse_detail
 
 __all__ = ["Reading", "is_empty", "read"]
 
@@ -89,7 +89,7 @@ def _take(obj: Any, model: type[BaseModel], *, strict: bool, whole: bool) -> Rea
                 return Reading(inner.answer, f"answer: unwrapped the object from its single key {unknown[0]!r}")
         if unknown:
             return Reading(None, problem=_unknown_keys(unknown, model))
-        return Reading(None, problem=_validation_detail(exc))
+        return Reading(None, problem=parse_detail(exc))
     note = None if whole else "answer: JSON taken from inside fences / surrounding text"
     return Reading(answer, note)
 
@@ -101,14 +101,6 @@ def _unknown_keys(unknown: list[str], model: type[BaseModel]) -> str:
         f"the answer is not the requested object: its top-level keys {shown} are not in the schema; "
         f"answer with the object itself, whose keys are {fields}"
     )
-
-
-def _validation_detail(exc: ValidationError) -> str:
-    parts = []
-    for err in exc.errors(include_url=False)[:8]:
-        loc = ".".join(str(p) for p in err.get("loc", ())) or "(answer)"
-        parts.append(f"{loc}: {err.get('msg', '')}")
-    return "; ".join(parts)
 
 
 def _objects(text: str) -> Iterator[tuple[Any, bool]]:

@@ -66,6 +66,7 @@ __all__ = [
     "backoff",
     "dropped",
     "is_retryable",
+    "parse_detail",
     "retry_after",
     "translate",
 ]
@@ -424,7 +425,7 @@ def _read(completion: Any, prepared: type[BaseModel], base: _Base, requests: int
         failure = E.TruncatedOutputError(ERROR_MAP[IncompleteOutputException][1], model=base.model)
         return Outcome(None, raw, usage, requests, waits, failure, "truncated")
     except Exception as exc:  # any way the answer breaks the parser makes it unusable, as instructor treated it
-        detail = _parse_detail(exc)
+        detail = parse_detail(exc)
         return Outcome(None, raw, usage, requests, waits, _malformed(detail, base.model), detail)
     return Outcome(parsed, raw, usage, requests, waits)
 
@@ -433,7 +434,8 @@ def _malformed(detail: str, model: str) -> E.MalformedOutputError:
     return E.MalformedOutputError(f"the answer could not be parsed into the schema: {detail}"[:400], model=model)
 
 
-def _parse_detail(cause: BaseException) -> str:
+def parse_detail(cause: BaseException) -> str:
+    """What was wrong with an answer, worded for a re-ask: pydantic's errors as ``loc: msg``, else the first line."""
     if isinstance(cause, pydantic.ValidationError):
         lines = []
         for err in cause.errors(include_url=False)[:8]:
