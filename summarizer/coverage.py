@@ -26,7 +26,7 @@ from .lexicon import SPEECH_RE, alternation, words
 from .locate import iter_evidence
 from .parse import parse_dates, parse_quantities
 from .schema import Briefing, Coverage, CoverageItem, DateValue, Quantity, Quote, Span, SummaryPoint
-from .text import SourceText, source_text
+from .text import QuoteRegion, SourceText, source_text
 
 __all__ = ["audit"]
 
@@ -66,8 +66,8 @@ def audit(briefing: Briefing, source: str) -> Coverage:
 
 def _quotations(src: SourceText, quoted: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Content ranges of the source's quotations worth covering (``quoted``: the briefing's quote spans)."""
-    attributed = _attributed(src, quoted)
     out: list[tuple[int, int]] = []
+    short: list[tuple[QuoteRegion, int, int]] = []
     for q in src.quote_index().regions:
         if not q.closed:
             continue
@@ -78,23 +78,25 @@ def _quotations(src: SourceText, quoted: list[tuple[int, int]]) -> list[tuple[in
             b -= 1
         if b <= a:
             continue
-        words = len(src.text[a:b].split())
-        if words >= _MIN_QUOTE_WORDS or (a, b) in attributed:
+        if len(src.text[a:b].split(None, _MIN_QUOTE_WORDS - 1)) >= _MIN_QUOTE_WORDS:
             out.append((a, b))
-    return out
+        else:
+            short.append((q, a, b))
+    attributed = _attributed(src, [q for q, _, _ in short], quoted)
+    out.extend((a, b) for q, a, b in short if (a, b) in attributed)
+    return sorted(out)
 
 
-def _attributed(src: SourceText, quoted: list[tuple[int, int]]) -> set[tuple[int, int]]:
-    """Short quotations worth covering: those the briefing quotes, and those whose sentence has a speech
-    verb (He appealed for “vigilance”); a scare-quoted word in plain narration is not a quotation."""
+def _attributed(src: SourceText, regions: list[QuoteRegion], quoted: list[tuple[int, int]]) -> set[tuple[int, int]]:
+    """Which of the short quotations ``regions`` are worth covering: those the briefing quotes
+    (``quoted``), and those whose sentence has a speech verb (He appealed for “vigilance”); a
+    scare-quoted word in plain narration is not a quotation."""
     out = set(quoted)
     # Quotations do not overlap, so a sentence lies in at most three distinct windows: with each
     # window searched once, the searches read the text about once in all, however many
     # quotations share a sentence (one endless sentence of quotation marks).
     speech: dict[tuple[int, int], bool] = {}
-    for q in src.quote_index().regions:
-        if not q.closed:
-            continue
+    for q in regions:
         win = src.sentence_window(q.start, q.end, radius=0)
         found = speech.get(win)
         if found is None:
