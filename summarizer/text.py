@@ -301,7 +301,7 @@ class SourceText:
         return self._words
 
 
-@functools.lru_cache(maxsize=16)
+@functools.lru_cache(maxsize=4)
 def source_text(text: str) -> SourceText:
     """The (cached) :class:`SourceText` of a string."""
     return SourceText(text)

@@ -359,10 +359,9 @@ def speaker_before(doc: Doc, start: int, cue_start: int, *, absolute: bool = Fal
     while chunks and not chunks[-1]:
         chunks.pop()
     title: tuple[int, int] | None = None
-    cue = doc.words(cue_start, min(len(doc.text), cue_start + 30))
-    absolute = (
-        absolute and bool(cue) and cue[0].text.lower().endswith("ing")
-    )  # "with X warning of ...": X is its subject
+    if absolute:  # "with X warning of ...": X is the subject of an "-ing" cue
+        cue = doc.words(cue_start, min(len(doc.text), cue_start + 30))
+        absolute = bool(cue) and cue[0].text.lower().endswith("ing")
     for depth, chunk in enumerate(reversed(chunks)):
         while chunk and (
             chunk[0].text.lower() in _CONJUNCTIONS
