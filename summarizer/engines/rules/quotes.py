@@ -365,10 +365,14 @@ def _indirect(doc: Doc) -> list[Quote]:
         heads: dict[int, int | None] = {}
         taken = sa
         for i, w in enumerate(words):
+            according = w.text.lower() == "according" and i + 1 < len(words) and words[i + 1].text.lower() == "to"
+            lemma = None if according else speech_lemma(w.text)
+            if not according and (lemma is None or (lemma not in INDIRECT_CUES and lemma not in _INFINITIVE_CUES)):
+                continue  # not a cue: the cheap test first, most words are none
             if w.start < taken or doc.quote_at(w.start) is not None:
                 continue
             lo, hi = max(sa, w.start - WINDOW), min(sb, w.end + WINDOW)  # bounded work per cue: linear time
-            if w.text.lower() == "according" and i + 1 < len(words) and words[i + 1].text.lower() == "to":
+            if according:
                 found = _according(doc, w, words[i + 1], sa, hi) if w.start - sa <= WINDOW else None
                 if found is not None:
                     (a, b), attribution = found
@@ -376,8 +380,7 @@ def _indirect(doc: Doc) -> list[Quote]:
                     if content is not None:
                         out.append(_quote(doc, content, QuoteKind.INDIRECT, attribution))
                 continue
-            lemma = speech_lemma(w.text)
-            if lemma is None or (lemma not in INDIRECT_CUES and lemma not in _INFINITIVE_CUES) or _noun_use(words, i):
+            if lemma is None or _noun_use(words, i):
                 continue
             found = _reported(doc, words, i, (sa, lo, hi), lemma, heads)
             if found is None:
