@@ -83,8 +83,7 @@ __all__ = [
 ]
 
 CUTOFF = 0.5
-FIELDS = ("quotes", "quote_speakers", "indirect_quotes", "participants", "incidents", "front_lines", "locations")
-FIELD_LABELS = {
+FIELD_LABELS = {  # the scored fields, in report order, with their labels (``_SPECS`` says how each is scored)
     "quotes": "direct quotes: content",
     "quote_speakers": "direct quotes: content + speaker",
     "indirect_quotes": "indirect quotes: content",
@@ -93,6 +92,7 @@ FIELD_LABELS = {
     "front_lines": "front-line positions",
     "locations": "locations",
 }
+FIELDS = tuple(FIELD_LABELS)
 
 # --------------------------------------------------------------------------- fixtures
 

@@ -9,7 +9,9 @@ conversion to a briefing, grounding, validation, dropping what fails, chunk merg
 
 from __future__ import annotations
 
+import ast
 import json
+from pathlib import Path
 
 import instructor
 import pytest
@@ -23,6 +25,22 @@ from summarizer.evals import SCORED_KINDS, UNSCORED_KINDS
 from summarizer.locate import ground
 from summarizer.schema import ITEM_KINDS, Briefing, ItemKind, Mention, Quantity
 from summarizer.verify import verify
+
+PACKAGE = Path(__file__).resolve().parent.parent / "summarizer"
+
+
+def test_no_module_keeps_its_own_list_of_item_kinds() -> None:
+    """A tuple, list or set literal naming three or more item kinds is a second copy of the registry
+    (the rules engine's markup filter kept one until it read ``Briefing.item_kinds``)."""
+    names = {k.name for k in ITEM_KINDS}
+    copies = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+                listed = {e.value for e in node.elts if isinstance(e, ast.Constant) and e.value in names}
+                if len(listed) >= 3:
+                    copies.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
+    assert copies == [], f"lists of item kinds outside the registry: {copies}"
 
 
 @pytest.mark.parametrize("kind", ITEM_KINDS, ids=lambda k: k.name)

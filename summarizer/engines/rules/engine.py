@@ -103,7 +103,7 @@ def _drop_masked(briefing: Briefing, text: str, notes: list[str]) -> Briefing:
     """Leave out items whose spans cross masked markup (their text would differ from the source)."""
     kept: dict[str, list[object]] = {}
     dropped = 0
-    for name in ("summary", "quotes", "meetings", "front_lines", "incidents", "locations"):
+    for name in (kind.name for kind in briefing.item_kinds):  # the schema's registry of item kinds
         items = getattr(briefing, name)
         good = [
             it
