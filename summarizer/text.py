@@ -301,9 +301,10 @@ class SourceText:
         return self._words
 
 
-@functools.lru_cache(maxsize=4)
+@functools.lru_cache(maxsize=16)
 def source_text(text: str) -> SourceText:
-    """The (cached) :class:`SourceText` of a string."""
+    """The (cached) :class:`SourceText` of a string. The cache holds more texts than ``summarize_many``'s
+    default concurrency (8), so that an article's views built by extraction are still there when it is verified."""
     return SourceText(text)
 
 
