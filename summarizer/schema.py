@@ -716,8 +716,11 @@ def write_json_schema(directory: Path) -> Path:
     return path
 
 
-if __name__ == "__main__":  # python -m summarizer.schema [DIR]
+if __name__ == "__main__":  # python -m summarizer.schema [DIR]: both contracts, briefing and daily
     import sys
+
+    from summarizer.daily import write_daily_json_schema  # the daily briefing builds on this module
 
     target = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent.parent / "schemas"
     print(write_json_schema(target))
+    print(write_daily_json_schema(target))
