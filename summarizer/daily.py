@@ -471,7 +471,8 @@ def merge(
             _add_participants(merged, m, article.id)
         for i, pos in enumerate(b.front_lines):
             place = pos.location or pos.objective
-            positions.add(pos, f"front_lines[{i}]", pos.force.spans, run, area=place.value if place is not None else "unspecified")
+            area = place.value if place is not None else "unspecified"
+            positions.add(pos, f"front_lines[{i}]", pos.force.spans, run, area=area)
         for i, inc in enumerate(b.incidents):
             incidents.add(inc, f"incidents[{i}]", inc.cue.spans, run)
         for i, q in enumerate(b.quotes):
