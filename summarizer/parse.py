@@ -1,7 +1,8 @@
-"""Reading values out of text: quantities, dates, and whether a name is supported by a span.
+"""Reading values out of text: quantities, dates, datelines, and whether a name is supported by a span.
 
 Pure functions over short strings (a span, a sentence). Offsets in the results are
-relative to the string parsed.
+relative to the string parsed. :func:`read_dateline` reads the opening of a whole
+article: the dateline ("PARIS, Nov. 2 (Reuters) -") and the date it writes.
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ from dataclasses import dataclass
 
 from .lexicon import MEASURE_UNITS, MONTHS, WEEKDAYS, alias_keys, alternation, demonym_country, fold_name, table, words
 from .schema import QuantityQualifier
+from .text import source_text
 
 __all__ = [
+    "Dateline",
     "ParsedDate",
     "ParsedQuantity",
     "canonical_unit",
@@ -22,6 +25,7 @@ __all__ = [
     "parse_dates",
     "parse_quantities",
     "phrase_supported",
+    "read_dateline",
 ]
 
 # --------------------------------------------------------------------------- numbers
@@ -230,8 +234,7 @@ def parse_dates(text: str, article_date: dt.date | None = None) -> list[ParsedDa
             except ValueError:
                 continue
         elif g["md"] or g["dm"]:
-            month = MONTHS[(g["m1"] or g["m2"]).lower()]
-            day = int(g["d1"] or g["d2"])
+            month, day = _month_day(m)
             if not 1 <= day <= 31:
                 continue
             date, year_stated = _make(month, day, g["y1"] or g["y2"], article_date)
@@ -255,6 +258,11 @@ def parse_dates(text: str, article_date: dt.date | None = None) -> list[ParsedDa
     return out
 
 
+def _month_day(m: re.Match[str]) -> tuple[int, int]:
+    """The month and day of a match of ``_DATE_RE`` that names both ("Oct. 25", "25 October")."""
+    return MONTHS[(m.group("m1") or m.group("m2")).lower()], int(m.group("d1") or m.group("d2"))
+
+
 def _weekday(weekday: int, direction: str, ref: dt.date | None) -> dt.date | None:
     if ref is None:
         return None
@@ -264,6 +272,92 @@ def _weekday(weekday: int, direction: str, ref: dt.date | None) -> dt.date | Non
     if direction == "last" and back == 0:
         back = 7
     return ref - dt.timedelta(days=back)
+
+
+# --------------------------------------------------------------------------- datelines
+
+# "PARIS, Nov. 2 (Reuters) -", "MOSUL, Iraq, Oct. 25 (AFP) —", "KYIV, 2 November 2024 -", "GAZA (AP) –":
+# a place (in capitals, or any place before a wire service's name), an optional region or country, an
+# optional date (month and day, either order, the year optional) and agency, then a dash.
+_DATELINE_MONTH = rf"(?=[A-Z])(?i:{_MONTH_RE})\b\.?"
+_DATELINE = re.compile(
+    r"(?P<place>[A-Z][A-Z'’.\- ]{1,40}?|[A-Z][a-z]+(?: [A-Z][a-z]+){0,2})"
+    r"(?:, (?P<extra>[A-Z][A-Za-z.]+(?: [A-Z][a-z]+)?))?"
+    rf"(?:,? (?P<date>{_DATELINE_MONTH} [0-3]?\d(?:, \d{{4}})?|[0-3]?\d {_DATELINE_MONTH}(?:,? \d{{4}})?))?"
+    r"(?P<agency> ?\((?:AFP|Reuters|AP|UPI|dpa|Xinhua|Anadolu|[A-Z][A-Za-z ]{1,30})\))?"
+    r" ?[-—–]{1,2} "
+)
+_HEADLINE_LINES = 2  # lines of the first paragraph, after the first, where a dateline may start
+_DATELINE_PARAGRAPHS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Dateline:
+    """The dateline that opens an article. ``start`` / ``end``: from the place to the agency (or the date, or
+    the place), the dash left out; ``date``: the date it writes, offsets into the article, or None
+    ("PARIS (Reuters) -")."""
+
+    start: int
+    end: int
+    date: ParsedDate | None
+
+
+def read_dateline(text: str, *, day: dt.date | None = None) -> Dateline | None:
+    """The dateline at the start of the article ``text`` (after a headline and a byline, if any).
+
+    A date written without a year takes the year that puts it nearest on or before ``day``
+    (the briefing day: "Dec. 30" read on Jan. 2 is of the year before); without ``day``, such
+    a date is unresolved (``date.date`` None). A written year is kept as written.
+    """
+    for a, b in _dateline_starts(text):
+        m = _DATELINE.match(text, a, b)
+        if m is None:
+            continue
+        place = m.group("place")
+        if not (m.group("agency") or (place.isupper() and len(place) >= 3)):
+            continue
+        end = max(m.end(g) for g in ("place", "extra", "date", "agency") if m.group(g))
+        return Dateline(m.start(), end, _dateline_date(m, day))
+    return None
+
+
+def _dateline_starts(text: str) -> list[tuple[int, int]]:
+    """Where a dateline may start, with the end of its paragraph: the first paragraphs, and the lines of the
+    first one after its first (a headline on a line of its own above the body)."""
+    paras = source_text(text).paragraphs[:_DATELINE_PARAGRAPHS]
+    if not paras:
+        return []
+    out = list(paras)
+    a, b = paras[0]
+    lines = [m.end() for m in re.finditer(r"\n[ \t]*", text[a:b])][:_HEADLINE_LINES]
+    out[1:1] = [(a + k, b) for k in lines]
+    return out
+
+
+def _dateline_date(m: re.Match[str], day: dt.date | None) -> ParsedDate | None:
+    if not m.group("date"):
+        return None
+    written = _DATE_RE.fullmatch(m.group("date"))
+    if written is None or not (written.group("md") or written.group("dm")):
+        return None
+    month, dom = _month_day(written)
+    year = written.group("y1") or written.group("y2")
+    date = _make(month, dom, year, None)[0] if year else _on_or_before(month, dom, day)
+    return ParsedDate(m.start("date"), m.end("date"), m.group("date"), date, "day", year is not None)
+
+
+def _on_or_before(month: int, dom: int, ref: dt.date | None) -> dt.date | None:
+    """The latest ``month``/``dom`` not after ``ref`` (Feb. 29: of the last leap year); None without ``ref``."""
+    if ref is None:
+        return None
+    for year in range(ref.year, ref.year - 8, -1):
+        try:
+            cand = dt.date(year, month, dom)
+        except ValueError:
+            continue
+        if cand <= ref:
+            return cand
+    return None
 
 
 # --------------------------------------------------------------------------- names

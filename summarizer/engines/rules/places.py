@@ -26,6 +26,7 @@ from ...lexicon import (
     words,
 )
 from ...names import Name
+from ...parse import read_dateline
 from ...schema import ActorKind, Location, LocationKind, Mention
 from .doc import Doc
 from .evidence import mention, span
@@ -70,13 +71,6 @@ _SETTLEMENT_KINDS = frozenset({LocationKind.TOWN, LocationKind.CITY, LocationKin
 _REFER_CHARS = 1500  # how far back "the town" may look for the place it refers to
 _POSSESSIVE_AFTER = re.compile(r"[’']s?\b")
 _ADJECTIVES = words("places", "place_adjectives")
-_DATELINE = re.compile(
-    r"(?P<place>[A-Z][A-Z'’.\- ]{1,40}?|[A-Z][a-z]+(?: [A-Z][a-z]+){0,2})"
-    r"(?:, (?P<extra>[A-Z][A-Za-z.]+(?: [A-Z][a-z]+)?))?"
-    r"(?:,? (?P<date>[A-Z][a-z]{2,8}\.? \d{1,2}(?:, \d{4})?))?"
-    r"(?P<agency> ?\((?:AFP|Reuters|AP|UPI|dpa|Xinhua|Anadolu|[A-Z][A-Za-z ]{1,30})\))?"
-    r" ?[-—–]{1,2} "
-)
 
 
 def _is_place_name(doc: Doc, name: Name) -> bool:
@@ -234,17 +228,6 @@ def _merge_bare_areas(seen: dict[str, tuple[Name, LocationKind, list[Name], bool
 
 
 def find_dateline(doc: Doc) -> Mention | None:
-    """The dateline ("BAGHDAD (Reuters) -", "MOSUL, Iraq, Oct. 25 (AFP) -") of the first body paragraph."""
-    paras = doc.src.paragraphs[:3]
-    for a, b in paras:
-        m = _DATELINE.match(doc.text, a, b)
-        if m is None:
-            continue
-        place = m.group("place")
-        if not (m.group("agency") or (place.isupper() and len(place) >= 3)):
-            continue
-        end = m.end("agency") if m.group("agency") else (m.end("date") if m.group("date") else m.end("place"))
-        if m.group("extra") and not m.group("agency") and not m.group("date"):
-            end = m.end("extra")
-        return mention(doc.text, m.start(), end)
-    return None
+    """The dateline ("BAGHDAD (Reuters) -", "MOSUL, Iraq, Oct. 25 (AFP) -"): :func:`~summarizer.parse.read_dateline`."""
+    found = read_dateline(doc.text)
+    return None if found is None else mention(doc.text, found.start, found.end)
