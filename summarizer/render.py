@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from .daily import SECTIONS, DailyArticle, DailyBriefing, DailyMeeting, FigureConflict, show_figure
 from .schema import (
     Briefing,
     Coverage,
@@ -23,7 +24,6 @@ from .schema import (
     Mention,
     Position,
     Quantity,
-    QuantityQualifier,
     Quote,
     QuoteKind,
     Span,
@@ -31,7 +31,7 @@ from .schema import (
     ValidationReport,
 )
 
-__all__ = ["RENDERERS", "to_json", "to_json_many", "to_markdown"]
+__all__ = ["RENDERERS", "daily_to_markdown", "to_json", "to_json_many", "to_jsonl_line", "to_markdown"]
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
 _MAX_LISTED = 20
@@ -138,20 +138,9 @@ def _date(d: DateValue | None) -> str:
 def _quantity(q: Quantity | None) -> str:
     if q is None:
         return ""
-
-    def f(x: float | None) -> str:
-        return "?" if x is None else (str(int(x)) if float(x).is_integer() else str(x))
-
     unit = f" {_md(q.unit)}" if q.unit else ""
     text = _md(q.spans[0].text) if q.spans else ""
-    if q.qualifier is QuantityQualifier.RANGE:
-        value = f"{f(q.low)}–{f(q.high)}"
-    elif q.qualifier in (QuantityQualifier.AT_LEAST, QuantityQualifier.MORE_THAN, QuantityQualifier.VAGUE):
-        value = f"≥ {f(q.low)}"
-    elif q.qualifier in (QuantityQualifier.AT_MOST, QuantityQualifier.LESS_THAN):
-        value = f"≤ {f(q.high)}"
-    else:
-        value = f(q.best if q.best is not None else q.low)
+    value = show_figure(q)
     return f"{value}{unit} (“{text}”)" if text else f"{value}{unit}"
 
 
@@ -234,8 +223,9 @@ def _validation(r: ValidationReport) -> list[str]:
     lines = [
         "## Validation",
         "",
-        f"{r.fields_verified} of {r.fields_checked} fields verified against the source "
-        f"(grounding rate {r.grounding_rate:.0%}); {len(r.errors)} error(s), {len(r.warnings)} warning(s).",
+        f"{r.fields_verified} of {r.fields_checked} checked fields matched their source spans "
+        f"(this counts what could be found in the text, not whether the briefing is complete); "
+        f"{len(r.errors)} error(s), {len(r.warnings)} warning(s).",
         "",
     ]
     shown = [i for i in r.issues if i.severity.value != "info"][:_MAX_LISTED]
@@ -267,3 +257,117 @@ def _notes(b: Briefing) -> list[str]:
     lines = [_md(n) for n in prov.notes]
     lines += [f"dropped `{d.path}`: {_md(d.reason)}" for d in prov.dropped]
     return _section("Notes", lines)
+
+
+# --------------------------------------------------------------------------- the daily briefing
+
+
+def to_jsonl_line(article: DailyArticle) -> str:
+    """One input of a run as a JSON line: its id, path, metadata, text and briefing, or its error."""
+    return article.model_dump_json(exclude_none=False) + "\n"
+
+
+def daily_to_markdown(daily: DailyBriefing) -> str:
+    """The daily briefing as Markdown for email and chat: sections, each item naming its articles.
+
+    Articles are numbered in the list at the end; an item cites them as ``[1]``, ``[2]``.
+    Items the validator warned about are marked **unverified**; what verification dropped
+    has its own section.
+    """
+    numbers = {a.id: n for n, a in enumerate(daily.articles, start=1)}
+    parts = [_daily_header(daily)]
+    for name, heading in SECTIONS:
+        items = getattr(daily, name)
+        if not items:
+            continue
+        parts += [f"## {heading}", ""]
+        if name == "front_lines":
+            area = None
+            for it in items:
+                if it.area != area:
+                    area = it.area
+                    parts += [f"### {_md(area)}", ""]
+                parts += _daily_item(it, RENDERERS[name](it.item), numbers)
+            parts.append("")
+            continue
+        for it in items:
+            line = _daily_meeting(it) if isinstance(it, DailyMeeting) else RENDERERS[_KIND_OF[name]](it.item)
+            parts += _daily_item(it, line, numbers)
+        parts.append("")
+    if daily.dropped:
+        parts += ["## Dropped by verification", ""]
+        parts += [f"- **dropped** [{numbers.get(d.article, '?')}] `{d.path}`: {_md(d.reason)}" for d in daily.dropped]
+        parts.append("")
+    failed = [a for a in daily.articles if not a.ok]
+    if failed:
+        parts += ["## Failed articles", ""]
+        parts += [f"- **failed** [{numbers[a.id]}] {_md(a.id)}: {_md(a.error or 'unknown error')}" for a in failed]
+        parts.append("")
+    parts += ["## Articles", ""]
+    parts += [f"{numbers[a.id]}. {_article_line(a)}" for a in daily.articles]
+    return "\n".join(parts).rstrip() + "\n"
+
+
+_KIND_OF = {"highlights": "summary"}  # daily sections named apart from their item kind
+for _name, _ in SECTIONS:
+    _KIND_OF.setdefault(_name, _name)
+
+
+def _daily_header(d: DailyBriefing) -> str:
+    title = f"# Daily briefing — {d.day.isoformat()}" if d.day else "# Daily briefing"
+    c = d.counts
+    engines = sorted({_engine_label(a.briefing) for a in d.articles if a.briefing is not None})
+    facts = [f"{c.articles} article(s)" + (f", {c.failed} failed" if c.failed else "")]
+    if engines:
+        facts.append("engine " + ", ".join(_md(e) for e in engines))
+    facts.append(f"{c.fields_matched:,} of {c.fields_checked:,} checked fields matched their source spans")
+    if c.dropped or c.flagged:
+        facts.append(f"{c.dropped} dropped, {c.flagged} item(s) unverified")
+    return f"{title}\n\n_" + " · ".join(facts) + "_\n"
+
+
+def _engine_label(b: Briefing) -> str:
+    prov = b.provenance
+    if prov is None:
+        return "unknown"
+    return prov.engine + (f" ({prov.model})" if prov.model else "")
+
+
+def _cite(articles: list[str], numbers: dict[str, int]) -> str:
+    return "".join(f"[{numbers[a]}]" for a in articles if a in numbers)
+
+
+def _daily_item(it: Any, line: str, numbers: dict[str, int]) -> list[str]:
+    out = [f"- {line} {_cite(it.articles, numbers)}"]
+    out += [f"  - conflicting {c.field}: {_conflict(c, numbers)}" for c in it.conflicts]
+    out += [f"  - **unverified** [{numbers.get(f.article, '?')}] `{f.code}`: {_md(f.message)}" for f in it.flags]
+    return out
+
+
+def _conflict(c: FigureConflict, numbers: dict[str, int]) -> str:
+    return " / ".join(f"{_md(r.value)} (“{_md(r.text)}”) {_cite(list(r.articles), numbers)}" for r in c.reports)
+
+
+def _daily_meeting(it: DailyMeeting) -> str:
+    m = it.item
+    head = _m(m.cue)
+    if m.location is not None:
+        head += f" in {_m(m.location)}"
+    if m.date is not None:
+        head += f" on {_date(m.date)}"
+    if m.topic is not None:
+        head += f" — {_m(m.topic)}"
+    people = [_md(p.name) + (f" ({_md(p.title)})" if p.title else "") for p in it.participants]
+    return f"{head}: {', '.join(people)}" if people else head
+
+
+def _article_line(a: DailyArticle) -> str:
+    title = _md(a.title) if a.title else _md(a.id)
+    details = [x for x in (_md(a.outlet) if a.outlet else "", a.date.isoformat() if a.date else "") if x]
+    if a.url:
+        details.append(f"<{_md(a.url)}>" if a.url.startswith(("http://", "https://")) else _md(a.url))
+    if a.title:
+        details.append(f"`{a.id}`")
+    if not a.ok:
+        details.append("**failed**")
+    return title + (f" — {', '.join(details)}" if details else "")

@@ -27,8 +27,17 @@ CORE = {
     "verify",
     "errors",
     "config",
+    "daily",
 }
-FRONT = ("summarizer.api", "summarizer.cli", "summarizer.render", "summarizer.evals", "summarizer.batch")
+FRONT = (
+    "summarizer.api",
+    "summarizer.cli",
+    "summarizer.render",
+    "summarizer.html_report",
+    "summarizer.evals",
+    "summarizer.batch",
+    "summarizer.sources",
+)
 HTTP = ("openai", "instructor", "httpx", "httpx2", "aiohttp", "diskcache", "requests", "urllib.request")
 
 
