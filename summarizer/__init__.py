@@ -4,18 +4,27 @@ The public API is re-exported here; ``__all__`` is sorted and checked by a test.
 """
 
 from .api import asummarize, asummarize_many, summarize, summarize_many
+from .batchrun import BatchProgress
 from .config import LLMSettings, RetryPolicy
 from .errors import (
+    AuthenticationError,
+    BadRequestError,
     ConfigurationError,
     DecodeError,
     EmptyTextError,
+    EndpointUnreachableError,
     EngineError,
     FixtureError,
     InputError,
     LLMError,
+    LLMExtraMissingError,
+    MalformedOutputError,
     NoLLMConfiguredError,
+    RateLimitError,
     SpanError,
     SummarizerError,
+    TransportError,
+    TruncatedOutputError,
 )
 from .locate import ground, locate
 from .schema import (
@@ -40,18 +49,24 @@ __version__ = "0.1.0"
 
 __all__ = [
     "SCHEMA_VERSION",
+    "AuthenticationError",
+    "BadRequestError",
+    "BatchProgress",
     "Briefing",
     "ConfigurationError",
     "DateValue",
     "DecodeError",
     "EmptyTextError",
+    "EndpointUnreachableError",
     "EngineError",
     "FixtureError",
     "Incident",
     "InputError",
     "Issue",
     "LLMError",
+    "LLMExtraMissingError",
     "LLMSettings",
+    "MalformedOutputError",
     "Meeting",
     "Mention",
     "NoLLMConfiguredError",
@@ -59,10 +74,13 @@ __all__ = [
     "Position",
     "Quantity",
     "Quote",
+    "RateLimitError",
     "RetryPolicy",
     "Span",
     "SpanError",
     "SummarizerError",
+    "TransportError",
+    "TruncatedOutputError",
     "ValidationReport",
     "__version__",
     "asummarize",

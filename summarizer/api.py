@@ -17,7 +17,9 @@ listed in ``provenance.dropped``, and the report is in ``briefing.validation``.
 Batches: :func:`summarize_many` / :func:`asummarize_many` return one result per
 article, in input order: a :class:`~summarizer.schema.Briefing`, or the
 :class:`~summarizer.errors.SummarizerError` that article raised. One bad article
-never aborts the batch.
+never aborts the batch; an error that every article would meet does, raised once
+(see :func:`asummarize_many` and :mod:`summarizer.batchrun`). ``progress=`` is told of
+each article as it finishes (:class:`~summarizer.batchrun.BatchProgress`).
 """
 
 from __future__ import annotations
@@ -30,12 +32,29 @@ import threading
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Literal, TypeVar
 
+from . import notices
+from .batchrun import BatchProgress, ProgressCallback, Tracker
 from .config import LLMSettings, no_llm_message
 from .engines import Engine as EngineImpl
-from .errors import EmptyTextError, EngineError, InputError, NoLLMConfiguredError, SummarizerError
+from .errors import (
+    EmptyTextError,
+    EngineError,
+    InputError,
+    LLMExtraMissingError,
+    NoLLMConfiguredError,
+    SummarizerError,
+)
 from .schema import Briefing
 
-__all__ = ["BatchResult", "Engine", "asummarize", "asummarize_many", "summarize", "summarize_many"]
+__all__ = [
+    "BatchProgress",
+    "BatchResult",
+    "Engine",
+    "asummarize",
+    "asummarize_many",
+    "summarize",
+    "summarize_many",
+]
 
 Engine = Literal["auto", "llm", "rules"]
 BatchResult = Briefing | SummarizerError
@@ -91,7 +110,7 @@ def _choose(engine: str, settings: LLMSettings, client: object) -> Literal["llm"
     if engine == "auto":
         if configured:
             return "llm"
-        log.warning(AUTO_NOTICE)
+        notices.once(AUTO_NOTICE)  # once per process: a loop of summarize() calls says it once
         return "rules"
     raise InputError(f"engine must be 'auto', 'llm' or 'rules', got {engine!r}")
 
@@ -102,7 +121,21 @@ def _rules() -> EngineImpl:
     return RulesEngine()
 
 
+LLM_EXTRA_MESSAGE = "the LLM engine needs the llm extra: pip install 'spanbrief[llm]'"
+
+
+def _require_llm() -> None:
+    """Import the LLM engine, or say which extra to install (the offline path never imports it)."""
+    try:
+        import summarizer.engines.llm  # noqa: F401
+    except ModuleNotFoundError as exc:
+        if (exc.name or "summarizer").partition(".")[0] == "summarizer":
+            raise  # a module of ours missing is a broken install, not a missing extra
+        raise LLMExtraMissingError(f"{LLM_EXTRA_MESSAGE} (missing module {exc.name!r})") from None
+
+
 def _llm_engine(settings: LLMSettings, client: object, *, own_client: bool = False) -> EngineImpl:
+    _require_llm()
     from .engines.llm import LLMEngine
 
     return LLMEngine(settings, client=client, own_client=own_client)
@@ -130,7 +163,9 @@ def summarize(
     text = _check_text(text)
     article_date = _parse_date(date)
     resolved = _settings(settings, model)
-    eng = _rules() if _choose(engine, resolved, client) == "rules" else _llm_engine(resolved, client)
+    which = _choose(engine, resolved, client)
+    eng = _rules() if which == "rules" else _llm_engine(resolved, client)
+    notices.warn_if_large(text, engine=which, settings=resolved)
     return eng.run(text, article_date=article_date)
 
 
@@ -147,7 +182,9 @@ async def asummarize(
     text = _check_text(text)
     article_date = _parse_date(date)
     resolved = _settings(settings, model)
-    eng = _rules() if _choose(engine, resolved, client) == "rules" else _llm_engine(resolved, client)
+    which = _choose(engine, resolved, client)
+    eng = _rules() if which == "rules" else _llm_engine(resolved, client)
+    notices.warn_if_large(text, engine=which, settings=resolved)
     return await eng.arun(text, article_date=article_date)
 
 
@@ -183,6 +220,24 @@ def _checked(texts: Sequence[str]) -> list[str | SummarizerError]:
     return out
 
 
+_STOPS_DOC = """
+    Errors that stop the batch: they are raised once, after what is still running is
+    cancelled, instead of being returned for every article. A
+    :class:`~summarizer.errors.ConfigurationError` (no LLM or no model configured, the
+    llm extra missing), an :class:`~summarizer.errors.AuthenticationError` (401 / 403),
+    an :class:`~summarizer.errors.EndpointUnreachableError` for three articles in a row
+    (nothing listening, no such host, no connection: the circuit breaker of
+    :mod:`summarizer.batchrun`), and whatever ``progress`` raises (as it is). Every other
+    error (an empty text, a malformed answer, a 500 or a 400 for one article) is that
+    article's result.
+
+    ``progress`` is called once per article as it finishes, in completion order and never
+    concurrently, with a :class:`~summarizer.batchrun.BatchProgress` (counts, tokens,
+    elapsed time). When the batch stops, the articles finished before were delivered
+    through it; the one whose error stops the batch was not.
+"""
+
+
 async def asummarize_many(
     texts: Sequence[str],
     *,
@@ -192,6 +247,7 @@ async def asummarize_many(
     client: Any = None,
     settings: LLMSettings | None = None,
     concurrency: int = 8,
+    progress: ProgressCallback | None = None,
 ) -> list[BatchResult]:
     """Brief many articles with at most ``concurrency`` requests in flight; results in input order."""
     if isinstance(texts, str):
@@ -201,16 +257,15 @@ async def asummarize_many(
     article_dates = _dates(texts, dates)
     items = _checked(texts)
     resolved = _settings(settings, model)
-    if _choose(engine, resolved, client) == "rules":
-        rules = _rules()
-        return [
-            it if isinstance(it, SummarizerError) else _try(i, rules.run, it, article_date=article_dates[i])
-            for i, it in enumerate(items)
-        ]
+    which = _choose(engine, resolved, client)
+    tracker = Tracker(len(items), progress, senders=sum(isinstance(it, str) for it in items))
+    if which == "rules":
+        return _many_rules(items, article_dates, resolved, tracker)
+    _require_llm()
     import openai
 
     if isinstance(client, openai.OpenAI):  # a sync client: threads instead of the event loop
-        return await asyncio.to_thread(_many_threads, items, article_dates, resolved, client, concurrency)
+        return await asyncio.to_thread(_many_threads, items, article_dates, resolved, client, concurrency, tracker)
     from .engines.llm.client import new_async_client
 
     own = new_async_client(resolved) if client is None else None
@@ -218,18 +273,58 @@ async def asummarize_many(
         eng = _llm_engine(resolved, client if client is not None else own, own_client=own is not None)
         sem = asyncio.Semaphore(concurrency)
 
-        async def one(i: int, item: str | SummarizerError) -> BatchResult:
+        async def one(i: int, item: str | SummarizerError) -> tuple[int, BatchResult]:
             if isinstance(item, SummarizerError):
-                return item
+                return i, item
+            notices.warn_if_large(item, engine="llm", settings=resolved, index=i)
             try:
-                return await eng.arun(item, article_date=article_dates[i], semaphore=sem)
+                return i, await eng.arun(item, article_date=article_dates[i], semaphore=sem)
             except Exception as exc:
-                return _as_error(exc, i)
+                return i, _as_error(exc, i)
 
-        return list(await asyncio.gather(*(one(i, it) for i, it in enumerate(items))))
+        return await _collect([one(i, it) for i, it in enumerate(items)], tracker)
     finally:
         if own is not None:
             await own.close()
+
+
+asummarize_many.__doc__ = f"{asummarize_many.__doc__}\n{_STOPS_DOC}"
+
+
+async def _collect(jobs: list[Awaitable[tuple[int, BatchResult]]], tracker: Tracker) -> list[BatchResult]:
+    """Run the jobs, recording each as it finishes; whatever ``record`` raises cancels the rest."""
+    tasks = [asyncio.ensure_future(job) for job in jobs]
+    out: list[BatchResult | None] = [None] * len(tasks)
+    try:
+        for next_done in asyncio.as_completed(tasks):
+            i, result = await next_done
+            tracker.record(i, result)
+            out[i] = result
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+    return _complete(out)
+
+
+def _complete(out: list[BatchResult | None]) -> list[BatchResult]:
+    done = [r for r in out if r is not None]
+    assert len(done) == len(out), "every article has a result"
+    return done
+
+
+def _many_rules(
+    items: list[str | SummarizerError], article_dates: list[dt.date | None], settings: LLMSettings, tracker: Tracker
+) -> list[BatchResult]:
+    rules = _rules()
+    out: list[BatchResult] = []
+    for i, it in enumerate(items):
+        if isinstance(it, str):
+            notices.warn_if_large(it, engine="rules", settings=settings, index=i)
+        result = it if isinstance(it, SummarizerError) else _try(i, rules.run, it, article_date=article_dates[i])
+        tracker.record(i, result)
+        out.append(result)
+    return out
 
 
 def _try(index: int, fn: Callable[..., Briefing], *args: Any, **kwargs: Any) -> BatchResult:
@@ -245,24 +340,28 @@ def _many_threads(
     settings: LLMSettings,
     client: Any,
     concurrency: int,
+    tracker: Tracker,
 ) -> list[BatchResult]:
+    """The batch on a sync client: workers in threads, results recorded by this thread alone, as they finish."""
     eng = _llm_engine(settings, client)
-    with concurrent.futures.ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="summarizer") as pool:
-        futures = [
-            None if isinstance(it, SummarizerError) else pool.submit(eng.run, it, article_date=article_dates[i])
-            for i, it in enumerate(items)
-        ]
-        out: list[BatchResult] = []
-        for i, (it, fut) in enumerate(zip(items, futures, strict=True)):
-            if fut is None:
-                assert isinstance(it, SummarizerError)
-                out.append(it)
+    out: list[BatchResult | None] = [None] * len(items)
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="summarizer")
+    try:
+        running: dict[concurrent.futures.Future[BatchResult], int] = {}
+        for i, it in enumerate(items):
+            if isinstance(it, SummarizerError):
+                tracker.record(i, it)
+                out[i] = it
                 continue
-            try:
-                out.append(fut.result())
-            except Exception as exc:
-                out.append(_as_error(exc, i))
-        return out
+            notices.warn_if_large(it, engine="llm", settings=settings, index=i)
+            running[pool.submit(_try, i, eng.run, it, article_date=article_dates[i])] = i
+        for fut in concurrent.futures.as_completed(running):
+            i = running[fut]
+            result = out[i] = fut.result()
+            tracker.record(i, result)
+    finally:  # a stop: the articles not started are cancelled, those running finish (their results dropped)
+        pool.shutdown(wait=True, cancel_futures=True)
+    return _complete(out)
 
 
 def summarize_many(
@@ -274,6 +373,7 @@ def summarize_many(
     client: Any = None,
     settings: LLMSettings | None = None,
     concurrency: int = 8,
+    progress: ProgressCallback | None = None,
 ) -> list[BatchResult]:
     """Brief many articles concurrently; one result per text, in input order (a Briefing or the error)."""
     return _run_sync(
@@ -285,8 +385,12 @@ def summarize_many(
             client=client,
             settings=settings,
             concurrency=concurrency,
+            progress=progress,
         )
     )
+
+
+summarize_many.__doc__ = f"{summarize_many.__doc__}\n{_STOPS_DOC}"
 
 
 def _run_sync(make: Callable[[], Awaitable[T]]) -> T:

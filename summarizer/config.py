@@ -9,6 +9,7 @@ The environment is read only by :meth:`LLMSettings.from_env`:
 ``SUMMARIZER_MODE``         instructor mode override: ``tools``, ``json_schema``, ``json``, ``md_json``
 ``SUMMARIZER_CACHE_DIR``    where the response cache lives (default: the user's cache directory)
 ``SUMMARIZER_NO_CACHE``     ``1`` switches the response cache off
+``SUMMARIZER_PROMPTS_DIR``  a directory of prompt templates replacing the shipped ones
 ==========================  ============================================================
 
 Settings are frozen; derive a changed copy with :meth:`LLMSettings.replace`. A pickled
@@ -74,9 +75,15 @@ class RetryPolicy:
     starts whose wait would end past ``total`` seconds after the first.
     ``wait_scale`` multiplies the time actually slept (tests use 0); the computed
     waits are what provenance reports.
+
+    A connection that was refused, a host that does not resolve and a connect time-out
+    get at most ``connect_attempts``: nothing is listening there, and five attempts with
+    backoff (~6 s per article) only delay the report. The second attempt covers a
+    server that is still starting; a batch stops after a few such articles in a row.
     """
 
     attempts: int = 5
+    connect_attempts: int = 2
     initial: float = 0.5
     max_wait: float = 20.0
     total: float = 120.0
@@ -84,8 +91,10 @@ class RetryPolicy:
     wait_scale: float = 1.0
 
     def __post_init__(self) -> None:
-        if self.attempts < 1:
-            raise ConfigurationError(f"RetryPolicy.attempts must be >= 1, got {self.attempts}")
+        if self.attempts < 1 or self.connect_attempts < 1:
+            raise ConfigurationError(
+                f"RetryPolicy.attempts and connect_attempts must be >= 1, got {self.attempts}, {self.connect_attempts}"
+            )
         if min(self.initial, self.max_wait, self.total, self.wait_scale) < 0 or not 0 <= self.jitter <= 1:
             raise ConfigurationError("RetryPolicy: waits must be >= 0 and jitter within [0, 1]")
 
@@ -142,12 +151,14 @@ class LLMSettings:
         mode: Mode | str | None = None,
         cache_dir: Path | str | None = None,
         cache: bool | None = None,
+        prompts_dir: Path | str | None = None,
         **options: object,
     ) -> LLMSettings:
         """Settings from explicit arguments, falling back to the environment for what is not given."""
         e = os.environ if env is None else env
         mode_value = mode if mode is not None else (e.get("SUMMARIZER_MODE") or None)
         dir_value = cache_dir if cache_dir is not None else (e.get("SUMMARIZER_CACHE_DIR") or None)
+        prompts_value = prompts_dir if prompts_dir is not None else (e.get("SUMMARIZER_PROMPTS_DIR") or None)
         return cls(
             api_key=api_key if api_key is not None else (e.get("OPENAI_API_KEY") or None),
             base_url=base_url if base_url is not None else (e.get("OPENAI_BASE_URL") or None),
@@ -155,6 +166,7 @@ class LLMSettings:
             mode=_parse_mode(mode_value) if mode_value is not None else None,
             cache=cache if cache is not None else not _env_flag(e.get("SUMMARIZER_NO_CACHE")),
             cache_dir=Path(dir_value) if dir_value is not None else None,
+            prompts_dir=Path(prompts_value) if prompts_value is not None else None,
             **options,  # type: ignore[arg-type]
         )
 

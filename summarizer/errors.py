@@ -4,7 +4,8 @@ Every error the library raises on purpose is a :class:`SummarizerError`::
 
     SummarizerError
     ├── ConfigurationError          set-up is wrong; fix it before retrying
-    │   └── NoLLMConfiguredError    no endpoint / key / model for the LLM engine
+    │   ├── NoLLMConfiguredError    no endpoint / key / model for the LLM engine
+    │   └── LLMExtraMissingError    the LLM engine's packages (the llm extra) are not installed
     ├── InputError                  the caller's input cannot be used as given
     │   ├── EmptyTextError          empty or whitespace-only article
     │   ├── DecodeError             a file that is not valid UTF-8 text
@@ -17,12 +18,18 @@ Every error the library raises on purpose is a :class:`SummarizerError`::
             ├── BadRequestError     400: e.g. context length; retrying will not help
             ├── RateLimitError      429 after the retry budget was spent
             ├── TransportError      5xx, time-outs, dropped connections after retries
+            │   └── EndpointUnreachableError  nothing listening, no such host, no connection
             ├── TruncatedOutputError  finish_reason "length"
             └── MalformedOutputError  the answer is not the requested object
 
 The offline engine raises nothing of its own: it has no input it cannot read, and a
 failure inside it is a bug, reported as such by ``summarize_many`` (an ``EngineError``
 naming the article). Messages say what happened and what to do.
+
+In a batch (``summarize_many``) an error that no other article could avoid stops the
+run: a :class:`ConfigurationError`, an :class:`AuthenticationError`, and an
+:class:`EndpointUnreachableError` for several articles in a row
+(:mod:`summarizer.batchrun`). Every other error stays in its article's place.
 """
 
 from __future__ import annotations
@@ -33,10 +40,12 @@ __all__ = [
     "ConfigurationError",
     "DecodeError",
     "EmptyTextError",
+    "EndpointUnreachableError",
     "EngineError",
     "FixtureError",
     "InputError",
     "LLMError",
+    "LLMExtraMissingError",
     "MalformedOutputError",
     "NoLLMConfiguredError",
     "OutDirInUseError",
@@ -58,6 +67,10 @@ class ConfigurationError(SummarizerError):
 
 class NoLLMConfiguredError(ConfigurationError):
     """The LLM engine was asked for, but no endpoint or model is configured."""
+
+
+class LLMExtraMissingError(ConfigurationError):
+    """The LLM engine was asked for, but its packages (``pip install 'spanbrief[llm]'``) are missing."""
 
 
 class InputError(SummarizerError, ValueError):
@@ -128,6 +141,28 @@ class RateLimitError(LLMError):
 
 class TransportError(LLMError):
     """5xx answers, time-outs or dropped connections outlasted the retry budget."""
+
+
+class EndpointUnreachableError(TransportError):
+    """No connection to the endpoint: refused (nothing listening), a host that does not resolve, a connect time-out.
+
+    ``url`` is the address actually used (without credentials); ``reason`` one of
+    ``"connection refused"``, ``"host not found"``, ``"connect timeout"``.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        url: str | None = None,
+        reason: str | None = None,
+        article_id: str | None = None,
+        model: str | None = None,
+        attempts: int | None = None,
+    ) -> None:
+        super().__init__(message, article_id=article_id, model=model, attempts=attempts)
+        self.url = url
+        self.reason = reason
 
 
 class TruncatedOutputError(LLMError):

@@ -25,8 +25,12 @@ def isolated_environment(tmp_path_factory: pytest.TempPathFactory, monkeypatch: 
         (home / sub).mkdir()
         monkeypatch.setenv(var, str(home / sub))
     monkeypatch.setenv("HOME", str(home))
-    yield home
     import sys
+
+    notices = sys.modules.get("summarizer.notices")
+    if notices is not None:  # a notice said once per process is said again in each test
+        notices.reset()
+    yield home
 
     cache = sys.modules.get("summarizer.engines.llm.cache")
     if cache is not None:  # close the SQLite handles this test opened

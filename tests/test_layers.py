@@ -28,6 +28,7 @@ CORE = {
     "errors",
     "config",
     "daily",
+    "notices",
 }
 FRONT = (
     "summarizer.api",
@@ -36,6 +37,7 @@ FRONT = (
     "summarizer.html_report",
     "summarizer.evals",
     "summarizer.batch",
+    "summarizer.batchrun",
     "summarizer.sources",
 )
 HTTP = ("openai", "instructor", "httpx", "httpx2", "aiohttp", "diskcache", "requests", "urllib.request")

@@ -136,28 +136,28 @@ def test_scripted_asummarize_with_an_async_client() -> None:
 
 def _by_article(req: Request) -> object:
     article = request_article(req)
-    if "FAIL-401" in article:
-        return error(401, "scripted refusal")
+    if "FAIL-400" in article:
+        return error(400, "scripted refusal")
     if "FAIL-500" in article:
         return error(500)
     return completion(gold_answer() if "Mosul" in article else "{}")
 
 
 def test_scripted_summarize_many_keeps_input_order_and_per_article_errors() -> None:
-    texts = [isil_text(), "FAIL-401 A short dispatch.", "", "A quiet day in Lenz.", "FAIL-500 Another one."]
+    texts = [isil_text(), "FAIL-400 A short dispatch.", "", "A quiet day in Lenz.", "FAIL-500 Another one."]
     with ScriptedServer(responder=_by_article) as server:
         settings = settings_for(server, retry=RetryPolicy(attempts=2, wait_scale=0.0))
         results = summarize_many(texts, settings=settings, dates=[ISIL_DATE, None, None, "2023-03-07", None])
     assert [type(r).__name__ for r in results] == [
         "Briefing",
-        "AuthenticationError",
+        "BadRequestError",
         "EmptyTextError",
         "Briefing",
         "TransportError",
     ]
     assert results[0].validation.ok and results[3].quotes == []
     assert results[1].article_id == "1" and results[4].article_id == "4"
-    assert len(server.requests) == 1 + 1 + 1 + 2  # the 401 once, the 500 twice, nothing for the empty text
+    assert len(server.requests) == 1 + 1 + 1 + 2  # the 400 once, the 500 twice, nothing for the empty text
 
 
 def test_scripted_summarize_many_with_a_sync_client_uses_threads() -> None:

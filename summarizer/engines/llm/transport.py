@@ -10,7 +10,10 @@ retries:
 - other 5xx, 408, 409, time-outs and dropped connections back off exponentially
   with jitter (:func:`backoff`);
 - no retry starts whose wait would end past ``RetryPolicy.total`` seconds;
-- 401/403 and other 4xx fail at once.
+- 401/403 and other 4xx fail at once;
+- a refused connection, a host that does not resolve and a connect time-out get
+  ``RetryPolicy.connect_attempts`` (2) and end as
+  :class:`~summarizer.errors.EndpointUnreachableError` naming the URL used (:func:`unreachable`).
 
 An answer that arrived but cannot be used (unparsable, truncated, no choices) is not
 a transport fault: it comes back as an :class:`Outcome` with ``failure`` set, and the
@@ -25,10 +28,12 @@ import contextlib
 import email.utils
 import json
 import random
+import socket
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
+from urllib.parse import urlsplit, urlunsplit
 
 import openai
 import pydantic
@@ -50,10 +55,18 @@ from instructor.core import ConfigurationError as InstructorConfigurationError
 from instructor.core import ValidationError as InstructorValidationError
 from openai.types.chat import ChatCompletion
 from pydantic import BaseModel
-from tenacity import AsyncRetrying, RetryCallState, Retrying, retry_if_exception, stop_after_attempt, stop_before_delay
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    Retrying,
+    retry_if_exception,
+    stop_after_attempt,
+    stop_before_delay,
+)
+from tenacity.stop import stop_base
 
 from ... import errors as E
-from ...config import RetryPolicy
+from ...config import OPENAI_HOST, RetryPolicy
 from ...schema import TokenUsage
 
 __all__ = [
@@ -69,6 +82,7 @@ __all__ = [
     "parse_detail",
     "retry_after",
     "translate",
+    "unreachable",
 ]
 
 # --------------------------------------------------------------------------- errors
@@ -233,6 +247,9 @@ class Wait:
 def _reason(exc: BaseException | None) -> str:
     if isinstance(exc, openai.APIStatusError):
         return f"HTTP {exc.status_code}"
+    reason = unreachable(exc) if exc is not None else None
+    if reason is not None:
+        return reason
     if isinstance(exc, openai.APITimeoutError) and not dropped(exc):
         return "timeout"
     if isinstance(exc, openai.APIConnectionError):
@@ -259,6 +276,79 @@ def dropped(exc: BaseException) -> bool:
     return bool(causes) and not any(isinstance(c, TimeoutError) for c in causes)
 
 
+def _chain(exc: BaseException) -> list[BaseException]:
+    out: list[BaseException] = []
+    cause: BaseException | None = exc
+    while cause is not None and len(out) < 16:
+        out.append(cause)
+        cause = cause.__cause__ or cause.__context__
+    return out
+
+
+def unreachable(exc: BaseException) -> str | None:
+    """Why no connection was made, when none was: ``"connection refused"``, ``"host not found"``, ``"connect timeout"``.
+
+    Read from the exception's causes, the same for both of the SDK's transports: httpx2
+    raises ``ConnectError`` / ``ConnectTimeout``, the aiohttp transport wraps aiohttp's
+    ``ClientConnectorError`` (refused, DNS) or ``ConnectionTimeoutError`` in httpx2's
+    ``ConnectTimeout``. None for anything else (a connection that dropped, a read time-out).
+    """
+    if not isinstance(exc, openai.APIConnectionError):
+        return None
+    chain = _chain(exc)
+    if any(isinstance(c, ConnectionRefusedError) for c in chain):
+        return "connection refused"
+    if any(isinstance(c, socket.gaierror) for c in chain):
+        return "host not found"
+    names = [(type(c).__module__.split(".")[0], type(c).__name__) for c in chain]
+    aio = [name for module, name in names if module == "aiohttp"]
+    if aio:  # the aiohttp transport calls every aiohttp error ConnectTimeout: aiohttp's own class decides
+        return "connect timeout" if aio[0] == "ConnectionTimeoutError" else None
+    if ("httpx2", "ConnectTimeout") in names or ("httpcore2", "ConnectTimeout") in names:
+        return "connect timeout"
+    return None
+
+
+def _public_url(url: str) -> str:
+    """``url`` without user info (a key may ride in ``https://user:key@host``)."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
+
+
+_UNREACHABLE_ADVICE = {
+    "connection refused": "nothing is listening at {url} (connection refused): "
+    "start the server or set OPENAI_BASE_URL / --base-url",
+    "host not found": "the host of {url} does not resolve (no such host): check OPENAI_BASE_URL / --base-url",
+    "connect timeout": "no connection to {url} within the time-out: "
+    "check that the server is up and OPENAI_BASE_URL / --base-url",
+}
+
+
+def _unreachable_error(
+    exc: BaseException, *, client: Any, model: str, attempts: int
+) -> E.EndpointUnreachableError | None:
+    """The :class:`~summarizer.errors.EndpointUnreachableError` for ``exc``, naming the URL the client used."""
+    reason = unreachable(exc)
+    if reason is None:
+        return None
+    url = _public_url(str(getattr(client, "base_url", "") or f"https://{OPENAI_HOST}/v1"))
+    message = f"{_UNREACHABLE_ADVICE[reason].format(url=url)}; gave up after {attempts} attempt(s)"
+    return E.EndpointUnreachableError(message, url=url, reason=reason, model=model, attempts=attempts)
+
+
+class _stop_unreachable(stop_base):  # named like tenacity's stops
+    """Stop once ``attempts`` attempts made no connection: nothing is listening, stop asking."""
+
+    def __init__(self, attempts: int) -> None:
+        self.attempts = attempts
+
+    def __call__(self, retry_state: RetryCallState) -> bool:
+        exc = retry_state.outcome.exception() if retry_state.outcome else None
+        return exc is not None and retry_state.attempt_number >= self.attempts and unreachable(exc) is not None
+
+
 class _Policy:
     """tenacity's wait / stop / before_sleep for one request, recording the waits it takes."""
 
@@ -282,8 +372,10 @@ class _Policy:
         self.waits.append(Wait(_reason(exc), float(state.upcoming_sleep), basis))
 
     def kwargs(self) -> dict[str, Any]:
+        p = self.policy
+        stop = stop_after_attempt(p.attempts) | stop_before_delay(p.total) | _stop_unreachable(p.connect_attempts)
         return {
-            "stop": stop_after_attempt(self.policy.attempts) | stop_before_delay(self.policy.total),
+            "stop": stop,
             "wait": self.wait,
             "retry": retry_if_exception(is_retryable),
             "before_sleep": self.before_sleep,
@@ -298,12 +390,14 @@ class _Policy:
         endpoint that echoes the key ("Incorrect API key provided: sk-...") would keep
         it in ``err.__context__`` (its ``str()`` and ``.body``).
         """
-        err = translate(exc, model=model, attempts=attempts)
-        if is_retryable(exc):
-            extra = f"gave up after {attempts} attempt(s) within the retry budget ({self.policy.total:g}s)"
-            if self.asked is not None and self.asked > 0:
-                extra += f"; the endpoint asked to retry after {self.asked:g}s"
-            err.args = (f"{err.args[0]}; {extra}",)
+        err: E.SummarizerError | None = _unreachable_error(exc, client=client, model=model, attempts=attempts)
+        if err is None:
+            err = translate(exc, model=model, attempts=attempts)
+            if is_retryable(exc):
+                extra = f"gave up after {attempts} attempt(s) within the retry budget ({self.policy.total:g}s)"
+                if self.asked is not None and self.asked > 0:
+                    extra += f"; the endpoint asked to retry after {self.asked:g}s"
+                err.args = (f"{err.args[0]}; {extra}",)
         secret = getattr(client, "api_key", None)
         err = redact(err, secret)
         err.__cause__ = None if holds_secret(exc, secret) else exc
