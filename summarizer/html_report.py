@@ -430,7 +430,11 @@ def _header(d: DailyBriefing) -> str:
     if d.created_at is not None:
         lines.append(f"Created {_e(d.created_at.isoformat(timespec='minutes'))}")
     facts = "".join(f"<li>{x}</li>" for x in lines)
-    hint = "<p class='note noprint'>Select an item to highlight its source text on the right.</p>"
+    hint = (
+        "<p class='note noprint'>Select an item (click, or Tab and Enter) to show it in its source texts: "
+        "<span class='key a'>the item's words</span> (the quote, the cue, the force) and "
+        "<span class='key b'>its other fields</span> (speaker, place, date, figures).</p>"
+    )
     return f"<header class='top'><h1>Daily briefing — {_e(_day(d))}</h1><ul class='facts'>{facts}</ul>{hint}</header>"
 
 
@@ -512,9 +516,13 @@ a{color:var(--accent)}
 .text{white-space:pre-wrap;overflow-wrap:anywhere;
 font-family:Charter,"Bitstream Charter","Sitka Text",Cambria,Georgia,serif;
 font-size:1rem;line-height:1.6;background:#fff;border:1px solid var(--line);border-radius:6px;padding:1rem 1.2rem}
-.g.hl2{background:var(--hl2);border-radius:2px}
-.g.hl{background:var(--hl);box-shadow:0 0 0 1px var(--hl-edge);border-radius:2px;
+.g.hl2{background:var(--hl2)}
+.g.hl{background:var(--hl);--t:inset 0 1px 0 var(--hl-edge),inset 0 -1px 0 var(--hl-edge);box-shadow:var(--t);
 -webkit-box-decoration-break:clone;box-decoration-break:clone}
+.g.hl.hs{box-shadow:var(--t),inset 2px 0 0 var(--hl-edge)}
+.g.hl.he{box-shadow:var(--t),inset -2px 0 0 var(--hl-edge)}
+.g.hl.hs.he{box-shadow:var(--t),inset 2px 0 0 var(--hl-edge),inset -2px 0 0 var(--hl-edge)}
+.key{padding:0 .3rem}.key.a{background:var(--hl);box-shadow:inset 0 0 0 1px var(--hl-edge)}.key.b{background:var(--hl2)}
 @media (max-width:900px){.layout{display:block}#pane{position:static;height:auto;overflow:visible;
 border-left:0;border-top:1px solid var(--line);padding-bottom:2rem}main{padding:1rem}}
 @media print{.layout{display:block}#pane{position:static;height:auto;overflow:visible;border:0;background:#fff;
@@ -530,8 +538,9 @@ function segs(a){if(!pieces[a]){var el=document.getElementById("text-"+a);
 pieces[a]=el?el.querySelectorAll("span.g"):[];}return pieces[a];}
 function mark(a,ranges,cls){var s=segs(a),first=null;for(var r=0;r<ranges.length;r++){
 for(var i=ranges[r][0];i<ranges[r][1];i++){var e=s[i];if(!e)continue;e.classList.add(cls);lit.push(e);
-if(!first)first=e;}}return first;}
-function clear(){for(var i=0;i<lit.length;i++)lit[i].classList.remove("hl","hl2");lit=[];
+if(!first)first=e;}if(cls==="hl"&&s[ranges[r][0]]){s[ranges[r][0]].classList.add("hs");
+s[ranges[r][1]-1].classList.add("he");}}return first;}
+function clear(){for(var i=0;i<lit.length;i++)lit[i].classList.remove("hl","hl2","hs","he");lit=[];
 var on=document.querySelectorAll("button.item[aria-pressed=true]");
 for(var j=0;j<on.length;j++)on[j].setAttribute("aria-pressed","false");}
 function reveal(el){var scrolls=getComputedStyle(pane).overflowY!=="visible"&&pane.scrollHeight>pane.clientHeight;
