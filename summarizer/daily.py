@@ -31,6 +31,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, Generic, Literal, TypeVar
@@ -51,7 +52,6 @@ from .schema import (
     SummaryPoint,
     ValidationReport,
 )
-from .text import fold_marks
 
 __all__ = [
     "DAILY_SCHEMA_VERSION",
@@ -242,16 +242,19 @@ SECTIONS: tuple[tuple[str, str], ...] = (
 # --------------------------------------------------------------------------- keys
 
 _NON_WORD = re.compile(r"[^\w]+")
-_LEADING_THE = re.compile(r"^the\s+")
 FIGURE_FIELDS = ("fatalities", "injured", "count", "affected")
 
 
 def norm(value: str | None) -> str:
-    """A value reduced to its words: marks folded, case and punctuation ignored."""
+    """A value reduced to its words: case, punctuation and a leading "the" ignored.
+
+    NFC first, so that a decomposed accent stays part of its word; folding quote marks,
+    dashes and spaces (``text.fold_marks``) is not needed: ``\\W`` turns them all into one space.
+    """
     if not value:
         return ""
-    words = _NON_WORD.sub(" ", fold_marks(value).casefold()).strip()
-    return _LEADING_THE.sub("", words)
+    words = _NON_WORD.sub(" ", unicodedata.normalize("NFC", value).casefold()).strip()
+    return words[4:] if words.startswith("the ") else words
 
 
 def _day(d: DateValue | None, fallback: _dt.date | None) -> str:
