@@ -35,6 +35,7 @@ from typing import Any, Literal, TypeVar
 from . import notices
 from .batchrun import BatchProgress, ProgressCallback, Tracker
 from .config import LLMSettings, no_llm_message
+from .engines import Dated
 from .engines import Engine as EngineImpl
 from .errors import (
     EmptyTextError,
@@ -115,10 +116,10 @@ def _choose(engine: str, settings: LLMSettings, client: object) -> Literal["llm"
     raise InputError(f"engine must be 'auto', 'llm' or 'rules', got {engine!r}")
 
 
-def _rules() -> EngineImpl:
+def _rules(day: dt.date) -> EngineImpl:
     from .engines.rules import RulesEngine
 
-    return RulesEngine()
+    return Dated(RulesEngine(), day)
 
 
 LLM_EXTRA_MESSAGE = "the LLM engine needs the llm extra: pip install 'spanbrief[llm]'"
@@ -134,11 +135,16 @@ def _require_llm() -> None:
         raise LLMExtraMissingError(f"{LLM_EXTRA_MESSAGE} (missing module {exc.name!r})") from None
 
 
-def _llm_engine(settings: LLMSettings, client: object, *, own_client: bool = False) -> EngineImpl:
+def _llm_engine(settings: LLMSettings, client: object, day: dt.date, *, own_client: bool = False) -> EngineImpl:
     _require_llm()
     from .engines.llm import LLMEngine
 
-    return LLMEngine(settings, client=client, own_client=own_client)
+    return Dated(LLMEngine(settings, client=client, own_client=own_client), day)
+
+
+def _day(day: dt.date | str | None) -> dt.date:
+    """The briefing day (a dateline's date without a year is read in it): ``day``, or today."""
+    return _parse_date(day) or dt.date.today()
 
 
 # --------------------------------------------------------------------------- one article
@@ -150,21 +156,24 @@ def summarize(
     engine: Engine = "auto",
     model: str | None = None,
     date: dt.date | str | None = None,
+    day: dt.date | str | None = None,
     client: Any = None,
     settings: LLMSettings | None = None,
 ) -> Briefing:
     """Brief one article.
 
     ``model`` overrides the configured model; ``date`` is the article's date (resolves
-    "on Tuesday"); ``client`` is an ``openai.OpenAI`` to use as it is (its retries are
-    switched off: the library retries); ``settings`` replaces the environment
-    (:meth:`LLMSettings.from_env`).
+    "on Tuesday"); without it, the date the dateline writes ("PARIS, Nov. 2 (Reuters) -"),
+    its year read in ``day`` (the briefing day, default today), and where it came from is in
+    ``source.article_date_source``; with neither, the report says so. ``client`` is an
+    ``openai.OpenAI`` to use as it is (its retries are switched off: the library retries);
+    ``settings`` replaces the environment (:meth:`LLMSettings.from_env`).
     """
     text = _check_text(text)
     article_date = _parse_date(date)
     resolved = _settings(settings, model)
     which = _choose(engine, resolved, client)
-    eng = _rules() if which == "rules" else _llm_engine(resolved, client)
+    eng = _rules(_day(day)) if which == "rules" else _llm_engine(resolved, client, _day(day))
     notices.warn_if_large(text, engine=which, settings=resolved)
     return eng.run(text, article_date=article_date)
 
@@ -175,6 +184,7 @@ async def asummarize(
     engine: Engine = "auto",
     model: str | None = None,
     date: dt.date | str | None = None,
+    day: dt.date | str | None = None,
     client: Any = None,
     settings: LLMSettings | None = None,
 ) -> Briefing:
@@ -183,7 +193,7 @@ async def asummarize(
     article_date = _parse_date(date)
     resolved = _settings(settings, model)
     which = _choose(engine, resolved, client)
-    eng = _rules() if which == "rules" else _llm_engine(resolved, client)
+    eng = _rules(_day(day)) if which == "rules" else _llm_engine(resolved, client, _day(day))
     notices.warn_if_large(text, engine=which, settings=resolved)
     return await eng.arun(text, article_date=article_date)
 
@@ -244,6 +254,7 @@ async def asummarize_many(
     engine: Engine = "auto",
     model: str | None = None,
     dates: Sequence[dt.date | str | None] | None = None,
+    day: dt.date | str | None = None,
     client: Any = None,
     settings: LLMSettings | None = None,
     concurrency: int = 8,
@@ -254,23 +265,25 @@ async def asummarize_many(
         raise InputError("summarize_many() takes a sequence of article texts; for one article use summarize()")
     if concurrency < 1:
         raise InputError(f"concurrency must be >= 1, got {concurrency}")
-    article_dates = _dates(texts, dates)
+    article_dates, briefing_day = _dates(texts, dates), _day(day)  # a text without a date: its dateline's
     items = _checked(texts)
     resolved = _settings(settings, model)
     which = _choose(engine, resolved, client)
     tracker = Tracker(len(items), progress, senders=sum(isinstance(it, str) for it in items))
     if which == "rules":
-        return _many_rules(items, article_dates, resolved, tracker)
+        return _many_rules(items, article_dates, resolved, tracker, briefing_day)
     _require_llm()
     import openai
 
     if isinstance(client, openai.OpenAI):  # a sync client: threads instead of the event loop
-        return await asyncio.to_thread(_many_threads, items, article_dates, resolved, client, concurrency, tracker)
+        return await asyncio.to_thread(
+            _many_threads, items, article_dates, resolved, client, concurrency, tracker, briefing_day
+        )
     from .engines.llm.client import new_async_client
 
     own = new_async_client(resolved) if client is None else None
     try:
-        eng = _llm_engine(resolved, client if client is not None else own, own_client=own is not None)
+        eng = _llm_engine(resolved, client if client is not None else own, briefing_day, own_client=own is not None)
         sem = asyncio.Semaphore(concurrency)
 
         async def one(i: int, item: str | SummarizerError) -> tuple[int, BatchResult]:
@@ -314,9 +327,13 @@ def _complete(out: list[BatchResult | None]) -> list[BatchResult]:
 
 
 def _many_rules(
-    items: list[str | SummarizerError], article_dates: list[dt.date | None], settings: LLMSettings, tracker: Tracker
+    items: list[str | SummarizerError],
+    article_dates: list[dt.date | None],
+    settings: LLMSettings,
+    tracker: Tracker,
+    day: dt.date,
 ) -> list[BatchResult]:
-    rules = _rules()
+    rules = _rules(day)
     out: list[BatchResult] = []
     for i, it in enumerate(items):
         if isinstance(it, str):
@@ -341,9 +358,10 @@ def _many_threads(
     client: Any,
     concurrency: int,
     tracker: Tracker,
+    day: dt.date,
 ) -> list[BatchResult]:
     """The batch on a sync client: workers in threads, results recorded by this thread alone, as they finish."""
-    eng = _llm_engine(settings, client)
+    eng = _llm_engine(settings, client, day)
     out: list[BatchResult | None] = [None] * len(items)
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="summarizer")
     try:
@@ -370,6 +388,7 @@ def summarize_many(
     engine: Engine = "auto",
     model: str | None = None,
     dates: Sequence[dt.date | str | None] | None = None,
+    day: dt.date | str | None = None,
     client: Any = None,
     settings: LLMSettings | None = None,
     concurrency: int = 8,
@@ -382,6 +401,7 @@ def summarize_many(
             engine=engine,
             model=model,
             dates=dates,
+            day=day,
             client=client,
             settings=settings,
             concurrency=concurrency,

@@ -430,7 +430,7 @@ def _optional(a: Any, b: Any, same: Callable[[Any, Any], float]) -> float:
 
 
 def _same_date(a: DateValue, b: DateValue) -> float:
-    return 1.0 if a.date == b.date else 0.0
+    return 1.0 if _dates_agree(a, b) else 0.0
 
 
 def _values(q: Quantity) -> set[float]:
@@ -510,7 +510,14 @@ def _names_agree(a: Mention, b: Mention) -> bool:
 
 
 def _dates_agree(a: DateValue, b: DateValue) -> bool:
+    """The same calendar date; an unresolved date (None) agrees only with one unresolved in the same words."""
+    if a.date is None or b.date is None:
+        return a.date is None and b.date is None and _date_words(a) == _date_words(b)
     return a.date == b.date
+
+
+def _date_words(d: DateValue) -> str:
+    return " ".join(d.spans[0].text.lower().split()) if d.spans else ""
 
 
 def _incident_attributes(pairs: list[tuple[Incident, Incident]]) -> list[AttributeScore]:

@@ -131,6 +131,9 @@ def _quote(q: Quote) -> str:
 def _date(d: DateValue | None) -> str:
     if d is None:
         return ""
+    if d.date is None:  # "on Tuesday" with no article date: the source's words, marked
+        said = " ".join(d.spans[0].text.split()) if d.spans else "a date"
+        return f"{_md(said.removeprefix('on '))} (date unresolved)"
     shown = {"day": d.date.isoformat(), "month": d.date.strftime("%Y-%m"), "year": str(d.date.year)}
     return shown[d.precision.value]
 

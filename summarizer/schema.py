@@ -186,9 +186,14 @@ class DatePrecision(StrEnum):
 
 
 class DateValue(Evidence):
-    """A date as the source states it, resolved against the article date where needed."""
+    """A date as the source states it, resolved against the article date where needed.
 
-    date: _dt.date
+    ``date`` is ``None`` when the calendar date is unresolved: the source gives a date
+    relative to the article ("on Tuesday", "yesterday") or one without a year ("Oct. 25")
+    and no article date is known. Its spans still hold what the source says.
+    """
+
+    date: _dt.date | None = Field(description="the calendar date; null when unresolved (no article date known)")
     precision: DatePrecision = DatePrecision.DAY
 
 
@@ -399,7 +404,10 @@ ISSUE_CODES: dict[IssueCode, tuple[Severity, str]] = {
         Severity.WARNING,
         "an enum choice (incident type, position status) with no cue word near the item",
     ),
-    IssueCode.DATE_UNRESOLVED: (Severity.WARNING, "a relative date with no article date to resolve it"),
+    IssueCode.DATE_UNRESOLVED: (
+        Severity.WARNING,
+        'a relative date ("on Tuesday") with no article date to resolve it: kept, its calendar date unresolved',
+    ),
     IssueCode.RELATED_FAR: (
         Severity.WARNING,
         "a date or figure from a nearby part of the article, not the item's own sentence",
@@ -503,6 +511,9 @@ class SourceInfo(_Model):
     title: Mention | None = None
     dateline: Mention | None = None
     article_date: _dt.date | None = None
+    # Where ``article_date`` came from: the caller (``date=``, ``--date``, metadata) or the article's
+    # dateline ("PARIS, Nov. 2 (Reuters) -", its year from the briefing day); None when no date is known.
+    article_date_source: Literal["given", "dateline"] | None = None
 
     @classmethod
     def of(cls, text: str, *, article_date: _dt.date | None = None) -> SourceInfo:

@@ -359,6 +359,11 @@ def _check_date(run: _Run, path: str, d: DateValue, spans: list[Span]) -> None:
     if not parsed:
         run.add(IssueCode.DATE_MISMATCH, ERROR, path, f"no date in the span {_short(spans[0].text)}", spans[0])
         return
+    if d.date is None:  # kept as the source says it, not claimed as a calendar date
+        run.add(
+            IssueCode.DATE_UNRESOLVED, WARNING, path, f"{_short(parsed[0].text)}: calendar date unresolved", spans[0]
+        )
+        return
     for p in parsed:
         if p.date is None:
             continue

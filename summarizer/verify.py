@@ -3,7 +3,8 @@
 :func:`verify` validates a briefing against its source, drops what failed (items,
 optional fields and the source's title / dateline alike, each listed in
 ``provenance.dropped`` with its reason) and attaches the coverage audit of what is
-kept. :func:`summarize() <summarizer.api.summarize>` runs it on the rules engine's
+kept; an article with no date known gets one note saying so.
+:func:`summarize() <summarizer.api.summarize>` runs it on the rules engine's
 output, the LLM engine on the model's answer (fresh or from the cache), and the CLI's
 ``validate`` command runs its first half, :func:`check`, on a stored briefing.
 
@@ -15,10 +16,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from .coverage import audit
-from .schema import Briefing, ValidationReport
+from .locate import iter_evidence
+from .schema import Briefing, DateValue, ValidationReport
 from .validate import validate
 
-__all__ = ["Validator", "check", "nothing_returned_note", "verify"]
+__all__ = ["Validator", "check", "no_date_note", "nothing_returned_note", "verify"]
 
 Validator = Callable[[Briefing, str], ValidationReport]
 
@@ -63,7 +65,23 @@ def verify(
         note = nothing_returned_note(full)
         if note:
             full = full.model_copy(update={"notes": (*full.notes, note)})
+    if kept.source.article_date is None:
+        full = full.model_copy(update={"notes": (*full.notes, no_date_note(kept))})
     return kept.model_copy(update={"validation": full})
+
+
+def no_date_note(briefing: Briefing) -> str:
+    """The note for an article with no date known, counting the dates kept with their calendar date unresolved."""
+    n = sum(
+        1
+        for prefix, item in briefing.items()
+        for _, ev in iter_evidence(item, prefix)
+        if isinstance(ev, DateValue) and ev.date is None
+    )
+    note = "no article date known (pass --date / date=, or a date in the metadata, or a dated dateline)"
+    if n == 1:
+        return f"{note}: 1 relative date is kept with its calendar date unresolved"
+    return f"{note}: {n} relative dates are kept with their calendar date unresolved" if n else note
 
 
 def nothing_returned_note(report: ValidationReport) -> str | None:

@@ -140,10 +140,10 @@ class Num(_D):
 
 
 class When(_D):
-    """A date as the article states it, resolved to a calendar date."""
+    """A date as the article states it, resolved to a calendar date where the article date allows."""
 
     evidence: str = Field(min_length=1, description=f"{VERBATIM}, e.g. 'Oct. 25'")
-    date: dt.date
+    date: dt.date | None = Field(description="the calendar date; null when the article date is unknown")
     precision: DatePrecision = DatePrecision.DAY
 
 
@@ -466,7 +466,8 @@ def _to_num(q: Quantity | None) -> dict[str, Any] | None:
 def _to_when(d: DateValue | None) -> dict[str, Any] | None:
     if d is None:
         return None
-    return {"evidence": _evidence_text(d) or "", "date": d.date.isoformat(), "precision": d.precision.value}
+    date = d.date.isoformat() if d.date is not None else None
+    return {"evidence": _evidence_text(d) or "", "date": date, "precision": d.precision.value}
 
 
 _CONVERT: dict[type[BaseModel], Callable[[Any], dict[str, Any] | None]] = {

@@ -12,7 +12,7 @@ import datetime as dt
 from ...parse import ParsedDate, ParsedQuantity, parse_dates, parse_quantities
 from ...schema import DatePrecision, DateValue, MatchStatus, Mention, Quantity, QuantityQualifier, Span
 
-__all__ = ["dates_in", "mention", "quantities_in", "span", "to_date", "to_quantity", "trim"]
+__all__ = ["dates_in", "day_key", "mention", "quantities_in", "span", "to_date", "to_quantity", "trim"]
 
 _TRIM_TAIL = " \t\r\n,;:"
 
@@ -60,19 +60,33 @@ def quantities_in(text: str, start: int, end: int) -> list[tuple[int, int, Parse
 
 
 def to_date(text: str, base: int, pd: ParsedDate, article_date: dt.date | None) -> DateValue | None:
-    """A :class:`DateValue`, or None when the date cannot be resolved without guessing a year."""
-    if pd.date is None or (not pd.year_stated and article_date is None):
+    """A :class:`DateValue`, or None for a day that does not exist ("Feb. 30, 2024").
+
+    Its ``date`` is None (unresolved, the span kept as evidence) when the calendar date needs the
+    article date and none is known ("on Tuesday", "Oct. 25"): a year is never guessed.
+    """
+    known = pd.year_stated or article_date is not None
+    if known and pd.date is None:
         return None
     return DateValue(
-        date=pd.date, precision=DatePrecision(pd.precision), spans=[span(text, base + pd.start, base + pd.end)]
+        date=pd.date if known else None,
+        precision=DatePrecision(pd.precision),
+        spans=[span(text, base + pd.start, base + pd.end)],
     )
 
 
 def dates_in(text: str, start: int, end: int, article_date: dt.date | None) -> list[tuple[int, DateValue]]:
-    """Resolved dates stated in ``text[start:end]`` as (absolute start, value)."""
+    """Dates stated in ``text[start:end]`` as (absolute start, value), resolved where they can be."""
     out: list[tuple[int, DateValue]] = []
     for pd in parse_dates(text[start:end], article_date):
         value = to_date(text, start, pd, article_date)
         if value is not None:
             out.append((start + pd.start, value))
     return out
+
+
+def day_key(d: DateValue) -> dt.date | str:
+    """What makes two dates the same day: the calendar date, or the words of an unresolved one ("tuesday")."""
+    if d.date is not None:
+        return d.date
+    return " ".join(d.spans[0].text.lower().split()) if d.spans else ""

@@ -29,7 +29,7 @@ from ...lexicon import alternation, fold_name, words
 from ...names import Name, is_outlet, kind_of
 from ...schema import ActorKind, DateValue, EventType, Incident, IncidentSubType, Mention, Quantity, Quote
 from .doc import Doc
-from .evidence import dates_in, mention, span
+from .evidence import dates_in, day_key, mention, span
 from .figures import arrested, casualties, count_before, crowd, governed
 from .forces import Claims, force_mention, subject_force
 from .incident_cues import CUES, STEMS
@@ -137,7 +137,7 @@ def find_incidents(doc: Doc, quotes: list[Quote] | None = None) -> list[Incident
     seen: dict[tuple[IncidentSubType, str], list[_Draft]] = {}
     headline = title_range(doc)
     titled: list[tuple[_Draft, Incident]] = []
-    dated: dict[tuple[IncidentSubType, dt.date], int] = {}  # sub-type and day -> the first such incident in out
+    dated: dict[tuple[IncidentSubType, dt.date | str], int] = {}  # sub-type and day -> the first such incident in out
     for sa, sb, stems in doc.sentences_with(STEMS):
         for draft, incident in _sentence_incidents(doc, sa, sb, stems):
             if headline is not None and headline[0] <= draft.cue[0] < headline[1]:
@@ -155,7 +155,7 @@ def find_incidents(doc: Doc, quotes: list[Quote] | None = None) -> list[Incident
             if out and _continues(doc, out[-1][0], draft):
                 out[-1] = (out[-1][0], _absorb(out[-1][1], incident))  # "Rebel shelling ... The worst attack, ..."
                 continue
-            day = (draft.sub_type, draft.date.date) if draft.date is not None else None
+            day = (draft.sub_type, day_key(draft.date)) if draft.date is not None else None
             if draft.location is None and day is not None and day in dated:
                 k = dated[day]  # "Sunday's shelling also destroyed ...": the shelling of that day, told before
                 out[k] = (out[k][0], _absorb(out[k][1], incident, place=False))
@@ -176,19 +176,19 @@ def _quoted_restated(doc: Doc, out: list[tuple[_Draft, Incident]]) -> list[tuple
     """An incident told inside a quotation ("“They shelled the market,” said X") when the article reports one of
     the same sub-type, place and day in its own words is that one retold: left out."""
     # (sub-type, place or "") -> the days of the incidents told in the article's own words (None: no day)
-    told: dict[tuple[IncidentSubType, str], set[dt.date | None]] = {}
+    told: dict[tuple[IncidentSubType, str], set[dt.date | str | None]] = {}
     quoted: list[bool] = []
     for d, _ in out:
         quoted.append(doc.quote_at(d.cue[0]) is not None)
         if not quoted[-1]:
-            day = d.date.date if d.date is not None else None
+            day = day_key(d.date) if d.date is not None else None
             told.setdefault((d.sub_type, fold_name(d.location.text) if d.location else ""), set()).add(day)
             told.setdefault((d.sub_type, "*"), set()).add(day)  # any place
     kept: list[tuple[_Draft, Incident]] = []
     for (d, i), q in zip(out, quoted, strict=True):
         if q:
             places = ("*",) if d.location is None else (fold_name(d.location.text), "")
-            day = d.date.date if d.date is not None else None
+            day = day_key(d.date) if d.date is not None else None
             days = set().union(*(told.get((d.sub_type, p), set()) for p in places))
             if days and (day is None or None in days or day in days):
                 continue
@@ -223,7 +223,7 @@ def _protest_referred(doc: Doc, out: list[tuple[_Draft, Incident]], draft: _Draf
             return None
         if prev.sub_type is not S.PROTEST:
             continue
-        same_day = prev.date is None or draft.date is None or prev.date.date == draft.date.date
+        same_day = prev.date is None or draft.date is None or day_key(prev.date) == day_key(draft.date)
         return k if same_day else None
     return None
 
@@ -306,7 +306,7 @@ def _near_riot(draft: _Draft, found: list[tuple[_Draft, Incident]]) -> bool:
 def _compatible(a: _Draft, b: _Draft) -> bool:
     if a.location is not None and b.location is not None and fold_name(a.location.text) != fold_name(b.location.text):
         return False
-    return a.date is None or b.date is None or a.date.date == b.date.date
+    return a.date is None or b.date is None or day_key(a.date) == day_key(b.date)
 
 
 def _overlaps(taken: list[tuple[int, int]], a: int, b: int) -> bool:
@@ -350,7 +350,7 @@ def _add_arrests(doc: Doc, found: list[tuple[_Draft, Incident]]) -> None:
             if doc.paragraph(sa) - doc.paragraph(draft.cue[0]) > 1:
                 break
             opens = _leading_date(doc, sa, sb)
-            if opens and draft.date is not None and opens[0][1].date != draft.date.date:
+            if opens and draft.date is not None and day_key(opens[0][1]) != day_key(draft.date):
                 break  # "On Monday, a smaller group rallied ...": another day, another crowd
             figure = arrested(doc, sa, min(sb, sa + 2 * WINDOW)) if _ARREST_WORDS.search(doc.text, sa, sb) else None
             if figure is not None:
@@ -533,7 +533,7 @@ def _same_event(a: _Draft, b: _Draft) -> bool:
         return False
     if a.location is None or b.location is None or fold_name(a.location.text) != fold_name(b.location.text):
         return False
-    return a.date is None or b.date is None or a.date.date == b.date.date
+    return a.date is None or b.date is None or day_key(a.date) == day_key(b.date)
 
 
 def _clause_start(text: str, sa: int, cue_a: int) -> int:

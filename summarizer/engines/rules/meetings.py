@@ -24,7 +24,7 @@ from ...names import Name
 from ...parse import name_supported
 from ...schema import ActorKind, DateValue, Meeting, Mention, Participant, ParticipantRole
 from .doc import Doc
-from .evidence import dates_in, mention, span
+from .evidence import dates_in, day_key, mention, span
 from .parties import (
     Party,
     after_delegates,
@@ -288,7 +288,7 @@ def _absorb(target: _Draft, d: _Draft) -> None:
 def _compatible(a: _Draft, b: _Draft) -> bool:
     if a.location is not None and b.location is not None and _key(a.location) != _key(b.location):
         return False
-    return a.date is None or b.date is None or a.date.date == b.date.date
+    return a.date is None or b.date is None or day_key(a.date) == day_key(b.date)
 
 
 def _merge(doc: Doc, drafts: list[_Draft]) -> list[_Draft]:
