@@ -271,7 +271,7 @@ async def asummarize_many(
     which = _choose(engine, resolved, client)
     tracker = Tracker(len(items), progress, senders=sum(isinstance(it, str) for it in items))
     if which == "rules":
-        return _many_rules(items, article_dates, resolved, tracker, briefing_day)
+        return await _many_rules(items, article_dates, resolved, tracker, briefing_day)
     _require_llm()
     import openai
 
@@ -326,13 +326,18 @@ def _complete(out: list[BatchResult | None]) -> list[BatchResult]:
     return done
 
 
-def _many_rules(
+async def _many_rules(
     items: list[str | SummarizerError],
     article_dates: list[dt.date | None],
     settings: LLMSettings,
     tracker: Tracker,
     day: dt.date,
 ) -> list[BatchResult]:
+    """The offline engine, one article after another (it is CPU-bound: threads would only contend).
+
+    Between articles the event loop gets control, so a cancellation (Ctrl-C under
+    ``asyncio.run``) stops the batch after the article in hand, not after the last one.
+    """
     rules = _rules(day)
     out: list[BatchResult] = []
     for i, it in enumerate(items):
@@ -341,6 +346,7 @@ def _many_rules(
         result = it if isinstance(it, SummarizerError) else _try(i, rules.run, it, article_date=article_dates[i])
         tracker.record(i, result)
         out.append(result)
+        await asyncio.sleep(0)
     return out
 
 

@@ -22,7 +22,6 @@ import errno
 import fcntl
 import hashlib
 import itertools
-import json
 import os
 import secrets
 from collections import Counter
@@ -34,10 +33,12 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from . import api
+from .batchrun import BatchProgress, ProgressCallback
+from .config import LLMSettings
 from .errors import FixtureError, OutDirInUseError, SummarizerError
 from .render import to_json, to_markdown
 from .schema import Briefing, text_sha256
-from .text import read_article
+from .sources import Article, ArticleError, article_path, meta_date, read_articles
 
 __all__ = ["LOCK_FILE", "RUN_FILE", "BatchOutcome", "RunEntry", "RunFile", "article_path", "brief_to_dir", "meta_date"]
 
@@ -75,23 +76,6 @@ class BatchOutcome:
     written: list[Path] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
-
-
-def article_path(path: Path) -> Path:
-    """A fixture directory stands for its ``article.txt``."""
-    return path / "article.txt" if path.is_dir() else path
-
-
-def meta_date(article: Path) -> dt.date | None:
-    """The ``date`` of a ``meta.json`` beside the article (the fixture layout), if there is one."""
-    meta = article.parent / "meta.json"
-    if not meta.is_file():
-        return None
-    try:
-        value = json.loads(meta.read_text(encoding="utf-8")).get("date")
-        return dt.date.fromisoformat(value) if isinstance(value, str) else None
-    except (ValueError, AttributeError, OSError, UnicodeDecodeError) as exc:
-        raise FixtureError(f"{meta}: cannot read its date ({exc}); fix the file or pass --date") from exc
 
 
 def render(briefing: Briefing, fmt: Format) -> str:
@@ -157,19 +141,33 @@ def _key(article: Path) -> str:
     return path
 
 
-def _stem(article: Path) -> str:
-    """The readable part of an output name: the file's stem, or its fixture directory's name."""
-    p = Path(os.path.abspath(article))
+def _stem(article: Article) -> str:
+    """The readable part of an output name: the file's stem (its fixture directory's name for an
+    ``article.txt``), a feed record's id, or ``stdin``."""
+    if article.line is not None or article.path is None:
+        base = (
+            article.id
+            if article.id != f"{article.path}:{article.line}"
+            else f"{Path(article.path or 'stdin').stem}-{article.line}"
+        )
+        return "".join(c if c.isalnum() or c in "-_." else "_" for c in base).strip(".") or "article"
+    p = Path(os.path.abspath(article.path))
     return (p.parent.name if p.name == "article.txt" else p.stem) or "article"
 
 
-def _candidate_names(article: Path, key: str, fmt: Format) -> Iterator[str]:
+def _article_key(article: Article) -> str:
+    """The run-file key of an article: its file's resolved path, with the line of a feed record."""
+    base = _key(Path(article.path)) if article.path is not None else "stdin"
+    return base if article.line is None else f"{base}:{article.line}"
+
+
+def _candidate_names(stem_text: str, key: str, fmt: Format) -> Iterator[str]:
     """Output names for an article, best first: ``<stem>.<8 hex of sha256(key)>.<fmt>``, then longer hashes.
 
     The stem is cut (at a character boundary) so that every name fits in 255 bytes.
     """
     digest = hashlib.sha256(key.encode("utf-8")).hexdigest()
-    stem = _stem(article).encode("utf-8", "surrogateescape")
+    stem = stem_text.encode("utf-8", "surrogateescape")
     tags = itertools.chain([digest[:8], digest[:16], digest], (f"{digest}-{k}" for k in itertools.count(2)))
     for tag in tags:
         suffix = f".{tag}.{fmt}".encode()
@@ -211,15 +209,18 @@ def _locked(out_dir: Path) -> Iterator[None]:
 
 
 async def _abrief(
-    paths: Sequence[Path],
+    paths: Sequence[str],
     out_dir: Path,
     *,
     engine: api.Engine,
+    settings: LLMSettings | None,
     date: dt.date | None,
+    day: dt.date | None,
     fmt: Format,
     concurrency: int,
     resume: bool,
     report: Callable[[str], None],
+    progress: ProgressCallback | None,
 ) -> BatchOutcome:
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -227,20 +228,33 @@ async def _abrief(
         raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(out_dir)) from None
     with _locked(out_dir):
         return await _arun(
-            paths, out_dir, engine=engine, date=date, fmt=fmt, concurrency=concurrency, resume=resume, report=report
+            paths,
+            out_dir,
+            engine=engine,
+            settings=settings,
+            date=date,
+            day=day,
+            fmt=fmt,
+            concurrency=concurrency,
+            resume=resume,
+            report=report,
+            progress=progress,
         )
 
 
 async def _arun(
-    paths: Sequence[Path],
+    paths: Sequence[str],
     out_dir: Path,
     *,
     engine: api.Engine,
+    settings: LLMSettings | None,
     date: dt.date | None,
+    day: dt.date | None,
     fmt: Format,
     concurrency: int,
     resume: bool,
     report: Callable[[str], None],
+    progress: ProgressCallback | None = None,
 ) -> BatchOutcome:
     for stale in out_dir.glob(_TEMP_GLOB):  # left by a killed run; with the lock held no writer is live
         with contextlib.suppress(OSError):
@@ -249,89 +263,108 @@ async def _arun(
     run = _load_run(run_path, fmt) if resume else RunFile(format=fmt)
     owners = Counter(e.output for e in run.done.values())
     outcome = BatchOutcome()
-    todo: list[tuple[Path, str, str, str]] = []
+    todo: list[tuple[Article, str, str]] = []
     seen: set[str] = set()
-    for p in paths:
-        try:
-            text = read_article(p)
-        except SummarizerError as exc:
-            outcome.failed.append((str(p), str(exc)))
-            report(f"{p}: {exc}")
+    for item in read_articles(paths):
+        if isinstance(item, ArticleError):
+            outcome.failed.append((item.id, item.message))
+            report(item.message)
             continue
-        key = _key(p)
+        key = _article_key(item)
         if key in seen:  # the same file listed twice is briefed once
-            outcome.skipped.append(str(p))
+            outcome.skipped.append(item.id)
             continue
         seen.add(key)
-        if key not in run.done and str(p) in run.done:  # older run files were keyed by the path as given
-            run.done[key] = run.done.pop(str(p))
-        digest = text_sha256(text)
+        if key not in run.done and item.id in run.done:  # older run files were keyed by the path as given
+            run.done[key] = run.done.pop(item.id)
+        digest = text_sha256(item.text)
         entry = run.done.get(key)
         if entry is not None and entry.sha256 == digest and _reusable(entry, out_dir, owners):
-            outcome.skipped.append(str(p))
+            outcome.skipped.append(item.id)
             continue
-        todo.append((p, key, text, digest))
+        todo.append((item, key, digest))
     # Names held by the run file's other articles, the run file itself and each other are never reused.
     taken = {e.output: k for k, e in run.done.items()} | dict.fromkeys(_RESERVED, "")
     names: dict[str, str] = {}
-    for p, key, _, _ in todo:
-        name = next(n for n in _candidate_names(p, key, fmt) if taken.get(n, key) == key)
+    for article, key, _ in todo:
+        name = next(n for n in _candidate_names(_stem(article), key, fmt) if taken.get(n, key) == key)
         taken[name] = key
         names[key] = name
-    gate = asyncio.Semaphore(max(1, concurrency))
-    lock = asyncio.Lock()
 
-    async def one(p: Path, key: str, text: str, digest: str) -> None:
-        async with gate:
-            try:
-                when = date if date is not None else meta_date(p)
-                briefing = await api.asummarize(text, engine=engine, date=when)
-            except SummarizerError as exc:
-                outcome.failed.append((str(p), str(exc)))
-                report(f"{p}: {exc}")
-                return
+    def done(p: BatchProgress) -> None:
+        """Write each briefing as it finishes (called by the batch, one article at a time)."""
+        article, key, digest = todo[p.index]
+        if isinstance(p.result, SummarizerError):
+            outcome.failed.append((article.id, str(p.result)))
+            report(f"{article.id}: {p.result}")
+        else:
+            _deliver(article, key, digest, p.result)
+        if progress is not None:
+            progress(p)
+
+    def _deliver(article: Article, key: str, digest: str, briefing: Briefing) -> None:
         target = out_dir / names[key]
-        async with lock:  # one writer of the run file at a time
-            try:
-                _write_atomic(target, render(briefing, fmt))
-            except OSError as exc:  # this article's output only (a directory on its name, a full disk)
-                msg = f"cannot write {target}: {exc.strerror or exc}"
-                outcome.failed.append((str(p), msg))
-                report(f"{p}: {msg}")
-                return
-            engine_used = briefing.provenance.engine if briefing.provenance else "unknown"
-            run.done[key] = RunEntry(
-                sha256=digest, output=target.name, engine=engine_used, finished_at=dt.datetime.now(dt.UTC)
-            )
-            _write_atomic(run_path, run.model_dump_json(indent=2))
-            outcome.written.append(target)
+        try:
+            _write_atomic(target, render(briefing, fmt))
+        except OSError as exc:  # this article's output only (a directory on its name, a full disk)
+            msg = f"cannot write {target}: {exc.strerror or exc}"
+            outcome.failed.append((article.id, msg))
+            report(f"{article.id}: {msg}")
+            return
+        engine_used = briefing.provenance.engine if briefing.provenance else "unknown"
+        run.done[key] = RunEntry(
+            sha256=digest, output=target.name, engine=engine_used, finished_at=dt.datetime.now(dt.UTC)
+        )
+        _write_atomic(run_path, run.model_dump_json(indent=2))
+        outcome.written.append(target)
 
-    await asyncio.gather(*(one(*t) for t in todo))
+    if todo:  # errors no article could avoid (configuration, nothing listening) are raised once, here
+        await api.asummarize_many(
+            [a.text for a, _, _ in todo],
+            engine=engine,
+            settings=settings,
+            dates=[date if date is not None else a.date for a, _, _ in todo],
+            day=day,
+            concurrency=max(1, concurrency),
+            progress=done,
+        )
     return outcome
 
 
 def brief_to_dir(
-    paths: Sequence[Path],
+    paths: Sequence[str | Path],
     out_dir: Path,
     *,
     engine: api.Engine = "auto",
+    settings: LLMSettings | None = None,
     date: dt.date | None = None,
+    day: dt.date | None = None,
     fmt: Format = "md",
     concurrency: int = 4,
     resume: bool = True,
     report: Callable[[str], None] = lambda _msg: None,
+    progress: ProgressCallback | None = None,
 ) -> BatchOutcome:
-    """Brief ``paths`` into ``out_dir`` (see the module docstring); returns what was written, skipped, failed."""
-    articles = [article_path(Path(p)) for p in paths]
+    """Brief ``paths`` into ``out_dir`` (see the module docstring); returns what was written, skipped, failed.
+
+    ``paths`` are read by :func:`summarizer.sources.read_articles` (files, directories, globs,
+    feeds); ``date`` is every article's date (default: its metadata, else its dateline read
+    in ``day``). ``progress`` is told of each article briefed, after its file is written.
+    Errors no article could avoid (no model, a rejected key, nothing listening at the
+    endpoint) stop the run and are raised; what was written stays recorded.
+    """
     return asyncio.run(
         _abrief(
-            articles,
+            [str(p) for p in paths],
             out_dir,
             engine=engine,
+            settings=settings,
             date=date,
+            day=day,
             fmt=fmt,
             concurrency=concurrency,
             resume=resume,
             report=report,
+            progress=progress,
         )
     )

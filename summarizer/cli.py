@@ -1,73 +1,90 @@
-"""The command line: argument parsing and file handling only; the work is done by the library.
+"""The command line: options, inputs and outputs only; the work is done by the library.
 
-    summarizer brief PATH... [--engine auto|llm|rules] [--format md|json] [-o FILE] [--date YYYY-MM-DD]
+    summarizer brief PATH... [-f md|json|jsonl|html] [-o FILE] [--engine auto|llm|rules] [-m MODEL] [--date D]
     summarizer brief PATH... --out-dir DIR [--concurrency N] [--no-resume]
-    summarizer validate BRIEFING.json ARTICLE.txt [--format md|json] [-o FILE]
+    summarizer validate FILE [ARTICLE...] [-f md|json] [-o FILE]
 
-``brief`` reads each article as UTF-8 (a directory stands for its ``article.txt``),
-takes the article date from ``--date`` or from a ``meta.json`` beside the article,
-and briefs it with :func:`summarizer.api.summarize`. A batch goes on when one
-article fails, names it on stderr and exits 1. With ``--out-dir`` each briefing is
-written to its own file as soon as it is done, and a rerun of an interrupted batch
-skips what is already there (:mod:`summarizer.batch`); a second run on a directory
-in use is refused. ``validate`` checks a briefing against its article and exits 1
-when the validator finds errors.
+PATHs are files, directories (walked for ``.txt``, ``.md``, ``.html``, ``.jsonl``), globs
+and ``-`` for stdin (:mod:`summarizer.sources`). One article gives its briefing; several
+give one merged daily briefing (:mod:`summarizer.daily`) in Markdown, JSON or HTML, or
+JSONL: one line per input with its id, text and briefing or error. A batch goes on when
+an article fails and names it. Errors no article could avoid (no model configured, a
+rejected key, nothing listening at the endpoint) stop the run once, with the fix.
+Progress goes to stderr: a bar on a terminal, plain lines otherwise.
 
-Exit codes: 0 success; 1 an article failed, a briefing has errors or the --out-dir is
-in use or unusable; 2 bad usage.
+Exit codes: 0 all fine; 1 an article failed, a briefing has errors, the run was stopped
+by a configuration or endpoint error, or --out-dir is unusable; 2 bad usage.
 """
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
+import enum
+import json
 import logging
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Annotated, Any, Literal, TextIO
 
+import typer
 from pydantic import ValidationError
+from typer.exceptions import TyperException
 
-from . import api
-from .batch import article_path, brief_to_dir, meta_date
+from . import __version__, api
+from .batch import brief_to_dir
+from .config import LLMSettings
+from .daily import DailyArticle, DailyBriefing, merge
 from .errors import FixtureError, SummarizerError
-from .render import to_json, to_json_many, to_markdown
+from .render import daily_to_markdown, to_json, to_jsonl_line, to_markdown
 from .schema import Briefing
+from .sources import Article, ArticleError, read_articles
 from .text import read_article
 from .verify import check
 
-__all__ = ["main"]
+__all__ = ["app", "main"]
+
+EXIT_CODES = "Exit codes: 0 all fine; 1 some articles failed (or a briefing has errors); 2 usage error."
+
+app = typer.Typer(
+    name="summarizer",
+    help=f"News articles into briefings in which every value is tied to spans of the source.\n\n{EXIT_CODES}",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
 
 
-def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="summarizer", description="News articles into verifiable briefings.")
-    sub = p.add_subparsers(dest="command", required=True)
-    brief = sub.add_parser("brief", help="brief one or more articles")
-    brief.add_argument("paths", nargs="+", metavar="PATH", help="article files (UTF-8 text) or fixture directories")
-    brief.add_argument("--engine", choices=("auto", "llm", "rules"), default="auto", help="default: auto")
-    brief.add_argument("--date", type=_iso_date, help="article date YYYY-MM-DD (default: meta.json beside the file)")
-    _output_options(brief)
-    brief.add_argument("--out-dir", metavar="DIR", help="one file per article, written as each is done; resumable")
-    brief.add_argument("--concurrency", type=int, default=4, help="articles in flight with --out-dir (default: 4)")
-    brief.add_argument("--no-resume", action="store_true", help="with --out-dir: redo articles already done")
-    check = sub.add_parser("validate", help="check a briefing (JSON) against its article")
-    check.add_argument("briefing", metavar="BRIEFING.json")
-    check.add_argument("article", metavar="ARTICLE.txt")
-    _output_options(check)
-    return p
+class Fmt(enum.StrEnum):
+    md = "md"
+    json = "json"
+    jsonl = "jsonl"
+    html = "html"
 
 
-def _output_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--format", choices=("md", "json"), default="md", help="default: md")
-    p.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+class EngineChoice(enum.StrEnum):
+    auto = "auto"
+    llm = "llm"
+    rules = "rules"
 
 
-def _iso_date(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a date: use YYYY-MM-DD") from exc
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"summarizer {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="print the version and exit")
+    ] = False,
+) -> None:
+    """News articles into verifiable briefings."""
+
+
+# --------------------------------------------------------------------------- logging and progress
 
 
 class _Stderr(logging.Handler):
@@ -79,86 +96,266 @@ class _Stderr(logging.Handler):
         sys.stderr.write("\n")
 
 
-def _show_notices() -> None:
+def _show_notices(verbosity: int) -> None:
     log = logging.getLogger("summarizer")
-    if not any(isinstance(h, _Stderr) for h in log.handlers):
-        log.addHandler(_Stderr(logging.INFO))
-        log.propagate = False  # the command is the application: one line per notice
+    for h in [h for h in log.handlers if isinstance(h, _Stderr)]:
+        log.removeHandler(h)
+    level = logging.ERROR if verbosity < 0 else logging.DEBUG if verbosity > 0 else logging.INFO
+    log.addHandler(_Stderr(level))
+    log.setLevel(level)
+    log.propagate = False  # the command is the application: one line per notice
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    _show_notices()
-    if args.command == "brief" and args.out_dir is not None:
-        if args.output is not None:
-            _parser().error("use either -o FILE or --out-dir DIR")
-        return _brief_dir(args)
-    if args.command == "brief":
-        return _brief(args.paths, engine=args.engine, date=args.date, fmt=args.format, output=args.output)
-    return _validate(Path(args.briefing), Path(args.article), fmt=args.format, output=args.output)
+def _say(msg: str) -> None:
+    sys.stderr.write(f"summarizer: {msg}\n")
+
+
+class _Progress:
+    """Articles done / failed / cached, tokens and elapsed time: a bar on a terminal, lines otherwise."""
+
+    def __init__(self, articles: Sequence[Article], *, quiet: bool, stream: TextIO | None = None) -> None:
+        self.articles = articles
+        self.stream = stream or sys.stderr
+        self.total = len(articles)
+        self.quiet = quiet
+        self.started = time.monotonic()
+        self.bar: Any = None
+        if not quiet and self.total and self.stream.isatty():
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self.bar = Progress(
+                TextColumn("briefing"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.fields[detail]}"),
+                TimeElapsedColumn(),
+                console=Console(file=self.stream),
+                transient=False,
+            )
+            self.task = self.bar.add_task("brief", total=self.total, detail="")
+            self.bar.start()
+
+    def __call__(self, p: api.BatchProgress) -> None:
+        article = self.articles[p.index]
+        if isinstance(p.result, SummarizerError):
+            self._line(f"{article.id}: {p.result}", always=True)
+        detail = f"failed {p.failed} · cached {p.cached} · {p.total_tokens:,} tokens"
+        if self.bar is not None:
+            self.bar.update(self.task, completed=p.done, detail=detail)
+        elif self.total > 1 and not isinstance(p.result, SummarizerError):
+            prov = p.result.provenance
+            how = "?" if prov is None else prov.engine + (", cached" if prov.cached else "")
+            self._line(f"[{p.done}/{p.total}] {article.id}: done ({how})")
+
+    def _line(self, msg: str, *, always: bool = False) -> None:
+        if self.quiet and not always:
+            return
+        if self.bar is not None:
+            self.bar.console.print(f"summarizer: {msg}", markup=False, highlight=False)
+        else:
+            self.stream.write(f"summarizer: {msg}\n")
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
 
 
 # --------------------------------------------------------------------------- brief
 
+PathsArg = Annotated[
+    list[str],
+    typer.Argument(
+        metavar="PATH...", help="files, directories, globs (.txt .md .html .jsonl) or - for stdin", show_default=False
+    ),
+]
 
-def _brief_one(path: Path, *, engine: api.Engine, date: dt.date | None) -> Briefing:
-    article = article_path(path)
-    text = read_article(article)
-    when = date if date is not None else meta_date(article)
-    return api.summarize(text, engine=engine, date=when)  # with its validation report and coverage
 
-
-def _brief_dir(args: argparse.Namespace) -> int:
-    def say(msg: str) -> None:
-        print(f"summarizer: {msg}", file=sys.stderr)
-
+def _iso(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
     try:
-        outcome = brief_to_dir(
-            args.paths,
-            Path(args.out_dir),
-            engine=args.engine,
-            date=args.date,
-            fmt=args.format,
-            concurrency=args.concurrency,
-            resume=not args.no_resume,
-            report=say,
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise typer.BadParameter(f"{value!r} is not a date: use YYYY-MM-DD") from exc
+
+
+@app.command(epilog=EXIT_CODES)
+def brief(
+    paths: PathsArg,
+    fmt: Annotated[Fmt, typer.Option("--format", "-f", help="md, json, jsonl (one line per input) or html")] = Fmt.md,
+    output: Annotated[str | None, typer.Option("--output", "-o", metavar="FILE", help="write here, not stdout")] = None,
+    engine: Annotated[EngineChoice, typer.Option(help="auto: the LLM if one is configured, else rules")] = (
+        EngineChoice.auto
+    ),
+    model: Annotated[str | None, typer.Option("--model", "-m", help="the model the endpoint serves")] = None,
+    prompts: Annotated[
+        Path | None,
+        typer.Option(
+            "--prompts", metavar="DIR", envvar="SUMMARIZER_PROMPTS_DIR", help="prompt templates to use instead"
+        ),
+    ] = None,
+    date: Annotated[
+        str | None,
+        typer.Option(
+            metavar="YYYY-MM-DD", help="the article date of every input (default: metadata, else the dateline)"
+        ),
+    ] = None,
+    day: Annotated[
+        str | None,
+        typer.Option(
+            metavar="YYYY-MM-DD", help="the briefing day: dates without a year are read in it (default: today)"
+        ),
+    ] = None,
+    out_dir: Annotated[
+        Path | None, typer.Option(metavar="DIR", help="one file per article, written as each is done; resumable")
+    ] = None,
+    concurrency: Annotated[int, typer.Option(min=1, help="articles in flight at once")] = 4,
+    no_resume: Annotated[bool, typer.Option("--no-resume", help="with --out-dir: redo articles already done")] = False,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="do not read or write the LLM response cache")] = False,
+    verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, help="more detail on stderr")] = 0,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="only errors on stderr")] = False,
+) -> int:
+    """Brief articles: one article gives its briefing, several one merged daily briefing."""
+    _show_notices(-1 if quiet else verbose)
+    article_date, briefing_day = _iso(date), _iso(day)
+    if out_dir is not None and output is not None:
+        raise typer.BadParameter("use either -o FILE or --out-dir DIR", param_hint="--out-dir")
+    settings = LLMSettings.from_env(model=model, prompts_dir=prompts, cache=False if no_cache else None)
+    if out_dir is not None:
+        if fmt not in (Fmt.md, Fmt.json):
+            raise typer.BadParameter("--out-dir writes md or json files", param_hint="--format")
+        return _brief_dir(
+            paths,
+            out_dir,
+            engine=engine.value,
+            settings=settings,
+            date=article_date,
+            fmt="json" if fmt is Fmt.json else "md",
+            concurrency=concurrency,
+            resume=not no_resume,
+            day=briefing_day,
         )
-    except KeyboardInterrupt:
-        say("interrupted; finished articles are saved: run the same command again to resume")
-        return 130
-    except SummarizerError as exc:
-        say(str(exc))
+    inputs = list(read_articles(paths, stdin=sys.stdin))
+    articles = [a for a in inputs if isinstance(a, Article)]
+    for bad in inputs:
+        if isinstance(bad, ArticleError):
+            _say(bad.message)
+    progress = _Progress(articles, quiet=quiet)
+    try:
+        results = api.summarize_many(
+            [a.text for a in articles],
+            engine=engine.value,
+            settings=settings,
+            dates=[article_date or a.date for a in articles],
+            day=briefing_day,
+            concurrency=concurrency,
+            progress=progress,
+        )
+    except SummarizerError as exc:  # no article could succeed: said once, with the fix
+        progress.close()
+        _say(f"stopped: {exc}")
         return 1
-    except OSError as exc:  # the directory itself or its run file (one article's output fails only that article)
-        where = f" ({exc.filename})" if exc.filename and str(exc.filename) != args.out_dir else ""
-        say(f"cannot use --out-dir {args.out_dir}: {exc.strerror or exc}{where}")
-        return 1
-    total = len(args.paths)
-    say(f"{len(outcome.written)} written, {len(outcome.skipped)} already done, {len(outcome.failed)} failed of {total}")
-    if outcome.failed:
-        say(f"failed: {', '.join(p for p, _ in outcome.failed)}")
+    finally:
+        progress.close()
+    by_id = dict(zip((a.id for a in articles), results, strict=True))
+    records = [_record(item, by_id) for item in inputs]
+    failed = [r for r in records if not r.ok]
+    if any(r.ok for r in records) or fmt is Fmt.jsonl:
+        body = _render(records, fmt, day=briefing_day or article_date)
+        if not _write(body, output):
+            return 1
+    if failed:
+        _say(f"{len(failed)} of {len(records)} article(s) failed: {', '.join(r.id for r in failed)}")
         return 1
     return 0
 
 
-def _brief(paths: list[str], *, engine: api.Engine, date: dt.date | None, fmt: str, output: str | None) -> int:
-    done: list[Briefing] = []
-    failed: list[str] = []
-    for raw in paths:
-        try:
-            done.append(_brief_one(Path(raw), engine=engine, date=date))
-        except SummarizerError as exc:
-            failed.append(raw)
-            print(f"summarizer: {raw}: {exc}", file=sys.stderr)
-    if done:
-        if fmt == "json":
-            body = to_json(done[0]) if len(paths) == 1 else to_json_many(done)
-        else:
-            body = "\n---\n\n".join(to_markdown(b) for b in done)
-        if not _write(body, output):
-            return 1
-    if failed:
-        print(f"summarizer: {len(failed)} of {len(paths)} article(s) failed: {', '.join(failed)}", file=sys.stderr)
+def _record(item: Article | ArticleError, results: dict[str, api.BatchResult]) -> DailyArticle:
+    if isinstance(item, ArticleError):
+        return DailyArticle(
+            id=item.id, ok=False, path=item.path, line=item.line, error=item.message, error_type="InputError"
+        )
+    meta = {"id": item.id, "path": item.path, "line": item.line, "url": item.url, "outlet": item.source}
+    result = results[item.id]
+    if isinstance(result, SummarizerError):
+        return DailyArticle(
+            ok=False, title=item.title, date=item.date, error=str(result), error_type=type(result).__name__, **meta
+        )
+    title = item.title or (result.source.title.value if result.source.title is not None else None)
+    return DailyArticle(
+        ok=True, title=title, date=item.date or result.source.article_date, text=item.text, briefing=result, **meta
+    )
+
+
+def _render(records: list[DailyArticle], fmt: Fmt, *, day: dt.date | None) -> str:
+    if fmt is Fmt.jsonl:
+        return "".join(to_jsonl_line(r) for r in records)
+    if len(records) == 1 and records[0].briefing is not None and fmt is not Fmt.html:
+        b = records[0].briefing
+        return to_json(b) if fmt is Fmt.json else to_markdown(b)
+    daily = merge(_unique(records), day=day or dt.date.today(), created_at=dt.datetime.now(dt.UTC))
+    if fmt is Fmt.json:
+        return daily.model_dump_json(indent=2) + "\n"
+    if fmt is Fmt.html:
+        from .html_report import to_html
+
+        return to_html(daily)
+    return daily_to_markdown(daily)
+
+
+def _unique(records: list[DailyArticle]) -> list[DailyArticle]:
+    """Records with distinct ids (two feeds may reuse an id: the later one is told apart by its position)."""
+    seen: dict[str, int] = {}
+    out = []
+    for r in records:
+        n = seen.get(r.id, 0)
+        seen[r.id] = n + 1
+        out.append(r if n == 0 else r.model_copy(update={"id": f"{r.id}#{n + 1}"}))
+    return out
+
+
+def _brief_dir(
+    paths: list[str],
+    out_dir: Path,
+    *,
+    engine: api.Engine,
+    settings: LLMSettings,
+    date: dt.date | None,
+    fmt: Literal["md", "json"],
+    concurrency: int,
+    resume: bool,
+    day: dt.date | None,
+) -> int:
+    try:
+        outcome = brief_to_dir(
+            paths,
+            out_dir,
+            engine=engine,
+            settings=settings,
+            date=date,
+            day=day,
+            fmt=fmt,
+            concurrency=concurrency,
+            resume=resume,
+            report=_say,
+        )
+    except KeyboardInterrupt:
+        _say("interrupted; finished articles are saved: run the same command again to resume")
+        return 130
+    except SummarizerError as exc:
+        _say(str(exc))
+        return 1
+    except OSError as exc:  # the directory itself or its run file (one article's output fails only that article)
+        where = f" ({exc.filename})" if exc.filename and str(exc.filename) != str(out_dir) else ""
+        _say(f"cannot use --out-dir {out_dir}: {exc.strerror or exc}{where}")
+        return 1
+    total = len(outcome.written) + len(outcome.skipped) + len(outcome.failed)
+    _say(
+        f"{len(outcome.written)} written, {len(outcome.skipped)} already done, {len(outcome.failed)} failed of {total}"
+    )
+    if outcome.failed:
+        _say(f"failed: {', '.join(p for p, _ in outcome.failed)}")
         return 1
     return 0
 
@@ -166,30 +363,104 @@ def _brief(paths: list[str], *, engine: api.Engine, date: dt.date | None, fmt: s
 # --------------------------------------------------------------------------- validate
 
 
-def _load_briefing(path: Path) -> Briefing:
+@app.command(epilog="Exit codes: 0 no errors; 1 a briefing has errors or cannot be read; 2 usage error.")
+def validate(
+    file: Annotated[
+        Path, typer.Argument(metavar="FILE", help="a briefing, a daily briefing, a JSON array or JSONL we wrote")
+    ],
+    articles: Annotated[
+        list[Path] | None,
+        typer.Argument(metavar="[ARTICLE...]", help="the article(s), where FILE does not carry their text"),
+    ] = None,
+    fmt: Annotated[Fmt, typer.Option("--format", "-f", help="md or json")] = Fmt.md,
+    output: Annotated[str | None, typer.Option("--output", "-o", metavar="FILE")] = None,
+) -> int:
+    """Check stored briefings against their articles, as the verification step does."""
+    _show_notices(0)
+    if fmt not in (Fmt.md, Fmt.json):
+        raise typer.BadParameter("validate writes md or json", param_hint="--format")
     try:
-        return Briefing.model_validate_json(path.read_bytes())
-    except OSError as exc:
-        raise FixtureError(f"{path}: cannot read the briefing ({exc.strerror or exc}); check the path") from exc
+        pairs = _load_for_validation(file, articles or [])
+        checked = [(label, b.model_copy(update={"validation": check(b, text)})) for label, b, text in pairs]
+    except SummarizerError as exc:
+        _say(str(exc))
+        return 1
+    if len(checked) == 1:
+        b = checked[0][1]
+        body = to_json(b) if fmt is Fmt.json else to_markdown(b)
+    elif fmt is Fmt.json:
+        body = (
+            json.dumps(
+                [
+                    {"id": label, "ok": b.validation.ok, "report": b.validation.model_dump(mode="json")}
+                    for label, b in checked
+                    if b.validation is not None
+                ],
+                indent=2,
+                ensure_ascii=False,
+            )
+            + "\n"
+        )
+    else:
+        body = "".join(_validation_line(label, b) for label, b in checked)
+    if not _write(body, output):
+        return 1
+    return 0 if all(b.validation is not None and b.validation.ok for _, b in checked) else 1
+
+
+def _validation_line(label: str, b: Briefing) -> str:
+    r = b.validation
+    assert r is not None
+    state = "ok" if r.ok else f"{len(r.errors)} error(s)"
+    first = f" — first: `{r.errors[0].code}` at `{r.errors[0].path}`" if r.errors else ""
+    matched = f"{r.fields_verified} of {r.fields_checked} checked fields matched"
+    return f"- {label}: {state}, {len(r.warnings)} warning(s), {matched}{first}\n"
+
+
+def _briefings_in(raw: str, path: Path) -> list[tuple[str, Briefing, str | None]]:
+    """Every briefing of a file we wrote: a briefing, a JSON array of them, a daily briefing or JSONL records."""
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        if exc.msg != "Extra data":
+            raise
+        records = [DailyArticle.model_validate_json(line) for line in raw.splitlines() if line.strip()]
+        return [(r.id, r.briefing, r.text) for r in records if r.briefing is not None]
+    if isinstance(data, list):
+        return [(f"{path}[{i}]", Briefing.model_validate(d), None) for i, d in enumerate(data)]
+    if isinstance(data, dict) and data.get("kind") == "daily":
+        daily = DailyBriefing.model_validate(data)
+        return [(a.id, a.briefing, a.text) for a in daily.articles if a.briefing is not None]
+    if isinstance(data, dict) and "ok" in data and "id" in data:  # JSONL of one record
+        r = DailyArticle.model_validate(data)
+        return [(r.id, r.briefing, r.text)] if r.briefing is not None else []
+    return [(str(path), Briefing.model_validate(data), None)]
+
+
+def _load_for_validation(path: Path, articles: list[Path]) -> list[tuple[str, Briefing, str]]:
+    """(label, briefing, text) for every briefing in ``path``; texts from the file or from ``articles``."""
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FixtureError(
+            f"{path}: cannot read the briefing ({getattr(exc, 'strerror', None) or exc}); check the path"
+        ) from exc
+    try:
+        found = _briefings_in(raw, path)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first.get("loc", ()))
         raise FixtureError(f"{path}: not a briefing ({where}: {first.get('msg')}); pass a briefing JSON file") from exc
-
-
-def _validate(briefing_path: Path, article_path: Path, *, fmt: str, output: str | None) -> int:
-    try:
-        briefing = _load_briefing(briefing_path)
-        text = read_article(article_path)
-        report = check(briefing, text)  # the verification step's report, nothing dropped: the user sees it all
-    except SummarizerError as exc:
-        print(f"summarizer: {exc}", file=sys.stderr)
-        return 1
-    checked = briefing.model_copy(update={"validation": report})
-    body = to_json(checked) if fmt == "json" else to_markdown(checked)
-    if not _write(body, output):
-        return 1
-    return 0 if report.ok else 1
+    except json.JSONDecodeError as exc:
+        raise FixtureError(f"{path}: not JSON ({exc.msg} at line {exc.lineno}); pass a briefing JSON file") from exc
+    missing = [label for label, _, text in found if text is None]
+    if missing and len(articles) != len(missing):
+        raise FixtureError(
+            f"{path}: {len(missing)} briefing(s) without their text; pass as many article files after it "
+            f"(got {len(articles)})"
+        )
+    given = iter(articles)
+    return [(label, b, text if text is not None else read_article(next(given))) for label, b, text in found]
 
 
 # --------------------------------------------------------------------------- output
@@ -202,9 +473,30 @@ def _write(body: str, output: str | None, stream: TextIO | None = None) -> bool:
     try:
         Path(output).write_text(body, encoding="utf-8")
     except OSError as exc:
-        print(f"summarizer: cannot write {output}: {exc.strerror or exc}", file=sys.stderr)
+        _say(f"cannot write {output}: {exc.strerror or exc}")
         return False
     return True
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code (0 fine, 1 failures, 2 usage)."""
+    command = typer.main.get_command(app)
+    args = list(argv) if argv is not None else sys.argv[1:]
+    try:
+        code = command.main(args=args, prog_name="summarizer", standalone_mode=False)
+    except typer.Exit as exc:
+        return int(exc.exit_code)
+    except typer.Abort:
+        _say("interrupted")
+        return 130
+    except TyperException as exc:  # usage errors (bad option, bad value): shown with the usage line, exit 2
+        show = getattr(exc, "show", None)
+        if callable(show):
+            show(file=sys.stderr)
+        else:
+            _say(str(exc))
+        return int(getattr(exc, "exit_code", 2))
+    return int(code) if isinstance(code, int) else 0
 
 
 if __name__ == "__main__":  # python -m summarizer.cli

@@ -38,17 +38,18 @@ from markdown_it.token import Token
 from trafilatura.settings import Document
 from trafilatura.xml import xmltotxt
 
-from .batch import article_path, meta_date
 from .errors import EmptyTextError, FixtureError, InputError
 from .text import read_article
 
 __all__ = [
     "Article",
     "ArticleError",
+    "article_path",
     "expand_paths",
     "guess_format",
     "html_to_article",
     "markdown_to_text",
+    "meta_date",
     "read_articles",
 ]
 
@@ -169,6 +170,23 @@ def _is_fixture(path: Path) -> bool:
 # --------------------------------------------------------------------------- reading
 
 
+def article_path(path: Path) -> Path:
+    """A fixture directory stands for its ``article.txt``."""
+    return path / "article.txt" if path.is_dir() else path
+
+
+def meta_date(article: Path) -> dt.date | None:
+    """The ``date`` of a ``meta.json`` beside the article (the fixture layout), if there is one."""
+    meta = article.parent / "meta.json"
+    if not meta.is_file():
+        return None
+    try:
+        value = json.loads(meta.read_text(encoding="utf-8")).get("date")
+        return dt.date.fromisoformat(value) if isinstance(value, str) else None
+    except (ValueError, AttributeError, OSError, UnicodeDecodeError) as exc:
+        raise FixtureError(f"{meta}: cannot read its date ({exc}); fix the file or pass --date") from exc
+
+
 def read_articles(paths: Sequence[str], *, stdin: TextIO | None = None) -> Iterator[Article | ArticleError]:
     """The articles of ``paths`` (see :func:`expand_paths`), read one at a time, in order.
 
@@ -238,9 +256,9 @@ def _parse(text: str, fmt: Format, *, name: str, path: str | None) -> Iterator[A
             yield html_to_article(text, id=name, path=path)
         elif fmt == "md":
             yield _markdown_article(text, id=name, path=path)
-        else:
-            yield Article(id=name, text=text, format="txt", path=path)
-    except InputError as exc:
+        else:  # a text file dated by a meta.json beside it (the fixture layout), if there is one
+            yield Article(id=name, text=text, format="txt", path=path, date=meta_date(Path(path)) if path else None)
+    except (InputError, FixtureError) as exc:
         yield ArticleError(name, path, None, str(exc))
 
 
