@@ -28,11 +28,14 @@ This module is pure: it reads briefings and builds the model, nothing else.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
+import functools
+import gc
 import json
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Generic, Literal, TypeVar
 
@@ -245,6 +248,7 @@ _NON_WORD = re.compile(r"[^\w]+")
 FIGURE_FIELDS = ("fatalities", "injured", "count", "affected")
 
 
+@functools.lru_cache(maxsize=65_536)
 def norm(value: str | None) -> str:
     """A value reduced to its words: case, punctuation and a leading "the" ignored.
 
@@ -341,7 +345,9 @@ class _Section(Generic[M]):
         self.items: list[M] = []
 
     def add(self, item: Any, path: str, spans: Sequence[Span], run: _Run, **extra: Any) -> tuple[M, bool]:
-        source = ItemSource(article=run.article.id, path=path, spans=tuple(spans))
+        # Built without validation: every part is already a validated value (the spans of a validated
+        # briefing), and validating 40,000 sources again is most of a large merge's time.
+        source = ItemSource.model_construct(article=run.article.id, path=path, spans=tuple(spans))
         flags = [Flag(article=run.article.id, path=path, code=c, message=m) for c, m in run.flags.get(path, [])]
         key = self.key(item, run)
         merged = self.by_key.get(key) if key is not None else None
@@ -444,6 +450,33 @@ def merge(
 
     Article ids must be unique; a failed article (``ok=False``) is listed, never merged.
     """
+    with _no_cyclic_gc():
+        return _merge(articles, day=day, created_at=created_at)
+
+
+@contextlib.contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while the merge allocates.
+
+    A merge of 1,000 articles builds some 40,000 small objects, none in a cycle; the
+    collector's passes over the growing heap were a third to half of its time, and most
+    of its variance. Reference counting still frees everything as usual.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _merge(
+    articles: Sequence[DailyArticle],
+    *,
+    day: _dt.date | None,
+    created_at: _dt.datetime | None,
+) -> DailyBriefing:
     ids = [a.id for a in articles]
     if len(set(ids)) != len(ids):
         dupes = sorted({i for i in ids if ids.count(i) > 1})
