@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import datetime as dt
 import errno
 import fcntl
@@ -33,7 +34,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from . import api
-from .batchrun import BatchProgress, ProgressCallback
+from .batchrun import BatchProgress
 from .config import LLMSettings
 from .errors import FixtureError, OutDirInUseError, SummarizerError
 from .render import to_json, to_markdown
@@ -220,7 +221,7 @@ async def _abrief(
     concurrency: int,
     resume: bool,
     report: Callable[[str], None],
-    progress: ProgressCallback | None,
+    progress: Callable[[str, BatchProgress], None] | None,
 ) -> BatchOutcome:
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -254,7 +255,7 @@ async def _arun(
     concurrency: int,
     resume: bool,
     report: Callable[[str], None],
-    progress: ProgressCallback | None = None,
+    progress: Callable[[str, BatchProgress], None] | None = None,
 ) -> BatchOutcome:
     for stale in out_dir.glob(_TEMP_GLOB):  # left by a killed run; with the lock held no writer is live
         with contextlib.suppress(OSError):
@@ -291,18 +292,24 @@ async def _arun(
         taken[name] = key
         names[key] = name
 
+    unwritten = 0  # briefed, but its file could not be written: failed, for the progress counts too
+
     def done(p: BatchProgress) -> None:
         """Write each briefing as it finishes (called by the batch, one article at a time)."""
+        nonlocal unwritten
         article, key, digest = todo[p.index]
         if isinstance(p.result, SummarizerError):
             outcome.failed.append((article.id, str(p.result)))
             report(f"{article.id}: {p.result}")
         else:
-            _deliver(article, key, digest, p.result)
+            problem = _deliver(article, key, digest, p.result)
+            if problem is not None:
+                unwritten += 1
+                p = dataclasses.replace(p, result=problem)
         if progress is not None:
-            progress(p)
+            progress(article.id, dataclasses.replace(p, failed=p.failed + unwritten))
 
-    def _deliver(article: Article, key: str, digest: str, briefing: Briefing) -> None:
+    def _deliver(article: Article, key: str, digest: str, briefing: Briefing) -> SummarizerError | None:
         target = out_dir / names[key]
         try:
             _write_atomic(target, render(briefing, fmt))
@@ -310,13 +317,14 @@ async def _arun(
             msg = f"cannot write {target}: {exc.strerror or exc}"
             outcome.failed.append((article.id, msg))
             report(f"{article.id}: {msg}")
-            return
+            return SummarizerError(msg)
         engine_used = briefing.provenance.engine if briefing.provenance else "unknown"
         run.done[key] = RunEntry(
             sha256=digest, output=target.name, engine=engine_used, finished_at=dt.datetime.now(dt.UTC)
         )
         _write_atomic(run_path, run.model_dump_json(indent=2))
         outcome.written.append(target)
+        return None
 
     if todo:  # errors no article could avoid (configuration, nothing listening) are raised once, here
         await api.asummarize_many(
@@ -343,13 +351,14 @@ def brief_to_dir(
     concurrency: int = 4,
     resume: bool = True,
     report: Callable[[str], None] = lambda _msg: None,
-    progress: ProgressCallback | None = None,
+    progress: Callable[[str, BatchProgress], None] | None = None,
 ) -> BatchOutcome:
     """Brief ``paths`` into ``out_dir`` (see the module docstring); returns what was written, skipped, failed.
 
     ``paths`` are read by :func:`summarizer.sources.read_articles` (files, directories, globs,
     feeds); ``date`` is every article's date (default: its metadata, else its dateline read
-    in ``day``). ``progress`` is told of each article briefed, after its file is written.
+    in ``day``). ``progress`` is told of each article as it finishes (its id and the
+    batch's counts), after its file is written.
     Errors no article could avoid (no model, a rejected key, nothing listening at the
     endpoint) stop the run and are raised; what was written stays recorded.
     """

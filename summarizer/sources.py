@@ -30,16 +30,15 @@ import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, TextIO
-
-import trafilatura
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
-from trafilatura.settings import Document
-from trafilatura.xml import xmltotxt
+from typing import TYPE_CHECKING, Any, Literal, TextIO
 
 from .errors import EmptyTextError, FixtureError, InputError
 from .text import read_article
+
+if TYPE_CHECKING:  # imported where used: a folder of .txt files never pays for the HTML and Markdown parsers
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+    from trafilatura.settings import Document
 
 __all__ = [
     "Article",
@@ -288,6 +287,9 @@ def html_to_article(html: str, *, id: str, path: str | None) -> Article:
     line, added when the extracted text does not begin with it. Raises
     :class:`~summarizer.errors.EmptyTextError` when no article text is found.
     """
+    import trafilatura
+    from trafilatura.settings import Document
+
     doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False)
     text = _document_text(doc) if isinstance(doc, Document) else ""
     if not text.strip() or not isinstance(doc, Document):
@@ -317,6 +319,8 @@ def _document_text(doc: Document) -> str:
     """
     if doc.body is None:
         return doc.text or ""
+    from trafilatura.xml import xmltotxt
+
     blocks = (xmltotxt(child, False).strip() for child in doc.body)
     text = "\n\n".join(block for block in blocks if block)
     return text.replace("\r\n", "\n").replace("\r", "\n")
@@ -334,6 +338,8 @@ def _html_date(value: str | None) -> dt.date | None:
 
 @functools.cache
 def _markdown() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
     return MarkdownIt("commonmark")
 
 

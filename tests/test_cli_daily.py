@@ -235,3 +235,47 @@ def test_python_dash_m_summarizer_runs() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["provenance"]["engine"] == "rules"
+
+
+def test_out_dir_takes_any_input_and_writes_one_file_per_article(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    news = _folder(tmp_path)
+    out = tmp_path / "out"
+    code, _, err = _run(capsys, "brief", str(news), "--out-dir", str(out), "-f", "json", "--engine", "rules")
+    assert code == 1  # the broken feed line
+    names = sorted(p.name.split(".")[0] for p in out.glob("*.json") if p.name != "summarizer-run.json")
+    assert names == ["coalition", "feed-1", "feed-3", "ferry", "talks"]
+    assert "5 written, 0 already done, 1 failed of 6" in err
+    assert [line for line in err.splitlines() if line.startswith("summarizer: [")][-1].startswith("summarizer: [5/5]")
+    code, _, err = _run(capsys, "brief", str(news), "--out-dir", str(out), "-f", "json", "--engine", "rules")
+    assert "0 written, 5 already done, 1 failed of 6" in err
+
+
+def test_a_terminal_gets_a_progress_bar(tmp_path: Path) -> None:
+    import os
+    import pty
+
+    files = []
+    for i in range(3):
+        f = tmp_path / f"a{i}.md"
+        f.write_text(MD, encoding="utf-8")
+        files.append(str(f))
+    master, slave = pty.openpty()
+    cmd = [sys.executable, "-m", "summarizer", "brief", *files, "--engine", "rules", "-o", str(tmp_path / "o.md")]
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=slave)
+    os.close(slave)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        seen += chunk
+    assert proc.wait(timeout=120) == 0
+    os.close(master)
+    text = seen.decode("utf-8", "replace")
+    assert "briefing" in text and "3/3" in text and "failed 0" in text
+    assert "[1/3]" not in text  # no plain lines on a terminal
