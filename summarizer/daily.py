@@ -32,7 +32,6 @@ import contextlib
 import datetime as _dt
 import functools
 import gc
-import json
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -54,6 +53,8 @@ from .schema import (
     Span,
     SummaryPoint,
     ValidationReport,
+    model_json_schema,
+    schema_text,
 )
 
 __all__ = [
@@ -549,14 +550,11 @@ def _merge(
 
 def daily_json_schema() -> dict[str, Any]:
     """The JSON Schema of :class:`DailyBriefing`, as exported to ``schemas/``."""
-    schema = DailyBriefing.model_json_schema()
-    schema["$id"] = f"https://summarizer.invalid/schemas/daily-{DAILY_SCHEMA_VERSION}.schema.json"
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    return schema
+    return model_json_schema(DailyBriefing, "daily", DAILY_SCHEMA_VERSION)
 
 
 def daily_json_schema_text() -> str:
-    return json.dumps(daily_json_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return schema_text(daily_json_schema())
 
 
 def write_daily_json_schema(directory: Path) -> Path:

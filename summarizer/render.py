@@ -147,7 +147,7 @@ def _quantity(q: Quantity | None) -> str:
     return f"{value}{unit} (“{text}”)" if text else f"{value}{unit}"
 
 
-def _meeting(m: Meeting) -> str:
+def _meeting_head(m: Meeting) -> str:
     head = _m(m.cue)
     if m.location is not None:
         head += f" in {_m(m.location)}"
@@ -155,6 +155,11 @@ def _meeting(m: Meeting) -> str:
         head += f" on {_date(m.date)}"
     if m.topic is not None:
         head += f" — {_m(m.topic)}"
+    return head
+
+
+def _meeting(m: Meeting) -> str:
+    head = _meeting_head(m)
     people = []
     for p in m.participants:
         entry = _md(p.name.value)
@@ -352,14 +357,7 @@ def _conflict(c: FigureConflict, numbers: dict[str, int]) -> str:
 
 
 def _daily_meeting(it: DailyMeeting) -> str:
-    m = it.item
-    head = _m(m.cue)
-    if m.location is not None:
-        head += f" in {_m(m.location)}"
-    if m.date is not None:
-        head += f" on {_date(m.date)}"
-    if m.topic is not None:
-        head += f" — {_m(m.topic)}"
+    head = _meeting_head(it.item)
     people = [_md(p.name) + (f" ({_md(p.title)})" if p.title else "") for p in it.participants]
     return f"{head}: {', '.join(people)}" if people else head
 

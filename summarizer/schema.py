@@ -64,6 +64,8 @@ __all__ = [
     "ValidationReport",
     "check_bounds",
     "issue_codes_table",
+    "model_json_schema",
+    "schema_text",
     "text_sha256",
 ]
 
@@ -709,16 +711,26 @@ def _format_path(target: tuple[Any, ...]) -> str:
     return out
 
 
-def json_schema() -> dict[str, Any]:
-    """The JSON Schema of :class:`Briefing`, as exported to ``schemas/``."""
-    schema = Briefing.model_json_schema()
-    schema["$id"] = f"https://summarizer.invalid/schemas/briefing-{SCHEMA_VERSION}.schema.json"
+def model_json_schema(model: type[BaseModel], name: str, version: str) -> dict[str, Any]:
+    """A model's JSON Schema as the contract files in ``schemas/`` hold it (``$id`` names it and its version)."""
+    schema = model.model_json_schema()
+    schema["$id"] = f"https://summarizer.invalid/schemas/{name}-{version}.schema.json"
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     return schema
 
 
+def schema_text(schema: dict[str, Any]) -> str:
+    """A schema as committed: sorted keys, two-space indent, a final newline."""
+    return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of :class:`Briefing`, as exported to ``schemas/``."""
+    return model_json_schema(Briefing, "briefing", SCHEMA_VERSION)
+
+
 def json_schema_text() -> str:
-    return json.dumps(json_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return schema_text(json_schema())
 
 
 def write_json_schema(directory: Path) -> Path:
