@@ -21,6 +21,14 @@ Per field the report gives micro P/R/F1 (counts summed over articles) and macro
 P/R/F1 (mean over the articles where gold or prediction has items of that field;
 precision is 1.0 with no predictions and recall 1.0 with no gold items), plus the
 accuracy of attributes over matched pairs, e.g. the speaker of matched quotes.
+
+Sub-fields (:data:`SUBFIELD_LABELS`: quote content and speaker, participant name,
+incident type / place / date / fatalities, front-line force / place / distance /
+status, ...) each get their own row: P/R/F1 over the items that state the sub-field
+(a matched pair counts when the prediction agrees with gold), and accuracy over the
+matched pairs whose gold states it. Numbers agree within :data:`NUMBER_TOLERANCE`
+(relative); dates at the coarser of the two precisions (a month-precision date agrees
+with any day of that month).
 """
 
 from __future__ import annotations
@@ -40,6 +48,7 @@ from .errors import ConfigurationError, FixtureError
 from .lexicon import alias_keys, fold_name
 from .schema import (
     Briefing,
+    DatePrecision,
     DateValue,
     Evidence,
     Incident,
@@ -48,6 +57,7 @@ from .schema import (
     Participant,
     ParticipantRole,
     Position,
+    PositionStatus,
     Quantity,
     Quote,
     QuoteKind,
@@ -59,6 +69,9 @@ __all__ = [
     "CUTOFF",
     "FIELDS",
     "FIELD_LABELS",
+    "NUMBER_TOLERANCE",
+    "SUBFIELDS",
+    "SUBFIELD_LABELS",
     "ArticleScore",
     "AttributeScore",
     "EvalReport",
@@ -67,8 +80,12 @@ __all__ = [
     "Fixture",
     "FixtureMeta",
     "Match",
+    "SubfieldScore",
+    "SubfieldSummary",
     "assign",
     "fixtures_root",
+    "item_anchor",
+    "items_of",
     "load_fixture",
     "load_fixtures",
     "name_similarity",
@@ -79,6 +96,7 @@ __all__ = [
     "score_many",
     "span_dice",
     "span_iou",
+    "summarise_field",
     "text_similarity",
 ]
 
@@ -93,6 +111,26 @@ FIELD_LABELS = {  # the scored fields, in report order, with their labels (``_SP
     "locations": "locations",
 }
 FIELDS = tuple(FIELD_LABELS)
+SUBFIELD_LABELS = {  # "<field>.<sub-field>": label; each has its own P/R/F1 and accuracy row (``_SUBS``)
+    "quotes.content": "direct quote content",
+    "quotes.speaker": "direct quote speaker",
+    "indirect_quotes.content": "indirect quote content",
+    "indirect_quotes.speaker": "indirect quote speaker",
+    "participants.name": "participant name",
+    "participants.role": "participant role",
+    "participants.represents": "participant represents",
+    "incidents.type": "incident type",
+    "incidents.place": "incident place",
+    "incidents.date": "incident date",
+    "incidents.fatalities": "incident fatalities",
+    "front_lines.force": "front-line force",
+    "front_lines.place": "front-line place",
+    "front_lines.distance": "front-line distance",
+    "front_lines.status": "front-line status",
+    "locations.name": "location name",
+}
+SUBFIELDS = tuple(SUBFIELD_LABELS)
+NUMBER_TOLERANCE = 0.02  # relative: 1,200 and 1,210 are the same figure, 14 and 15 are not
 
 # --------------------------------------------------------------------------- fixtures
 
@@ -238,6 +276,21 @@ class _Tally(_Frozen):
         return _f1(self.precision, self.recall)
 
 
+class SubfieldScore(_Tally):
+    """One sub-field of one field of one article (``field`` is ``"<field>.<sub-field>"``).
+
+    ``gold`` / ``predicted``: items that state the sub-field; ``tp``: matched pairs whose
+    prediction agrees with gold; ``matched``: matched pairs whose gold states it.
+    """
+
+    matched: int = 0
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def accuracy(self) -> float:
+        return _ratio(self.tp, self.matched, 1.0)
+
+
 class FieldScore(_Tally):
     """One field of one article."""
 
@@ -245,6 +298,7 @@ class FieldScore(_Tally):
     missed: tuple[int, ...] = ()  # gold indices with no match
     extra: tuple[int, ...] = ()  # predicted indices with no match
     attributes: tuple[AttributeScore, ...] = ()
+    subfields: tuple[SubfieldScore, ...] = ()
 
 
 class ArticleScore(_Frozen):
@@ -255,6 +309,15 @@ class ArticleScore(_Frozen):
         return _by_name(self.fields, name)
 
 
+class SubfieldSummary(SubfieldScore):
+    """One sub-field over all articles: micro and macro P/R/F1, accuracy over all matched pairs."""
+
+    articles: int
+    macro_precision: float
+    macro_recall: float
+    macro_f1: float
+
+
 class FieldSummary(_Tally):
     """One field over all articles: micro and macro P/R/F1 and attribute accuracies."""
 
@@ -263,6 +326,7 @@ class FieldSummary(_Tally):
     macro_recall: float
     macro_f1: float
     attributes: tuple[AttributeScore, ...] = ()
+    subfields: tuple[SubfieldSummary, ...] = ()
 
 
 class EvalReport(_Frozen):
@@ -437,9 +501,14 @@ def _values(q: Quantity) -> set[float]:
     return {round(v, 6) for v in (q.low, q.high, q.best) if v is not None}
 
 
-def same_quantity(a: Quantity, b: Quantity) -> bool:
-    """Equal stated numbers (low / high / best as a set), whatever the qualifier."""
-    return _values(a) == _values(b)
+def same_quantity(a: Quantity, b: Quantity, *, tolerance: float = NUMBER_TOLERANCE) -> bool:
+    """The same stated numbers (low / high / best as a set) within ``tolerance`` (relative), whatever the qualifier."""
+    va, vb = sorted(_values(a)), sorted(_values(b))
+    if va == vb:
+        return True
+    return len(va) == len(vb) and all(
+        abs(x - y) <= tolerance * max(abs(x), abs(y)) for x, y in zip(va, vb, strict=True)
+    )
 
 
 # --------------------------------------------------------------------------- per-field similarity
@@ -509,10 +578,19 @@ def _names_agree(a: Mention, b: Mention) -> bool:
     return name_similarity(a, b) >= CUTOFF
 
 
+_COARSER = {DatePrecision.DAY: 0, DatePrecision.MONTH: 1, DatePrecision.YEAR: 2}
+
+
 def _dates_agree(a: DateValue, b: DateValue) -> bool:
-    """The same calendar date; an unresolved date (None) agrees only with one unresolved in the same words."""
+    """The same calendar date at the coarser of the two precisions ("June 2024" agrees with June 5, 2024);
+    an unresolved date (None) agrees only with one unresolved in the same words."""
     if a.date is None or b.date is None:
         return a.date is None and b.date is None and _date_words(a) == _date_words(b)
+    coarse = max(_COARSER[a.precision], _COARSER[b.precision])
+    if coarse == 2:
+        return a.date.year == b.date.year
+    if coarse == 1:
+        return (a.date.year, a.date.month) == (b.date.year, b.date.month)
     return a.date == b.date
 
 
@@ -549,6 +627,80 @@ def _participant_attributes(pairs: list[tuple[Participant, Participant]]) -> lis
         _tally("role", known, lambda a, b: a == b),
         _tally("represents", ((g.represents, p.represents) for g, p in pairs), _names_agree),
     ]
+
+
+# --------------------------------------------------------------------------- sub-fields
+
+
+def _always(g: Any, p: Any) -> bool:
+    return True  # the pair was matched on this very sub-field
+
+
+def _stated_role(item: Participant) -> ParticipantRole | None:
+    return None if item.role is ParticipantRole.UNKNOWN else item.role
+
+
+def _stated_status(item: Position) -> PositionStatus | None:
+    return None if item.status is PositionStatus.UNKNOWN else item.status
+
+
+def _places_or_none(item: Position) -> list[Mention] | None:
+    return _places(item) or None
+
+
+def _places_agree(a: list[Mention], b: list[Mention]) -> bool:
+    return _place_similarity(a, b) >= CUTOFF
+
+
+def _eq(a: Any, b: Any) -> bool:
+    return bool(a == b)
+
+
+def _speaker_agrees(a: Mention, b: Mention) -> bool:
+    return same_person(a.value, b.value)
+
+
+# (sub-field, the value an item states or None, whether two stated values agree), per field
+_SUBS: dict[str, tuple[tuple[str, Callable[[Any], Any], Callable[[Any, Any], bool]], ...]] = {
+    "quotes": (("content", lambda q: q.text, _always), ("speaker", lambda q: q.speaker, _speaker_agrees)),
+    "indirect_quotes": (("content", lambda q: q.text, _always), ("speaker", lambda q: q.speaker, _speaker_agrees)),
+    "participants": (
+        ("name", lambda p: p.name, _always),
+        ("role", _stated_role, _eq),
+        ("represents", lambda p: p.represents, _names_agree),
+    ),
+    "incidents": (
+        ("type", lambda i: i.sub_type, _eq),
+        ("place", lambda i: i.location, _names_agree),
+        ("date", lambda i: i.date, _dates_agree),
+        ("fatalities", lambda i: i.fatalities, same_quantity),
+    ),
+    "front_lines": (
+        ("force", lambda p: p.force, _always),
+        ("place", _places_or_none, _places_agree),
+        ("distance", lambda p: p.distance, same_quantity),
+        ("status", _stated_status, _eq),
+    ),
+    "locations": (("name", lambda loc: loc.name, _always),),
+}
+
+
+def _subfield_scores(
+    name: str, g_items: Sequence[Any], p_items: Sequence[Any], pairs: list[tuple[Any, Any]]
+) -> list[SubfieldScore]:
+    out = []
+    for sub, value, agree in _SUBS.get(name, ()):
+        stated = [(value(g), value(p)) for g, p in pairs if value(g) is not None]
+        out.append(
+            SubfieldScore(
+                field=f"{name}.{sub}",
+                gold=sum(value(g) is not None for g in g_items),
+                predicted=sum(value(p) is not None for p in p_items),
+                tp=sum(p is not None and agree(g, p) for g, p in stated),
+                matched=len(stated),
+            )
+        )
+    return out
 
 
 # --------------------------------------------------------------------------- scoring
@@ -602,6 +754,7 @@ def _score_field(name: str, spec: _Spec, predicted: Briefing, gold: Briefing) ->
         missed=tuple(sorted(set(range(len(g_items))) - {m.gold for m in matches})),
         extra=tuple(sorted(set(range(len(p_items))) - {m.predicted for m in matches})),
         attributes=tuple(spec.attributes(pairs)),
+        subfields=tuple(_subfield_scores(name, g_items, p_items, pairs)),
     )
 
 
@@ -622,6 +775,20 @@ def _speaker_field(quotes: FieldScore, predicted: Briefing, gold: Briefing) -> F
     )
 
 
+def items_of(briefing: Briefing, field: str) -> list[Any]:
+    """The items of ``briefing`` that ``field`` scores (``quote_speakers``: the direct quotes)."""
+    return list(_SPECS["quotes" if field == "quote_speakers" else field].items(briefing))
+
+
+def item_anchor(item: Any) -> str:
+    """The text an item is known by in a diff: a quote's words, a name, a force, an incident's cue."""
+    for attr in ("text", "name", "force", "cue"):
+        value = getattr(item, attr, None)
+        if isinstance(value, Mention):
+            return " ".join(value.value.split())
+    return type(item).__name__
+
+
 def score_briefing(predicted: Briefing, gold: Briefing, *, article_id: str = "") -> ArticleScore:
     """Score one predicted briefing against its gold, field by field."""
     scores = {name: _score_field(name, spec, predicted, gold) for name, spec in _SPECS.items()}
@@ -629,39 +796,68 @@ def score_briefing(predicted: Briefing, gold: Briefing, *, article_id: str = "")
     return ArticleScore(article_id=article_id, fields=tuple(scores[name] for name in FIELDS))
 
 
-def _summarise(name: str, per_article: list[FieldScore]) -> FieldSummary:
-    active = [f for f in per_article if f.gold or f.predicted]
+def _macro(active: Sequence[_Tally]) -> dict[str, float]:
     n = len(active)
+    return {
+        "macro_precision": sum(f.precision for f in active) / n if n else 1.0,
+        "macro_recall": sum(f.recall for f in active) / n if n else 1.0,
+        "macro_f1": sum(f.f1 for f in active) / n if n else 1.0,
+    }
+
+
+def _summarise_sub(name: str, rows: list[SubfieldScore]) -> SubfieldSummary:
+    active = [r for r in rows if r.gold or r.predicted]
+    return SubfieldSummary(
+        field=name,
+        gold=sum(r.gold for r in rows),
+        predicted=sum(r.predicted for r in rows),
+        tp=sum(r.tp for r in rows),
+        matched=sum(r.matched for r in rows),
+        articles=len(active),
+        **_macro(active),
+    )
+
+
+def summarise_field(name: str, per_article: Sequence[FieldScore]) -> FieldSummary:
+    """One field over articles: micro (summed counts) and macro (mean over active articles) scores.
+
+    Uses only the counts of each :class:`FieldScore` (not its matches), so scores read back
+    from a run file (:mod:`summarizer.evalrun`) aggregate the same way.
+    """
+    active = [f for f in per_article if f.gold or f.predicted]
     attrs: dict[str, tuple[int, int]] = {}
+    subs: dict[str, list[SubfieldScore]] = {}
     for f in per_article:
         for a in f.attributes:
             c, t = attrs.get(a.name, (0, 0))
             attrs[a.name] = (c + a.correct, t + a.total)
+        for sf in f.subfields:
+            subs.setdefault(sf.field, []).append(sf)
     return FieldSummary(
         field=name,
         gold=sum(f.gold for f in per_article),
         predicted=sum(f.predicted for f in per_article),
         tp=sum(f.tp for f in per_article),
-        articles=n,
-        macro_precision=sum(f.precision for f in active) / n if n else 1.0,
-        macro_recall=sum(f.recall for f in active) / n if n else 1.0,
-        macro_f1=sum(f.f1 for f in active) / n if n else 1.0,
+        articles=len(active),
+        **_macro(active),
         attributes=tuple(AttributeScore(name=k, correct=c, total=t) for k, (c, t) in attrs.items()),
+        subfields=tuple(_summarise_sub(k, rows) for k, rows in subs.items()),
     )
 
 
 def score_many(results: Iterable[tuple[str, Briefing, Briefing]]) -> EvalReport:
     """Score ``(article_id, predicted, gold)`` triples; micro and macro averages per field."""
     articles = tuple(score_briefing(p, g, article_id=i) for i, p, g in results)
-    fields = tuple(_summarise(name, [a.field(name) for a in articles]) for name in FIELDS)
+    fields = tuple(summarise_field(name, [a.field(name) for a in articles]) for name in FIELDS)
     return EvalReport(articles=articles, fields=fields)
 
 
 # --------------------------------------------------------------------------- rendering
 
 
-def render_markdown(report: EvalReport, *, per_article: bool = False) -> str:
-    """The report as Markdown tables: P/R/F1 per field, then attribute accuracies."""
+def render_markdown(report: EvalReport, *, per_article: bool = False, subfields: bool = False) -> str:
+    """The report as Markdown tables: P/R/F1 per field, then attribute accuracies (or, with
+    ``subfields``, P/R/F1 and accuracy per sub-field)."""
     lines = [
         f"Articles: {len(report.articles)}; items paired one-to-one, similarity cut-off {CUTOFF}.",
         "",
@@ -673,10 +869,17 @@ def render_markdown(report: EvalReport, *, per_article: bool = False) -> str:
             f"| {FIELD_LABELS[f.field]} | {f.gold} | {f.predicted} | {f.tp} | {f.precision:.2f} | {f.recall:.2f} "
             f"| {f.f1:.2f} | {f.macro_precision:.2f} | {f.macro_recall:.2f} | {f.macro_f1:.2f} |"
         )
-    lines += ["", "| field | attribute (over matched pairs) | correct | of | accuracy |", "|---|---|---:|---:|---:|"]
-    for f in report.fields:
-        for a in f.attributes:
-            lines.append(f"| {FIELD_LABELS[f.field]} | {a.name} | {a.correct} | {a.total} | {a.accuracy:.2f} |")
+    if subfields:
+        lines += ["", *_subfield_lines(report)]
+    else:
+        lines += [
+            "",
+            "| field | attribute (over matched pairs) | correct | of | accuracy |",
+            "|---|---|---:|---:|---:|",
+        ]
+        for f in report.fields:
+            for a in f.attributes:
+                lines.append(f"| {FIELD_LABELS[f.field]} | {a.name} | {a.correct} | {a.total} | {a.accuracy:.2f} |")
     if per_article:
         lines += ["", "| article | " + " | ".join(FIELD_LABELS[n] + " F1" for n in FIELDS) + " |"]
         lines.append("|---|" + "---:|" * len(FIELDS))
@@ -686,3 +889,17 @@ def render_markdown(report: EvalReport, *, per_article: bool = False) -> str:
         lines.append("")
         lines.append("Cells: F1 (matched / gold / predicted).")
     return "\n".join(lines) + "\n"
+
+
+def _subfield_lines(report: EvalReport) -> list[str]:
+    lines = [
+        "| sub-field | gold | predicted | agreed | P | R | F1 | macro F1 | accuracy (of matched) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for f in report.fields:
+        for s in f.subfields:
+            lines.append(
+                f"| {SUBFIELD_LABELS[s.field]} | {s.gold} | {s.predicted} | {s.tp} | {s.precision:.2f} "
+                f"| {s.recall:.2f} | {s.f1:.2f} | {s.macro_f1:.2f} | {s.accuracy:.2f} ({s.tp}/{s.matched}) |"
+            )
+    return lines
