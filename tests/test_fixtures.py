@@ -31,7 +31,7 @@ def fixture(request: pytest.FixtureRequest) -> Fixture:
 
 def test_the_corpus_has_the_seed_article_and_five_team_articles() -> None:
     assert "anti-isil-coalition" in IDS
-    team = [f for f in FIXTURES if f.meta.origin == TEAM_ORIGIN]
+    team = [f for f in FIXTURES if f.meta.origin.startswith(TEAM_ORIGIN)]
     assert len(team) >= 5
     assert all(f.gold is not None for f in FIXTURES), "every fixture needs a gold.json"
 
@@ -50,7 +50,7 @@ def test_every_fixture_is_in_the_dev_or_the_held_out_split() -> None:
     splits = {f.id: f.meta.split for f in FIXTURES}
     assert set(splits.values()) == {"dev", "heldout"}, splits
     held = [f for f in FIXTURES if f.meta.split == "heldout"]
-    assert len(held) >= 3 and all(f.meta.origin == TEAM_ORIGIN for f in held)
+    assert len(held) >= 3 and all(f.meta.origin.startswith(TEAM_ORIGIN) for f in held)
     assert splits["anti-isil-coalition"] == "dev"
 
 
@@ -61,8 +61,11 @@ def test_a_split_other_than_dev_or_heldout_is_a_fixture_error(tmp_path: Path) ->
     assert load_fixture(_write_fixture(tmp_path / "y")).meta.split == "dev"
 
 
+LONG = "long-chunked-report"  # issue 10: long enough for the LLM engine to read it in chunks
+
+
 def test_team_articles_are_300_to_900_words() -> None:
-    counts = {f.id: len(f.text.split()) for f in FIXTURES if f.meta.origin == TEAM_ORIGIN}
+    counts = {f.id: len(f.text.split()) for f in FIXTURES if f.meta.origin.startswith(TEAM_ORIGIN) and f.id != LONG}
     assert counts and all(300 <= n <= 900 for n in counts.values()), counts
 
 
