@@ -34,6 +34,7 @@ from typer.exceptions import TyperException
 
 from . import __version__, api
 from .batch import brief_to_dir
+from .cli_eval import eval_app
 from .config import LLMSettings
 from .daily import DailyArticle, DailyBriefing, merge
 from .errors import FixtureError, SummarizerError
@@ -54,6 +55,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+app.add_typer(eval_app, name="eval")  # summarizer eval run / diff / rescore (summarizer.cli_eval)
 
 
 class Fmt(enum.StrEnum):
