@@ -69,6 +69,11 @@ def test_team_articles_are_300_to_900_words() -> None:
     assert counts and all(300 <= n <= 900 for n in counts.values()), counts
 
 
+def test_the_long_article_is_over_20000_words() -> None:
+    long = [f for f in FIXTURES if f.id == LONG]
+    assert [len(f.text.split()) > 20_000 for f in long] == [True]
+
+
 def test_every_gold_span_reproduces_its_text(fixture: Fixture) -> None:
     assert fixture.gold is not None
     spans = 0
