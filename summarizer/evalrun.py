@@ -216,8 +216,8 @@ def run_eval(
     """Run ``engine`` on every fixture with gold, one article at a time, and score it.
 
     An article on which the engine raises a :class:`SummarizerError` is kept with its
-    error and scored as an empty briefing; a replay miss is raised (the run is not
-    what was asked for).
+    error and scored as an empty briefing; a replay miss and a configuration error are
+    raised (the run would not be what was asked for).
     """
     from .api import summarize
 
@@ -231,8 +231,8 @@ def run_eval(
             b: Briefing | None = summarize(f.text, engine=engine, settings=settings, date=f.meta.date)
             err: SummarizerError | None = None
         except SummarizerError as exc:
-            if miss is not None and isinstance(exc, miss):
-                raise
+            if isinstance(exc, ConfigurationError) or (miss is not None and isinstance(exc, miss)):
+                raise  # every article would meet it: the run is not what was asked for
             b, err = None, exc
         latency = time.perf_counter() - started
         art = _article(f, b, latency=latency, error=err)
