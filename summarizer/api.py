@@ -281,7 +281,8 @@ async def asummarize_many(
         )
     from .engines.llm.client import new_async_client
 
-    own = new_async_client(resolved) if client is None else None
+    replay = resolved.recording_mode == "replay"  # answers from recordings: no client, no connection
+    own = new_async_client(resolved) if client is None and not replay else None
     try:
         eng = _llm_engine(resolved, client if client is not None else own, briefing_day, own_client=own is not None)
         sem = asyncio.Semaphore(concurrency)

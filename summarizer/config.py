@@ -2,15 +2,20 @@
 
 The environment is read only by :meth:`LLMSettings.from_env`:
 
-==========================  ============================================================
-``OPENAI_API_KEY``          key for the endpoint (not needed by most local servers)
-``OPENAI_BASE_URL``         an OpenAI-compatible endpoint, e.g. ``http://localhost:11434/v1``
-``SUMMARIZER_MODEL``        the model name the endpoint serves
-``SUMMARIZER_MODE``         instructor mode override: ``tools``, ``json_schema``, ``json``, ``md_json``
-``SUMMARIZER_CACHE_DIR``    where the response cache lives (default: the user's cache directory)
-``SUMMARIZER_NO_CACHE``     ``1`` switches the response cache off
-``SUMMARIZER_PROMPTS_DIR``  a directory of prompt templates replacing the shipped ones
-==========================  ============================================================
+=============================  ============================================================
+``OPENAI_API_KEY``             key for the endpoint (not needed by most local servers)
+``OPENAI_BASE_URL``            an OpenAI-compatible endpoint, e.g. ``http://localhost:11434/v1``
+``SUMMARIZER_MODEL``           the model name the endpoint serves
+``SUMMARIZER_MODE``            instructor mode override: ``tools``, ``json_schema``, ``json``, ``md_json``
+``SUMMARIZER_CACHE_DIR``       where the response cache lives (default: the user's cache directory)
+``SUMMARIZER_NO_CACHE``        ``1`` switches the response cache off
+``SUMMARIZER_PROMPTS_DIR``     a directory of prompt templates replacing the shipped ones
+``SUMMARIZER_RECORDINGS_DIR``  where recorded exchanges live (``fixtures/recordings`` holds the team's)
+``SUMMARIZER_RECORDING_MODE``  ``live`` (default), ``record`` (ask only what is not recorded, write it) or
+                               ``replay`` (recordings only, no network; no endpoint, key or model needed)
+=============================  ============================================================
+
+Record and replay: :mod:`summarizer.engines.llm.recordings`.
 
 Settings are frozen; derive a changed copy with :meth:`LLMSettings.replace`. A pickled
 ``LLMSettings`` never holds the API key (it unpickles with ``api_key=None``): a process
@@ -36,6 +41,7 @@ __all__ = [
     "LLMSettings",
     "Mode",
     "ReaskStrategy",
+    "RecordingMode",
     "RetryPolicy",
     "endpoint_host",
     "no_llm_message",
@@ -46,6 +52,8 @@ DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
 OLLAMA_PORT = 11434
 
 ReaskStrategy = Literal["targeted", "full"]
+RecordingMode = Literal["live", "record", "replay"]
+RECORDING_MODES: tuple[RecordingMode, ...] = ("live", "record", "replay")
 
 
 class Mode(StrEnum):
@@ -126,8 +134,11 @@ class LLMSettings:
     chunk_overlap: int = 1_200
     concurrency: int = 8  # chunks of one article in flight at once (async)
     coverage: bool = True  # attach the coverage audit (what the source has that the briefing lacks)
+    recordings_dir: Path | None = None  # recorded exchanges (see summarizer.engines.llm.recordings)
+    recording_mode: RecordingMode = "live"  # "record": ask only for misses, write them; "replay": no network
 
     def __post_init__(self) -> None:
+        self._check_recordings()
         if self.mode is not None and not isinstance(self.mode, Mode):
             object.__setattr__(self, "mode", _parse_mode(str(self.mode)))
         if self.reasks < 0 or self.parse_retries < 0:
@@ -138,6 +149,22 @@ class LLMSettings:
             raise ConfigurationError("chunk_chars must be >= 2000 and chunk_overlap below half of it")
         if self.max_tokens < 1 or self.timeout <= 0 or self.concurrency < 1:
             raise ConfigurationError("max_tokens, timeout and concurrency must be positive")
+
+    def _check_recordings(self) -> None:
+        if self.recordings_dir is not None and not isinstance(self.recordings_dir, Path):
+            object.__setattr__(self, "recordings_dir", Path(self.recordings_dir))
+        mode = str(self.recording_mode).strip().lower()
+        if mode not in RECORDING_MODES:
+            raise ConfigurationError(
+                f"unknown recording mode {self.recording_mode!r}: "
+                "use live, record or replay (SUMMARIZER_RECORDING_MODE)"
+            )
+        object.__setattr__(self, "recording_mode", mode)
+        if mode != "live" and self.recordings_dir is None:
+            raise ConfigurationError(
+                f"recording_mode={mode!r} needs a directory of recordings: "
+                "set SUMMARIZER_RECORDINGS_DIR or pass recordings_dir="
+            )
 
     # -- construction ----------------------------------------------------------
     @classmethod
@@ -152,6 +179,8 @@ class LLMSettings:
         cache_dir: Path | str | None = None,
         cache: bool | None = None,
         prompts_dir: Path | str | None = None,
+        recordings_dir: Path | str | None = None,
+        recording_mode: str | None = None,
         **options: object,
     ) -> LLMSettings:
         """Settings from explicit arguments, falling back to the environment for what is not given."""
@@ -159,6 +188,8 @@ class LLMSettings:
         mode_value = mode if mode is not None else (e.get("SUMMARIZER_MODE") or None)
         dir_value = cache_dir if cache_dir is not None else (e.get("SUMMARIZER_CACHE_DIR") or None)
         prompts_value = prompts_dir if prompts_dir is not None else (e.get("SUMMARIZER_PROMPTS_DIR") or None)
+        rec_dir = recordings_dir if recordings_dir is not None else (e.get("SUMMARIZER_RECORDINGS_DIR") or None)
+        rec_mode = recording_mode if recording_mode is not None else (e.get("SUMMARIZER_RECORDING_MODE") or "live")
         return cls(
             api_key=api_key if api_key is not None else (e.get("OPENAI_API_KEY") or None),
             base_url=base_url if base_url is not None else (e.get("OPENAI_BASE_URL") or None),
@@ -167,6 +198,8 @@ class LLMSettings:
             cache=cache if cache is not None else not _env_flag(e.get("SUMMARIZER_NO_CACHE")),
             cache_dir=Path(dir_value) if dir_value is not None else None,
             prompts_dir=Path(prompts_value) if prompts_value is not None else None,
+            recordings_dir=Path(rec_dir) if rec_dir is not None else None,
+            recording_mode=rec_mode,  # type: ignore[arg-type]  # checked in __post_init__
             **options,  # type: ignore[arg-type]
         )
 
@@ -193,8 +226,8 @@ class LLMSettings:
     # -- derived ----------------------------------------------------------------
     @property
     def configured(self) -> bool:
-        """A key or a base URL is set: the LLM engine can be tried."""
-        return bool(self.api_key or self.base_url)
+        """A key or a base URL is set, or answers are replayed from recordings: the LLM engine can be tried."""
+        return bool(self.api_key or self.base_url) or self.recording_mode == "replay"
 
     @property
     def endpoint_host(self) -> str:

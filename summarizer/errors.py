@@ -20,7 +20,8 @@ Every error the library raises on purpose is a :class:`SummarizerError`::
             ├── TransportError      5xx, time-outs, dropped connections after retries
             │   └── EndpointUnreachableError  nothing listening, no such host, no connection
             ├── TruncatedOutputError  finish_reason "length"
-            └── MalformedOutputError  the answer is not the requested object
+            ├── MalformedOutputError  the answer is not the requested object
+            └── RecordingMissError  replay mode: no recording of this request
 
 The offline engine raises nothing of its own: it has no input it cannot read, and a
 failure inside it is a bug, reported as such by ``summarize_many`` (an ``EngineError``
@@ -50,6 +51,7 @@ __all__ = [
     "NoLLMConfiguredError",
     "OutDirInUseError",
     "RateLimitError",
+    "RecordingMissError",
     "SpanError",
     "SummarizerError",
     "TransportError",
@@ -171,3 +173,48 @@ class TruncatedOutputError(LLMError):
 
 class MalformedOutputError(LLMError):
     """The model's answer could not be parsed into the schema."""
+
+
+class RecordingMissError(LLMError):
+    """Replay mode (``recording_mode="replay"``): no recording answers this request, and no endpoint is asked.
+
+    Names what was asked: the article (``article_id`` when the caller knows it, else
+    ``article_sha256``, the sha256 of its text), the model, the prompt identity
+    (``prompt_id``) and the hash of the request (``request_hash``: the file name the
+    recording would have in ``recordings_dir``). The request changed since the
+    recordings were made (prompt, model, mode, parameters, article or its date), or the
+    article was never recorded: record it (``recording_mode="record"``) or replay with
+    the settings it was recorded with.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        request_hash: str,
+        prompt_id: str | None = None,
+        article_sha256: str | None = None,
+        recordings_dir: str | None = None,
+        article_id: str | None = None,
+        model: str | None = None,
+    ) -> None:
+        super().__init__(message, article_id=article_id, model=model)
+        self.request_hash = request_hash
+        self.prompt_id = prompt_id
+        self.article_sha256 = article_sha256
+        self.recordings_dir = recordings_dir
+
+    def __str__(self) -> str:
+        base = Exception.__str__(self)
+        ctx = [
+            f"{k}={v}"
+            for k, v in (
+                ("article", self.article_id),
+                ("article_sha256", self.article_sha256),
+                ("model", self.model),
+                ("prompt", self.prompt_id),
+                ("request", self.request_hash),
+            )
+            if v is not None
+        ]
+        return f"{base} [{', '.join(ctx)}]"

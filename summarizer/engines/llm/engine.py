@@ -41,6 +41,8 @@ from .client import async_client, client_host, structured, sync_client
 from .draft import Draft, schema_hash, schema_json
 from .loop import Context, Tally, Validator, run_chunk
 from .prompts import load_prompts
+from .recordings import AsyncRecorder, Exchange, Recorder
+from .recordings import resolve as resolve_recordings
 from .transport import AsyncTransport, Call, Outcome, Transport
 
 __all__ = ["LLMEngine"]
@@ -111,7 +113,9 @@ class LLMEngine:
         :attr:`summarizer.engines.llm.transport.Transport.direct`); a caller's client always gets
         ``chat.completions.create()``, where the caller's hooks see every request.
         """
-        if client is not None:  # the caller's client decides the endpoint (host, mode)
+        # Replay: the model and mode may come from the recordings' manifest; no client is ever used.
+        settings, self.recordings = resolve_recordings(settings)
+        if client is not None and settings.recording_mode != "replay":  # the caller's client decides the endpoint
             settings = settings.replace(base_url=str(client.base_url))
         if client is None:
             settings.require_configured()
@@ -120,6 +124,9 @@ class LLMEngine:
         self._direct = client is None or own_client
         self.model = settings.resolved_model()
         self.host = client_host(client) if client is not None else settings.endpoint_host
+        manifest = self.recordings.manifest() if settings.recording_mode == "replay" and self.recordings else None
+        if manifest is not None and manifest.endpoint_host and not settings.base_url:
+            self.host = manifest.endpoint_host  # where the replayed answers came from
         self.mode = settings.resolved_mode()
         self.prompts = load_prompts(settings.prompts_dir)
         self.params: dict[str, Any] = {
@@ -136,7 +143,9 @@ class LLMEngine:
             "parse_retries": settings.parse_retries,
             "chunk_overlap": settings.chunk_overlap,
         }
-        self.cache: ResponseCache | None = open_cache(settings.resolved_cache_dir()) if settings.cache else None
+        # Recording or replaying: every request goes out (a cache hit would send none, so record nothing).
+        use_cache = settings.cache and settings.recording_mode == "live"
+        self.cache: ResponseCache | None = open_cache(settings.resolved_cache_dir()) if use_cache else None
         self._validate: Validator = validate or default_validate
         self._structured = structured(settings)
 
@@ -156,6 +165,25 @@ class LLMEngine:
     def _context(self, article_date: dt.date | None) -> Context:
         return Context(self.settings, self.prompts, self._validate, self.model, article_date)
 
+    def _sync_transport(self, text: str) -> tuple[Transport, Exchange | None]:
+        if self.recordings is None:
+            return Transport(client=sync_client(self.settings, self.client), **self._transport_args()), None
+        ex = self._exchange(text)
+        inner = None if self.settings.recording_mode == "replay" else sync_client(self.settings, self.client)
+        recorder = Recorder(self.recordings, inner, ex, direct=self._direct)
+        return Transport(**{**self._transport_args(), "client": recorder, "direct": True}), ex
+
+    def _async_transport(self, text: str) -> tuple[AsyncTransport, Exchange | None]:
+        if self.recordings is None:
+            return AsyncTransport(client=async_client(self.settings, self.client), **self._transport_args()), None
+        ex = self._exchange(text)
+        inner = None if self.settings.recording_mode == "replay" else async_client(self.settings, self.client)
+        recorder = AsyncRecorder(self.recordings, inner, ex, direct=self._direct)
+        return AsyncTransport(**{**self._transport_args(), "client": recorder, "direct": True}), ex
+
+    def _exchange(self, text: str) -> Exchange:
+        return Exchange(self.model, self.mode, self.prompt_id, self.host, text_sha256(text))
+
     def _transport_args(self) -> dict[str, Any]:
         s = self.settings
         return {
@@ -173,18 +201,19 @@ class LLMEngine:
         started = dt.datetime.now(dt.UTC)
         chunks = plan_chunks(text, size=self.settings.chunk_chars, overlap=self.settings.chunk_overlap)
         transport: Transport | None = None
+        exchange: Exchange | None = None
         runs: list[_Run] = []
         for a, b in chunks:
             run, problem = self._cached_chunk(text, a, b, article_date)
             if run is None:
                 if transport is None:
-                    transport = Transport(client=sync_client(self.settings, self.client), **self._transport_args())
+                    transport, exchange = self._sync_transport(text)
                 tally = Tally()
                 pieces = _drive(run_chunk(text, a, b, self._context(article_date), tally), transport.complete)
                 run = _Run(pieces, tally, notes=[problem] if problem else [])
                 self._store_chunk(text, a, b, article_date, run)
             runs.append(run)
-        return self._finish(text, article_date, runs, started)
+        return self._finish(text, article_date, runs, started, exchange)
 
     # -- async ------------------------------------------------------------------------
     async def arun(
@@ -195,7 +224,7 @@ class LLMEngine:
             return await asyncio.to_thread(self.run, text, article_date=article_date)
         started = dt.datetime.now(dt.UTC)
         chunks = plan_chunks(text, size=self.settings.chunk_chars, overlap=self.settings.chunk_overlap)
-        transport = AsyncTransport(client=async_client(self.settings, self.client), **self._transport_args())
+        transport, exchange = self._async_transport(text)
         sem = semaphore or asyncio.Semaphore(self.settings.concurrency)
 
         async def one(a: int, b: int) -> _Run:
@@ -211,7 +240,7 @@ class LLMEngine:
             runs = [await one(*chunks[0])]
         else:
             runs = list(await asyncio.gather(*(one(a, b) for a, b in chunks)))
-        return self._finish(text, article_date, runs, started)
+        return self._finish(text, article_date, runs, started, exchange)
 
     # -- cache ------------------------------------------------------------------------
     def _cached_chunk(self, text: str, a: int, b: int, article_date: dt.date | None) -> tuple[_Run | None, str | None]:
@@ -264,7 +293,14 @@ class LLMEngine:
             self.cache.put(self._entry(text[a:b], article_date, run, a))
 
     # -- assembly ---------------------------------------------------------------------
-    def _finish(self, text: str, article_date: dt.date | None, runs: list[_Run], started: dt.datetime) -> Briefing:
+    def _finish(
+        self,
+        text: str,
+        article_date: dt.date | None,
+        runs: list[_Run],
+        started: dt.datetime,
+        exchange: Exchange | None = None,
+    ) -> Briefing:
         pieces = [p for r in runs for p in r.pieces]
         whole = pieces[0] if len(pieces) == 1 and (pieces[0].start, pieces[0].end) == (0, len(text)) else None
         if whole is not None and whole.checked is not None:  # the re-ask loop already checked this very draft
@@ -278,6 +314,9 @@ class LLMEngine:
         notice = self.cache.notice() if self.cache is not None else None
         if notice:
             notes.insert(0, notice)
+        if exchange is not None and self.recordings is not None:
+            said = exchange.note(self.settings.recording_mode, self.recordings.root)
+            notes[:0] = [said] if said else []
         if len(runs) > 1:
             notes.insert(0, f"long article: {len(runs)} chunks of up to {self.settings.chunk_chars} characters")
         cached = all(r.cached for r in runs)

@@ -34,7 +34,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from ...config import LLMSettings
-from ...errors import LLMError, MalformedOutputError, TruncatedOutputError
+from ...errors import LLMError, MalformedOutputError, RecordingMissError, TruncatedOutputError
 from ...locate import ground
 from ...schema import Briefing, Issue, TokenUsage, ValidationReport
 from .answers import read
@@ -226,6 +226,8 @@ def _reask(
             call = Call(ctx.prompts.full_reask_messages(base, previous, failures), Draft, "reask")
         try:
             outcome = yield call
+        except RecordingMissError:  # replay: a re-ask not recorded is a stale recording set, not a failed re-ask
+            raise
         except LLMError as exc:  # the first answer stands: its verified items are kept, the failing dropped
             note = f"re-ask {rnd} failed ({type(exc).__name__}: {exc}); the items it was to correct are dropped"
             tally.notes.append(note[:400])
