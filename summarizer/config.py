@@ -6,7 +6,8 @@ The environment is read only by :meth:`LLMSettings.from_env`:
 ``OPENAI_API_KEY``             key for the endpoint (not needed by most local servers)
 ``OPENAI_BASE_URL``            an OpenAI-compatible endpoint, e.g. ``http://localhost:11434/v1``
 ``SUMMARIZER_MODEL``           the model name the endpoint serves
-``SUMMARIZER_MODE``            instructor mode override: ``tools``, ``json_schema``, ``json``, ``md_json``
+``SUMMARIZER_MODE``            mode override: ``tools``, ``json_schema``, ``json_object_schema``, ``json``,
+                               ``md_json``
 ``SUMMARIZER_CACHE_DIR``       where the response cache lives (default: the user's cache directory)
 ``SUMMARIZER_NO_CACHE``        ``1`` switches the response cache off
 ``SUMMARIZER_PROMPTS_DIR``     a directory of prompt templates replacing the shipped ones
@@ -61,6 +62,9 @@ class Mode(StrEnum):
 
     TOOLS = "tools"  # a forced tool call: OpenAI
     JSON_SCHEMA = "json_schema"  # response_format json_schema: vLLM, llama.cpp server, Ollama >= 0.5
+    # response_format json_object + "schema" (the server makes a grammar from it): llama-cpp-python's
+    # server, which rejects json_schema. Not an instructor mode: its JSON_SCHEMA mode, sent as json_object.
+    JSON_OBJECT_SCHEMA = "json_object_schema"
     JSON = "json"  # response_format json_object, schema in the system message
     MD_JSON = "md_json"  # schema in the prompt, the answer in a ```json block: any chat model
 
@@ -245,7 +249,11 @@ class LLMSettings:
         )
 
     def resolved_mode(self) -> Mode:
-        """The override, else tool calls for OpenAI, JSON schema for Ollama, fenced JSON elsewhere."""
+        """The override, else tool calls for OpenAI, JSON schema for Ollama, fenced JSON elsewhere.
+
+        Decided from the settings alone; the LLM engine may refine ``mode=None`` by asking the
+        server what it is (:mod:`summarizer.engines.llm.servers`).
+        """
         if self.mode is not None:
             return self.mode
         host = urlsplit(self.base_url or f"https://{OPENAI_HOST}/v1")

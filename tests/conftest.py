@@ -30,6 +30,9 @@ def isolated_environment(tmp_path_factory: pytest.TempPathFactory, monkeypatch: 
     notices = sys.modules.get("summarizer.notices")
     if notices is not None:  # a notice said once per process is said again in each test
         notices.reset()
+    servers = sys.modules.get("summarizer.engines.llm.servers")
+    if servers is not None:  # what a server was found to be (ports are reused between tests)
+        servers.forget()
     yield home
 
     cache = sys.modules.get("summarizer.engines.llm.cache")

@@ -11,6 +11,9 @@ or a callable ``(Request) -> Reply`` that builds the answer from the request (fo
 answers that depend on the article sent). ``responder=`` serves every request from
 one callable instead (benchmarks, long articles). A request beyond the script gets
 HTTP 500 with ``"script exhausted"``, so a test that expected fewer calls fails loudly.
+
+``GET /v1/models`` answers ``models=`` (the JSON a server lists its models with) when
+given, else 404; those requests are recorded in ``gets``, apart from ``requests``.
 """
 
 from __future__ import annotations
@@ -185,7 +188,14 @@ class _Handler(BaseHTTPRequestHandler):
         return
 
     def do_GET(self) -> None:
-        self._send(Reply(status=404, body={"error": {"message": "not found"}}))
+        req = Request("GET", self.path, {k.lower(): v for k, v in self.headers.items()}, {}, time.time())
+        models = self.server.owner.models
+        with self.server.owner._lock:
+            self.server.owner.gets.append(req)
+        if self.path.rstrip("/") == "/v1/models" and models is not None:
+            self._send(Reply(body=models))
+        else:
+            self._send(Reply(status=404, body={"error": {"message": "not found"}}))
 
     def do_POST(self) -> None:
         started = time.perf_counter()
@@ -243,11 +253,14 @@ class ScriptedServer:
         script: Sequence[Reply | Callable[[Request], Reply]] = (),
         *,
         responder: Callable[[Request], Reply] | None = None,
+        models: dict[str, Any] | None = None,
     ) -> None:
         self._script = list(script)
         self._responder = responder
+        self.models = models
         self._lock = threading.Lock()
         self.requests: list[Request] = []
+        self.gets: list[Request] = []
         self.busy_seconds = 0.0
         self._server = _Server(self)
         self._thread = threading.Thread(

@@ -38,6 +38,7 @@ INSTRUCTOR_MODES: dict[Mode, instructor.Mode] = {
     Mode.JSON_SCHEMA: instructor.Mode.JSON_SCHEMA,
     Mode.JSON: instructor.Mode.JSON,
     Mode.MD_JSON: instructor.Mode.MD_JSON,
+    Mode.JSON_OBJECT_SCHEMA: instructor.Mode.JSON_SCHEMA,  # its messages; the schema in a json_object format
 }
 
 C = TypeVar("C", openai.OpenAI, openai.AsyncOpenAI)
@@ -72,9 +73,10 @@ def _no_retries(client: C) -> C:
     return client if client.max_retries == 0 else client.with_options(max_retries=0)
 
 
-def structured(settings: LLMSettings) -> Structured:
-    """instructor's request shaping and parsing for the endpoint's mode."""
-    return Structured(INSTRUCTOR_MODES[settings.resolved_mode()], strict=settings.strict)
+def structured(settings: LLMSettings, mode: Mode | None = None) -> Structured:
+    """instructor's request shaping and parsing for ``mode`` (default: the settings' mode for the endpoint)."""
+    m = mode or settings.resolved_mode()
+    return Structured(INSTRUCTOR_MODES[m], strict=settings.strict, schema_in_format=m is Mode.JSON_OBJECT_SCHEMA)
 
 
 def sync_client(settings: LLMSettings, client: Any = None) -> openai.OpenAI:

@@ -30,7 +30,8 @@ from typing import Any, TypeVar
 
 import openai
 
-from ...config import LLMSettings
+from ... import notices
+from ...config import LLMSettings, Mode
 from ...errors import EngineError
 from ...schema import Briefing, Provenance, text_sha256
 from ...validate import validate as default_validate
@@ -43,6 +44,8 @@ from .loop import Context, Tally, Validator, run_chunk
 from .prompts import load_prompts
 from .recordings import AsyncRecorder, Exchange, Recorder
 from .recordings import resolve as resolve_recordings
+from .servers import endpoint_mode, remember
+from .structured import Structured
 from .transport import AsyncTransport, Call, Outcome, Transport
 
 __all__ = ["LLMEngine"]
@@ -127,7 +130,7 @@ class LLMEngine:
         manifest = self.recordings.manifest() if settings.recording_mode == "replay" and self.recordings else None
         if manifest is not None and manifest.endpoint_host and not settings.base_url:
             self.host = manifest.endpoint_host  # where the replayed answers came from
-        self.mode = settings.resolved_mode()
+        self.mode = endpoint_mode(settings, client)  # may ask the server what it is (servers.py)
         self.prompts = load_prompts(settings.prompts_dir)
         self.params: dict[str, Any] = {
             "temperature": settings.temperature,
@@ -147,7 +150,9 @@ class LLMEngine:
         use_cache = settings.cache and settings.recording_mode == "live"
         self.cache: ResponseCache | None = open_cache(settings.resolved_cache_dir()) if use_cache else None
         self._validate: Validator = validate or default_validate
-        self._structured = structured(settings)
+        self._structured = structured(settings, self.mode)
+        # The mode was chosen for the endpoint: a refusal of json_schema switches (see _switch).
+        self._fallback = self._switch if settings.mode is None and self.mode is Mode.JSON_SCHEMA else None
 
     # -- keys and context -----------------------------------------------------------
     def key(self, text: str, article_date: dt.date | None) -> str:
@@ -194,7 +199,22 @@ class LLMEngine:
             "structured": self._structured,
             "direct": self._direct,
             "rng": _RNG,
+            "fallback": self._fallback,
         }
+
+    def _switch(self) -> Structured:
+        """The endpoint refused json_schema: json_object_schema from now on, here and in later engines.
+
+        This engine's cache key keeps its first mode: a new process with the same settings
+        meets the same refusal and finds what this engine stored.
+        """
+        self._structured, self._fallback = structured(self.settings, Mode.JSON_OBJECT_SCHEMA), None
+        remember(self.settings.base_url, Mode.JSON_OBJECT_SCHEMA)
+        notices.once(
+            f"the server at {self.host} refused response_format json_schema: switched to mode json_object_schema "
+            "(set SUMMARIZER_MODE=json_object_schema to start there)"
+        )
+        return self._structured
 
     # -- sync -------------------------------------------------------------------------
     def run(self, text: str, *, article_date: dt.date | None = None) -> Briefing:

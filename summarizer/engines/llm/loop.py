@@ -87,6 +87,7 @@ class Tally:
         for w in outcome.waits:
             self.waits.append(w)
             self.notes.append(w.note(len(self.waits)))
+        self.notes.extend(outcome.notes)
         if outcome.raw is not None:
             self.responses.append(outcome.raw)
 

@@ -11,6 +11,11 @@ retries:
   with jitter (:func:`backoff`);
 - no retry starts whose wait would end past ``RetryPolicy.total`` seconds;
 - 401/403 and other 4xx fail at once;
+- a server that refuses ``response_format`` json_schema (llama-cpp-python's 500) is not
+  retried: with the mode chosen for the endpoint the request is sent once more in
+  ``json_object_schema`` (:attr:`_Base.fallback`, a note in the outcome), else it ends as
+  a :class:`~summarizer.errors.ConfigurationError` naming that mode
+  (:mod:`summarizer.engines.llm.servers`);
 - a refused connection, a host that does not resolve and a connect time-out get
   ``RetryPolicy.connect_attempts`` (2) and end as
   :class:`~summarizer.errors.EndpointUnreachableError` naming the URL used (:func:`unreachable`).
@@ -68,6 +73,7 @@ from tenacity.stop import stop_base
 from ... import errors as E
 from ...config import OPENAI_HOST, RetryPolicy
 from ...schema import TokenUsage
+from .servers import rejected_message, rejects_json_schema
 
 __all__ = [
     "ERROR_MAP",
@@ -193,9 +199,11 @@ def _detail(exc: BaseException) -> str:
 
 
 def is_retryable(exc: BaseException) -> bool:
-    """Time-outs, dropped connections, 408 / 409 / 429 / 5xx."""
+    """Time-outs, dropped connections, 408 / 409 / 429 / 5xx, but not a refused response_format."""
     if isinstance(exc, openai.APIConnectionError):  # includes APITimeoutError
         return True
+    if rejects_json_schema(exc):  # the same request gets the same 500
+        return False
     if isinstance(exc, openai.APIStatusError):
         return exc.status_code in (408, 409, 429) or exc.status_code >= 500
     return False
@@ -391,6 +399,9 @@ class _Policy:
         it in ``err.__context__`` (its ``str()`` and ``.body``).
         """
         err: E.SummarizerError | None = _unreachable_error(exc, client=client, model=model, attempts=attempts)
+        if err is None and rejects_json_schema(exc):
+            url = _public_url(str(getattr(client, "base_url", "") or f"https://{OPENAI_HOST}/v1")).rstrip("/")
+            err = E.ConfigurationError(f"{rejected_message(url)}; {' '.join(_detail(exc).split())}")
         if err is None:
             err = translate(exc, model=model, attempts=attempts)
             if is_retryable(exc):
@@ -458,6 +469,7 @@ class Outcome:
     waits: tuple[Wait, ...] = ()
     failure: E.LLMError | None = None
     detail: str = ""  # what was wrong with the answer, worded for a re-ask
+    notes: tuple[str, ...] = ()  # what the transport did beyond waits (a switch of mode), for provenance
 
     @property
     def text(self) -> str:
@@ -507,21 +519,23 @@ class Structured(Protocol):
     def parse(self, completion: Any, prepared: type[BaseModel]) -> BaseModel: ...
 
 
-def _read(completion: Any, prepared: type[BaseModel], base: _Base, requests: int, waits: tuple[Wait, ...]) -> Outcome:
+def _read(
+    completion: Any, prepared: type[BaseModel], base: _Base, requests: int, waits: tuple[Wait, ...], notes: list[str]
+) -> Outcome:
     """The outcome of an answer that arrived: parsed, or unusable (for the engine to decide)."""
-    raw, usage = _dump(completion), _usage(completion)
+    raw, usage, n = _dump(completion), _usage(completion), tuple(notes)
     if not getattr(completion, "choices", None):
         detail = "the endpoint returned no choices"
-        return Outcome(None, raw, usage, requests, waits, _malformed(detail, base.model), detail)
+        return Outcome(None, raw, usage, requests, waits, _malformed(detail, base.model), detail, n)
     try:
         parsed = base.structured.parse(completion, prepared)
     except IncompleteOutputException:
         failure = E.TruncatedOutputError(ERROR_MAP[IncompleteOutputException][1], model=base.model)
-        return Outcome(None, raw, usage, requests, waits, failure, "truncated")
+        return Outcome(None, raw, usage, requests, waits, failure, "truncated", n)
     except Exception as exc:  # any way the answer breaks the parser makes it unusable, as instructor treated it
         detail = parse_detail(exc)
-        return Outcome(None, raw, usage, requests, waits, _malformed(detail, base.model), detail)
-    return Outcome(parsed, raw, usage, requests, waits)
+        return Outcome(None, raw, usage, requests, waits, _malformed(detail, base.model), detail, n)
+    return Outcome(parsed, raw, usage, requests, waits, notes=n)
 
 
 def _malformed(detail: str, model: str) -> E.MalformedOutputError:
@@ -554,6 +568,21 @@ class _Base:
     # (tests/test_llm_structured.py checks that per mode). For the library's own clients only:
     # a caller's client gets create(), where whatever the caller hooked in sees every request.
     direct: bool = False
+    # The mode was chosen for the endpoint, not set: when the server refuses response_format
+    # json_schema, this gives the json_object_schema shaping to use instead (and the engine
+    # keeps it for later requests). None: the refusal is the user's to fix (give_up says how).
+    fallback: Callable[[], Structured] | None = None
+
+    def _switch(self, failed: BaseException | None, notes: list[str]) -> bool:
+        """Switch to the fallback shaping if ``failed`` is the server refusing json_schema; say so."""
+        if failed is None or self.fallback is None or not rejects_json_schema(failed):
+            return False
+        self.structured, self.fallback = self.fallback(), None
+        notes.append(
+            f"mode: the endpoint refused response_format json_schema ({' '.join(_detail(failed).split())[:120]}); "
+            "switched to json_object_schema (SUMMARIZER_MODE=json_object_schema starts there)"
+        )
+        return True
 
     def _kwargs(self, call: Call) -> tuple[type[BaseModel], dict[str, Any]]:
         # The messages go out as they are (no Jinja2 rendering, no context): the article
@@ -571,23 +600,28 @@ class Transport(_Base):
             return self.client.post("/chat/completions", body=kwargs, cast_to=ChatCompletion)  # type: ignore[no-any-return]
         return self.client.chat.completions.create(**kwargs)  # type: ignore[no-any-return]
 
-    def complete(self, call: Call) -> Outcome:
-        pol = _Policy(self.policy, self.rng)
-        scale = self.policy.wait_scale
-        requests = 0
-        completion: Any = None
-        failed: BaseException | None = None
+    def _attempts(self, call: Call, pol: _Policy) -> tuple[Any, type[BaseModel], int, BaseException | None]:
+        """The completion (or the error that ended the attempts), the model to parse into, requests made."""
+        requests, completion, prepared = 0, None, call.response_model
         try:
             prepared, kwargs = self._kwargs(call)
-            for attempt in Retrying(sleep=_scaled(time.sleep, scale), **pol.kwargs()):
+            for attempt in Retrying(sleep=_scaled(time.sleep, self.policy.wait_scale), **pol.kwargs()):
                 with attempt:
                     requests += 1
                     completion = self._send(kwargs)
         except (openai.OpenAIError, InstructorError) as exc:  # instructor's: a request it cannot shape
-            failed = exc
+            return None, prepared, requests, exc
+        return completion, prepared, requests, None
+
+    def complete(self, call: Call) -> Outcome:
+        pol, notes = _Policy(self.policy, self.rng), list[str]()
+        completion, prepared, requests, failed = self._attempts(call, pol)
+        if self._switch(failed, notes):
+            completion, prepared, more, failed = self._attempts(call, pol)
+            requests += more
         if failed is not None:  # raised outside the handler: no implicit __context__ (see give_up)
             raise pol.give_up(failed, model=self.model, attempts=requests, client=self.client)
-        return _read(completion, prepared, self, requests, tuple(pol.waits))
+        return _read(completion, prepared, self, requests, tuple(pol.waits), notes)
 
 
 class AsyncTransport(_Base):
@@ -598,23 +632,27 @@ class AsyncTransport(_Base):
             return await self.client.post("/chat/completions", body=kwargs, cast_to=ChatCompletion)  # type: ignore[no-any-return]
         return await self.client.chat.completions.create(**kwargs)  # type: ignore[no-any-return]
 
-    async def complete(self, call: Call) -> Outcome:
-        pol = _Policy(self.policy, self.rng)
-        scale = self.policy.wait_scale
-        requests = 0
-        completion: Any = None
-        failed: BaseException | None = None
+    async def _attempts(self, call: Call, pol: _Policy) -> tuple[Any, type[BaseModel], int, BaseException | None]:
+        requests, completion, prepared = 0, None, call.response_model
         try:
             prepared, kwargs = self._kwargs(call)
-            async for attempt in AsyncRetrying(sleep=_ascaled(scale), **pol.kwargs()):
+            async for attempt in AsyncRetrying(sleep=_ascaled(self.policy.wait_scale), **pol.kwargs()):
                 with attempt:
                     requests += 1
                     completion = await self._send(kwargs)
         except (openai.OpenAIError, InstructorError) as exc:  # instructor's: a request it cannot shape
-            failed = exc
+            return None, prepared, requests, exc
+        return completion, prepared, requests, None
+
+    async def complete(self, call: Call) -> Outcome:
+        pol, notes = _Policy(self.policy, self.rng), list[str]()
+        completion, prepared, requests, failed = await self._attempts(call, pol)
+        if self._switch(failed, notes):
+            completion, prepared, more, failed = await self._attempts(call, pol)
+            requests += more
         if failed is not None:  # raised outside the handler: no implicit __context__ (see give_up)
             raise pol.give_up(failed, model=self.model, attempts=requests, client=self.client)
-        return _read(completion, prepared, self, requests, tuple(pol.waits))
+        return _read(completion, prepared, self, requests, tuple(pol.waits), notes)
 
 
 def _scaled(sleep: Callable[[float], None], scale: float) -> Callable[[float], None]:
