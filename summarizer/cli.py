@@ -516,10 +516,20 @@ def _write(body: str, output: str | None, stream: TextIO | None = None) -> bool:
     return True
 
 
+_EVAL_COMMANDS = frozenset({"run", "diff", "rescore", "--help", "-h"})
+
+
+def _eval_default(args: list[str]) -> list[str]:
+    """``summarizer eval [DIR] [options]`` is ``summarizer eval run [DIR] [options]``."""
+    if args and args[0] == "eval" and (len(args) == 1 or args[1] not in _EVAL_COMMANDS):
+        return ["eval", "run", *args[1:]]
+    return args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (0 fine, 1 failures, 2 usage)."""
     command = typer.main.get_command(app)
-    args = list(argv) if argv is not None else sys.argv[1:]
+    args = _eval_default(list(argv) if argv is not None else sys.argv[1:])
     try:
         code = command.main(args=args, prog_name="summarizer", standalone_mode=False)
     except typer.Exit as exc:

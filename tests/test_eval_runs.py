@@ -213,3 +213,17 @@ def test_a_replay_miss_exits_3_with_its_message(
     argv = ["eval", "run", str(FIXTURES), "--engine", "llm", "--mode", "replay", "--recordings", str(empty)]
     assert main(argv) == 3
     assert "no recording" in capsys.readouterr().err
+
+
+def test_eval_with_a_folder_and_no_subcommand_is_eval_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    src = Path(__file__).resolve().parent.parent / "fixtures" / "articles" / "baltic-cable-summit"
+    (folder / src.name).mkdir()
+    for name in ("article.txt", "meta.json", "gold.json"):
+        (folder / src.name / name).write_bytes((src / name).read_bytes())
+    out = tmp_path / "run.json"
+    code = main(["eval", str(folder), "--engine", "rules", "-o", str(out)])
+    assert code == 0, capsys.readouterr().err
+    run = json.loads(out.read_text(encoding="utf-8"))
+    assert [a["id"] for a in run["articles"]] == ["baltic-cable-summit"]
