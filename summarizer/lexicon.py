@@ -23,7 +23,10 @@ from typing import Any
 import pycountry
 
 __all__ = [
+    "CASELESS",
     "DISTANCE_UNITS",
+    "LOWER",
+    "MARKS",
     "MEASURE_UNITS",
     "MONTHS",
     "PERSON_TITLES",
@@ -31,6 +34,7 @@ __all__ = [
     "SPEECH_FORMS",
     "SPEECH_RE",
     "SPEECH_VERBS",
+    "UPPER",
     "WEEKDAYS",
     "alias_keys",
     "alternation",
@@ -38,6 +42,7 @@ __all__ = [
     "data_files",
     "demonym_country",
     "fold_name",
+    "is_capitalised",
     "is_country",
     "pattern",
     "table",
@@ -138,6 +143,45 @@ WEEKDAYS = table("dates", "weekdays")
 # "mi" alone are left out: "10 m" is as often ten million).
 MEASURE_UNITS: dict[str, str] = table("quantities", "measure_units")
 DISTANCE_UNITS = frozenset(w for w, unit in MEASURE_UNITS.items() if unit in ("km", "mi", "m")) - {"m", "mi"}
+
+# --------------------------------------------------------------------------- letters of every script
+#
+# Names are read in any script, not only in ASCII: a Cyrillic name is capitalised as a Latin one is,
+# an Arabic one has no case at all, and a name typed with combining marks (NFD: "e" + U+0301) holds
+# marks between its letters. These are the bodies of regular-expression character classes (``[...]``)
+# of the Basic Multilingual Plane's letters and marks by Unicode category, built once.
+
+
+def _char_classes(*categories: str) -> dict[str, str]:
+    """Each category's BMP code points as the escaped ranges of a character class, in one pass."""
+    ranges: dict[str, list[tuple[int, int]]] = {cat: [] for cat in categories}
+    for cp in range(0x10000):
+        spans = ranges.get(unicodedata.category(chr(cp)))
+        if spans is None:
+            continue
+        if spans and spans[-1][1] == cp - 1:
+            spans[-1] = (spans[-1][0], cp)
+        else:
+            spans.append((cp, cp))
+    return {
+        cat: "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in spans)
+        for cat, spans in ranges.items()
+    }
+
+
+_CLASSES = _char_classes("Lu", "Lt", "Ll", "Lo", "Mn", "Mc")
+UPPER = _CLASSES["Lu"] + _CLASSES["Lt"]  # capitals of every cased script: "K", "É", "Ł", "К"
+LOWER = _CLASSES["Ll"]
+CASELESS = _CLASSES["Lo"]  # letters of scripts with no case: Arabic, Hebrew, CJK, ...
+MARKS = _CLASSES["Mn"] + _CLASSES["Mc"]  # combining marks: what follows a letter in NFD text, Arabic vowel signs
+
+
+def is_capitalised(word: str) -> bool:
+    """Whether a word opens with a capital, or with a letter of a script that has no case (Arabic "الحسيني"):
+    what may begin a name in any script."""
+    first = word[:1]
+    return first.isupper() or first.istitle() or (first.isalpha() and first.lower() == first.upper())
+
 
 # --------------------------------------------------------------------------- places
 

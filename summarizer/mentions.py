@@ -18,11 +18,12 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from .lexicon import PRONOUNS, SPEECH_FORMS, fold_name
+from .lexicon import MARKS, PRONOUNS, SPEECH_FORMS, fold_name, is_capitalised
 from .names import (
     PARTICLES,
     NameKind,
     PersonMention,
+    aliases,
     antecedent,
     classify,
     has_name_prefix,
@@ -71,7 +72,7 @@ def pronoun_at(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
 # (chunks end at commas, dashes, brackets and quotations), and only inside the window the
 # caller gives: the work is bounded by the cue's sentence, never the whole text.
 
-_TOKEN_RE = re.compile(r"\w(?:[\w’'.-]*\w)?|[,;:()\[\]—–]")
+_TOKEN_RE = re.compile(rf"\w(?:[\w{MARKS}’'.-]*[\w{MARKS}])?|[,;:()\[\]—–]")  # marks: NFD "Duchâtel" is one word
 _QUOTED = "“"  # the token that stands for a quotation cut out of a window
 _BREAKS = frozenset({",", ";", ":", "(", ")", "[", "]", "—", "–", _QUOTED})
 _HE_SHE = frozenset({"he", "she"})
@@ -386,8 +387,8 @@ def _name_subject(named: _Named, start: int, end: int) -> Subject:
 def _name_token(word: str) -> bool:
     if has_name_prefix(word):
         return True  # "al-Harthy"
-    if not word[0].isupper() or (word.isupper() and len(word) > 1):
-        return False  # lowercase, or an acronym ("NATO", "AFP")
+    if not is_capitalised(word) or (word.isupper() and len(word) > 1):
+        return False  # lowercase, or an acronym ("NATO", "AFP"); a word of a caseless script may be a name
     return is_person_word(word)
 
 
@@ -622,8 +623,11 @@ def _person_subject(src: SourceText, a: int, b: int, depth: int) -> tuple[tuple[
 
 
 def _person_between(src: SourceText, lo: int, hi: int, names: tuple[str, ...]) -> str | None:
-    """The last person named in ``(lo, hi)`` outside quotations who is none of ``names``."""
+    """The last person named in ``(lo, hi)`` outside quotations who is none of ``names`` (nor one of them
+    in another script: "Mahmoud al-Husseini" after "محمود الحسيني (...)")."""
     mentions = person_mentions(src)
+    also = aliases(src)
+    names = (*names, *(a for n in names for a in also.get(n, ())))
     for k in range(bisect.bisect_left(mention_starts(src), hi) - 1, -1, -1):
         p = mentions[k]
         if p.start <= lo:

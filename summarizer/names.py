@@ -16,6 +16,8 @@ ask this module. Its word lists are data (``summarizer/data/names.toml``), read 
   :func:`antecedent` -- the nearest person mentioned before an offset, what a "he said"
   falls back on -- never gives one.
 * :func:`acronyms` -- the acronyms the text defines ("the Vesna Liberation Army (VLA)").
+* :func:`aliases` -- the people the text names twice at once, in two scripts: "Олена Коваль
+  (Olena Koval)", a name and its transliteration in brackets.
 
 Pure and linear in the text; what is read from a whole source is cached on it.
 """
@@ -24,11 +26,27 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import re
+import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
-from .lexicon import MONTHS, PERSON_TITLES, WEEKDAYS, alias_keys, demonym_country, fold_name, is_country, words
+from .lexicon import (
+    CASELESS,
+    LOWER,
+    MARKS,
+    MONTHS,
+    PERSON_TITLES,
+    UPPER,
+    WEEKDAYS,
+    alias_keys,
+    demonym_country,
+    fold_name,
+    is_capitalised,
+    is_country,
+    words,
+)
 from .schema import ActorKind
 from .text import SourceText
 
@@ -39,6 +57,7 @@ __all__ = [
     "NameKind",
     "PersonMention",
     "acronyms",
+    "aliases",
     "antecedent",
     "classify",
     "has_name_prefix",
@@ -188,10 +207,12 @@ def person_like(name: str) -> bool:
 
 # --------------------------------------------------------------------------- names in a range of text
 
-_TOKEN = re.compile(r"(?:[A-Z]\.){2,}(?:-[\w’']+)*|[^\W\d_][\w’'&]*(?:-[\w’']+)*\.?|\d[\d,.]*\d|\d|[^\w\s]")
+_TOKEN = re.compile(
+    rf"(?:[A-Z]\.){{2,}}(?:-[\w’']+)*|[^\W\d_][\w{MARKS}’'&]*(?:-[\w{MARKS}’']+)*\.?|\d[\d,.]*\d|\d|[^\w\s{MARKS}]"
+)
 # Stretches that may hold a name run: capitalised words joined by spaces, one line break or a particle.
 # Only these are tokenised, so the lowercase bulk of an article costs one regex scan.
-_CAP = rf"(?:(?:{_alternation(_PREFIXES)})-)?[A-ZÀ-ÖØ-Þ][\w’'&.-]*"
+_CAP = rf"(?:(?:{_alternation(_PREFIXES)})-)?[{UPPER}{CASELESS}][\w{MARKS}’'&.-]*"  # any script
 _JOINER = rf"(?:[ \t]+|[ \t]*\n[ \t]*)(?:(?:{_alternation(PARTICLES | {'of'})})[ \t]+)?"
 _CANDIDATE = re.compile(rf"(?<![\w’'.-]){_CAP}(?:{_JOINER}{_CAP})*")
 _POSSESSIVE = re.compile(r"[’']s?$")
@@ -217,7 +238,7 @@ class _Tok:
 
 
 def _capitalised(t: str) -> bool:
-    return t[:1].isupper() or has_name_prefix(t)
+    return is_capitalised(t) or has_name_prefix(t)
 
 
 def _tokens(text: str, start: int, end: int) -> list[_Tok]:
@@ -400,7 +421,12 @@ def _name(text: str, run: list[_Tok], cut: int) -> Name:
 # --------------------------------------------------------------------------- the people of a text
 
 _PARTICLE = rf"(?:(?:{_alternation(PARTICLES | _PREFIXES)})[-\s])"
-_NAME_TOKEN = rf"(?:[A-Z][a-zà-ÿ'’]+(?:-[A-Z][a-zà-ÿ'’]+)*(?:-{_SYLLABLE})?|[A-Z]\.)(?![\w-])"
+# A name word of any script: capitalised ("Koval", "Коваль", "Duchâtel" with its combining marks, NFD), or
+# in a script with no case ("الحسيني"); or an initial.
+_CASED_WORD = rf"[{UPPER}][{LOWER}{MARKS}'’]+"
+_NAME_TOKEN = (
+    rf"(?:{_CASED_WORD}(?:-{_CASED_WORD})*(?:-{_SYLLABLE})?|[{CASELESS}][{CASELESS}{MARKS}]+|[A-Z]\.)(?![\w{MARKS}-])"
+)
 _GAP = r"(?:[ \t]+|[ \t]*\n[ \t]*)"  # spaces, or one line break (hard-wrapped text), never a blank line
 _NAME_RE = re.compile(rf"\b{_NAME_TOKEN}(?:{_GAP}{_PARTICLE}?{_NAME_TOKEN}){{0,7}}")
 _PLACE_APPOSITION = re.compile(rf"\b(?:{_alternation(_PLACE_NOUNS)})\s*,\s*$")  # "the capital, Kel Amar"
@@ -581,6 +607,33 @@ def antecedent(src: SourceText, offset: int) -> PersonMention | None:
     # Mentions are ordered by start and do not overlap, so their ends are ordered too.
     k = bisect.bisect_right(ends, offset) - 1
     return mentions[k] if k >= 0 else None
+
+
+# --------------------------------------------------------------------------- transliterations
+
+
+def aliases(src: SourceText) -> dict[str, frozenset[str]]:
+    """The other names of people the text names in two scripts at once: a name and, right after it in
+    brackets, its transliteration ("محمود الحسيني (Mahmoud al-Husseini)"), both person mentions. Each
+    name maps to the other (cached on the SourceText)."""
+    cached: dict[str, frozenset[str]] | None = src.memo.get("aliases")
+    if cached is not None:
+        return cached
+    text = src.text
+    found: dict[str, frozenset[str]] = {}
+    mentions = person_mentions(src)
+    for p, q in itertools.pairwise(mentions):
+        bracketed = text[p.end : q.start] == " (" and text[q.end : q.end + 1] == ")"
+        if bracketed and p.name != q.name and _scripts(p.name) != _scripts(q.name):
+            found[p.name] = found.get(p.name, frozenset()) | {q.name}
+            found[q.name] = found.get(q.name, frozenset()) | {p.name}
+    src.memo["aliases"] = found
+    return found
+
+
+def _scripts(name: str) -> frozenset[str]:
+    """The scripts of a name's letters, by the first word of their Unicode names ("LATIN", "CYRILLIC")."""
+    return frozenset(unicodedata.name(c, "?").split()[0] for c in name if c.isalpha())
 
 
 # --------------------------------------------------------------------------- acronyms

@@ -10,9 +10,23 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import unicodedata
 from dataclasses import dataclass
 
-from .lexicon import MEASURE_UNITS, MONTHS, WEEKDAYS, alias_keys, alternation, demonym_country, fold_name, table, words
+from .lexicon import (
+    CASELESS,
+    MARKS,
+    MEASURE_UNITS,
+    MONTHS,
+    UPPER,
+    WEEKDAYS,
+    alias_keys,
+    alternation,
+    demonym_country,
+    fold_name,
+    table,
+    words,
+)
 from .schema import QuantityQualifier
 from .text import source_text
 
@@ -383,13 +397,20 @@ def _short_form_in(key: str, span: str) -> bool:
     return re.search(rf"\b{re.escape(key.upper())}\b", undotted) is not None
 
 
+# A capitalised word of any script ("Koval", "Коваль"), or a word of a script with no case ("الحسيني").
+_CAPITALISED = re.compile(rf"\b[{UPPER}{CASELESS}][\w{MARKS}'-]*")
+
+
 def name_supported(value: str, span: str) -> bool:
     """Whether a name (person, place, organisation, country) is supported by ``span``.
 
     True when the span names it under any alias after folding ("U.S." / "US" /
     "United States"), by a part of a person's name ("Hollande" for "Francois
-    Hollande"), or by a demonym ("Iraqi forces" for "Iraq").
+    Hollande", "Коваль" for "Олена Коваль"), or by a demonym ("Iraqi forces" for "Iraq").
+    Both are compared in NFC, so that a name typed with combining marks reads as its
+    precomposed spelling.
     """
+    value, span = unicodedata.normalize("NFC", value), unicodedata.normalize("NFC", span)
     span_toks = _tokens(span)
     for key in alias_keys(value):
         toks = tuple(key.split())
@@ -404,7 +425,7 @@ def name_supported(value: str, span: str) -> bool:
     if not value_toks:
         return False
     # A part of the name: the span's capitalised tokens all belong to the value.
-    caps = [fold_name(w) for w in re.findall(r"\b[A-Z][\w'-]*", span)]
+    caps = [fold_name(w) for w in _CAPITALISED.findall(span)]
     caps = [c for w in caps for c in re.findall(r"\w+", w) if c not in _STOP]
     if caps and len(max(caps, key=len)) >= 3 and all(c in value_toks for c in caps):
         return True

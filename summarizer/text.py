@@ -143,8 +143,18 @@ _ABBREVIATIONS = frozenset(
     mr mrs ms dr prof gen col lt maj capt sgt cpl pvt adm brig cmdr cdr gov sen rep rev st mt ft
     no nos vs etc inc ltd co corp jr sr pres dept est approx fig al""".split()
 )
-_SENT_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
-_PARA_BREAK = re.compile(r"\n[ \t\u00a0]*\n\s*")
+# Markup a scraper leaves between words: tags ("<p>", "</p>", "<br>") and entities ("&nbsp;", "&#39;").
+_MARKUP = r"(?:</?[A-Za-z][A-Za-z0-9]*\s*/?>|&#?\w{1,8};)"
+_MARKUP_END = re.compile(rf"{_MARKUP}$")
+_LEADING_MARKUP = re.compile(rf"(?:\s|{_MARKUP})*")
+# A sentence ends at a full stop (its closing marks and tags with it) before a space, "<br>" or "&nbsp;"
+# and a capital or a number, which tags and an opening mark may lead.
+_SENT_END = re.compile(
+    r"[.!?]+[\"'”’)\]]*(?:</[A-Za-z]+>)*(?=(?:\s|<br\s*/?>|&nbsp;)+(?:<[A-Za-z]+>)*[\"'“‘(\[]?[A-Z0-9])"
+)
+_BLANK_LINE = re.compile(r"\n[ \t\u00a0]*\n")
+# A paragraph ends at a blank line, or at the end of a line closed by "</p>" (a scraped page's paragraphs).
+_PARA_BREAK = re.compile(r"\n[ \t\u00a0]*\n\s*|(?<=</p>)[ \t]*\n\s*", re.IGNORECASE)
 _LINE_BREAK = re.compile(r"\n\s*")
 
 
@@ -230,9 +240,10 @@ class SourceText:
     # -- paragraphs -------------------------------------------------------------
     @property
     def paragraphs(self) -> list[tuple[int, int]]:
-        """Paragraph ranges: blocks separated by blank lines (lines, if there are none)."""
+        """Paragraph ranges: blocks separated by blank lines or a line end after "</p>" (lines, if there are
+        no blank lines)."""
         if self._paragraphs is None:
-            splitter = _PARA_BREAK if _PARA_BREAK.search(self.text) else _LINE_BREAK
+            splitter = _PARA_BREAK if _BLANK_LINE.search(self.text) else _LINE_BREAK
             self._paragraphs = _blocks(self.text, splitter)
         return self._paragraphs
 
@@ -330,18 +341,22 @@ def _add_block(text: str, a: int, b: int, out: list[tuple[int, int]]) -> None:
 def _split_sentences(text: str, paragraphs: list[tuple[int, int]]) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     for pa, pb in paragraphs:
-        start = pa
+        start = _skip_markup(text, pa, pb)
         for m in _SENT_END.finditer(text, pa, pb):
             if _is_abbreviation(text, m.start()):
                 continue
             end = m.end()
             out.append((start, end))
-            start = end
-            while start < pb and text[start].isspace():
-                start += 1
+            start = _skip_markup(text, end, pb)
         if start < pb:
             out.append((start, pb))
     return out
+
+
+def _skip_markup(text: str, at: int, end: int) -> int:
+    """Where the words start at ``at``: after spaces and scraper markup ("<p>", "<br>", "&nbsp;")."""
+    m = _LEADING_MARKUP.match(text, at, end)
+    return m.end() if m is not None else at
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:
@@ -363,8 +378,8 @@ def _pair_quotes(text: str, paragraphs: list[tuple[int, int]]) -> list[QuoteRegi
 
     Curly marks are directional, and so are guillemets (« »), the German „...“ and the
     AP's typewriter marks (``...'' and “...’’: two single marks stand for a double one).
-    A straight ``"`` opens when it follows the start, a space or an opening bracket, and
-    closes otherwise. A quotation left open at
+    A straight ``"`` opens when it follows the start, a space, an opening bracket or a
+    scraper's markup (``<p>"``, ``<br>"``, ``&nbsp;"``), and closes otherwise. A quotation left open at
     the end of a paragraph continues when the next paragraph opens with a mark
     (the newspaper convention); otherwise it ends, unclosed, with its paragraph.
     Single-quoted quotations nested inside a double-quoted one are added as nested.
@@ -431,16 +446,24 @@ def _closes(mark: str, opener: str) -> bool:
 
 
 def _reopening(text: str, at: int) -> int:
-    """The length of a mark that opens the paragraph at ``at`` (a quotation continued), else 0."""
-    if text.startswith("``", at):
-        return 2
-    return 1 if at < len(text) and (text[at] in DOUBLE_OPEN or text[at] == '"') else 0
+    """The length of the mark that opens the paragraph at ``at`` (a quotation continued), and of the markup
+    before it ("<p>"), else 0."""
+    mark = _skip_markup(text, at, min(len(text), at + 40))
+    if text.startswith("``", mark):
+        return mark - at + 2
+    return mark - at + 1 if mark < len(text) and (text[mark] in DOUBLE_OPEN or text[mark] == '"') else 0
 
 
 def _opens(text: str, i: int, para_start: int) -> bool:
     prev = text[i - 1] if i > para_start else " "
     nxt = text[i + 1] if i + 1 < len(text) else " "
-    return (prev.isspace() or prev in "([{-—–/") and not nxt.isspace()
+    if nxt.isspace():
+        return False
+    return (
+        prev.isspace()
+        or prev in "([{-—–/"
+        or (prev in ">;" and _MARKUP_END.search(text, max(para_start, i - 12), i) is not None)
+    )
 
 
 def _single_quotes(text: str, a: int, b: int) -> list[QuoteRegion]:

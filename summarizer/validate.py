@@ -13,11 +13,12 @@ from __future__ import annotations
 import bisect
 import math
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .errors import EmptyTextError, InputError, SpanError
-from .lexicon import PERSON_TITLES, SPEECH_RE, fold_name, table
+from .lexicon import PERSON_TITLES, SPEECH_RE, fold_name, is_capitalised, table
 from .locate import iter_evidence
 from .mentions import (
     Subject,
@@ -30,7 +31,7 @@ from .mentions import (
     speech_cues,
     tag_verb,
 )
-from .names import acronyms, person_mentions
+from .names import acronyms, aliases, person_mentions
 from .parse import (
     ParsedQuantity,
     canonical_unit,
@@ -246,9 +247,10 @@ def _check_value(run: _Run, path: str, ev: Evidence) -> None:
 
 
 def _forms(run: _Run, value: str) -> list[str]:
-    """The value and its acronym or full name where the text defines one ("Vesna Liberation Army (VLA)")."""
-    out = [value]
+    """The value and its acronym or full name where the text defines one ("Vesna Liberation Army (VLA)"), and
+    the same person's name in the other script where the text gives both ("Олена Коваль (Olena Koval)")."""
     key = fold_name(value)
+    out = [value, *sorted(a for name, also in aliases(run.src).items() if fold_name(name) == key for a in also)]
     for acr, full in acronyms(run.src).items():
         if key == fold_name(full):
             out.append(acr)
@@ -469,10 +471,12 @@ def _within(span: Span, win: tuple[int, int]) -> bool:
 
 def _named_in(value: str, text: str, a: int, b: int) -> bool:
     """Whether a name (or a part of it, or an alias) occurs in ``text[a:b]``."""
-    window = text[a:b]
+    window = unicodedata.normalize("NFC", text[a:b])  # compared in NFC: offsets are not read from it
     if name_supported(value, window):
         return True
-    parts = [t for t in re.findall(r"[\w'’-]+", value) if len(t) >= 3 and t[0].isupper()]
+    parts = [
+        t for t in re.findall(r"[\w'’-]+", unicodedata.normalize("NFC", value)) if len(t) >= 3 and is_capitalised(t)
+    ]
     parts = [t for t in parts if fold_name(t) not in PERSON_TITLES]
     return any(re.search(rf"\b{re.escape(t)}\b", window) for t in parts)
 
