@@ -32,7 +32,7 @@ from rapidfuzz.distance import Levenshtein
 from .schema import Briefing, Evidence, MatchStatus, Span
 from .text import SourceText, normalize_query, source_text
 
-__all__ = ["Candidate", "find_candidates", "ground", "iter_evidence", "locate", "locate_group"]
+__all__ = ["Candidate", "find_candidates", "ground", "iter_evidence", "locate", "locate_group", "locate_interrupted"]
 
 _MAX_OCCURRENCES = 64
 
@@ -58,7 +58,7 @@ def find_candidates(query: str, source: str | SourceText) -> list[Candidate]:
     return found
 
 
-def _find(query: str, src: SourceText) -> list[Candidate]:
+def _find(query: str, src: SourceText, *, fuzzy: bool = True) -> list[Candidate]:
     text = src.text
     q = query.strip()
     if not q:
@@ -81,7 +81,7 @@ def _find(query: str, src: SourceText) -> list[Candidate]:
             a, b = norm.to_original(i, i + len(nq))
             out.append(Candidate(a, b, MatchStatus.NORMALIZED))
         i = norm.text.find(nq, i + 1)
-    if out:
+    if out or not fuzzy:
         return out
     return _fuzzy(nq, src)
 
@@ -231,13 +231,19 @@ def ground(briefing: Briefing, source: str) -> Briefing:
     Spans that already carry offsets are kept as they are (the validator checks
     them). The spans of one top-level item are located together, so a string that
     occurs several times resolves to the occurrence nearest the item's other spans.
+    An item's anchor evidence that is not in the source as one
+    string but as two pieces around a short interruption ("Passengers, she said, had
+    waited ...") becomes those two spans (:func:`locate_interrupted`).
     """
     src = source_text(source)
     data = briefing.model_dump(mode="python")
+    anchor_of = {k.name: k.anchor for k in briefing.item_kinds}
     groups = [("source", briefing.source), *briefing.items()]
     for prefix, item in groups:
         slots: list[tuple[str, int]] = []
         queries: list[str] = []
+        anchor = anchor_of.get(prefix.split("[")[0])
+        anchor_path = f"{prefix}.{anchor}" if anchor else None
         for path, ev in iter_evidence(item, prefix):
             for k, span in enumerate(ev.spans):
                 if not span.located:
@@ -245,16 +251,65 @@ def ground(briefing: Briefing, source: str) -> Briefing:
                     queries.append(span.text)
         if not queries:
             continue
-        for (path, k), span in zip(slots, locate_group(queries, src), strict=True):
-            _set_span(data, path, k, span)
+        spans = locate_group(queries, src)
+        # Reverse order: an anchor split in two shifts the indices of later spans of its evidence.
+        for i in reversed(range(len(slots))):
+            path, k = slots[i]
+            found: list[Span] = [spans[i]]
+            if not spans[i].located and path == anchor_path:
+                found = locate_interrupted(queries[i], src) or found
+            _set_spans(data, path, k, found)
     return type(briefing).model_validate(data)
+
+
+_MAX_INTERRUPTION = 60  # characters between the two pieces: ", she said, ", " (Reuters) "
+_MAX_SPLIT_WORDS = 80  # longer evidence is not tried piece by piece
+_SENTENCE_END = re.compile(r"[.!?][\"'”’»)]*\s")
+
+
+def _interruption(gap: str) -> bool:
+    """Whether ``gap`` can be an attribution inside one sentence: short, some words, no sentence end."""
+    return (
+        0 < len(gap) <= _MAX_INTERRUPTION
+        and "\n\n" not in gap
+        and any(c.isalpha() for c in gap)
+        and not _SENTENCE_END.search(gap)
+    )
+
+
+def locate_interrupted(query: str, source: str | SourceText) -> list[Span]:
+    """Evidence found as two pieces around a short interruption, as spans; ``[]`` if not.
+
+    Writers break a quote or a paraphrase with its attribution ("Passengers, she said,
+    had waited long enough"); a model gives the words without the break. Each split
+    at a word boundary is tried: the first piece found verbatim (or normalised, never
+    fuzzily), the second starting within :data:`_MAX_INTERRUPTION` characters after it,
+    with no paragraph break between. The first such pair in the text wins.
+    """
+    src = _as_source(source)
+    words = query.split()
+    if not 2 <= len(words) <= _MAX_SPLIT_WORDS:
+        return []
+    text = src.text
+    for cut in range(1, len(words)):
+        left, right = " ".join(words[:cut]), " ".join(words[cut:])
+        lefts = _find(left, src, fuzzy=False)
+        if not lefts:
+            continue
+        rights = _find(right, src, fuzzy=False)
+        for a in lefts:
+            for b in rights:
+                if _interruption(text[a.end : b.start]):
+                    return [_to_span(a, src), _to_span(b, src)]
+    return []
 
 
 _PATH_RE = re.compile(r"([A-Za-z_]+)|\[(\d+)\]")
 
 
-def _set_span(data: dict[str, Any], path: str, k: int, span: Span) -> None:
+def _set_spans(data: dict[str, Any], path: str, k: int, spans: list[Span]) -> None:
+    """Put ``spans`` where the ``k``-th span of the evidence at ``path`` was."""
     node: Any = data
     for name, idx in _PATH_RE.findall(path):
         node = node[name] if name else node[int(idx)]
-    node["spans"][k] = span.model_dump(mode="python")
+    node["spans"][k : k + 1] = [s.model_dump(mode="python") for s in spans]

@@ -9,7 +9,7 @@ from _build import isil_text, m
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from summarizer.locate import find_candidates, ground, locate, locate_group
+from summarizer.locate import find_candidates, ground, locate, locate_group, locate_interrupted
 from summarizer.schema import Briefing, MatchStatus, Quote, SourceInfo, Span
 
 TEXT = isil_text()
@@ -157,3 +157,30 @@ def test_planted_items_located_in_any_order(parts: list[str], plants: list[str],
     order = data.draw(st.permutations(plants))
     spans = locate_group(list(order), text)
     assert {s.text: s.start for s in spans} == expected
+
+
+LONG = (
+    "Marta Lind, the port authority's director, opened the hearing on Monday. The board said "
+    "it would publish its findings. Several captains said the channel had not been dredged.\n\n"
+    "Passengers, Lind said, had waited long enough for a safe crossing. "
+    '"We will reopen the ferry when the channel is safe," Lind said after the hearing.\n'
+)
+
+
+def _quote(text: str, speaker: str, cue: str, *, kind: str = "direct") -> Briefing:
+    q = Quote(text=m(text), speaker=m(speaker), cue=m(cue), kind=kind)  # type: ignore[arg-type]
+    return Briefing(source=SourceInfo(sha256="0" * 64, length=len(LONG)), quotes=[q])
+
+
+def test_evidence_broken_by_its_attribution_is_found_as_two_spans() -> None:
+    b = ground(_quote("Passengers had waited long enough for a safe crossing", "Lind", "said", kind="indirect"), LONG)
+    spans = b.quotes[0].text.spans
+    assert [s.text for s in spans] == ["Passengers", "had waited long enough for a safe crossing"]
+    assert all(s.start is not None and LONG[s.start : s.end] == s.text for s in spans)
+
+
+def test_pieces_too_far_apart_or_across_paragraphs_are_not_joined() -> None:
+    far = ground(_quote("The board said the channel had not been dredged", "board", "said", kind="indirect"), LONG)
+    assert [s.located for s in far.quotes[0].text.spans] == [False]
+    # "...dredged.\n\nPassengers, Lind said, had waited long enough": a paragraph between the pieces
+    assert locate_interrupted("the channel had not been dredged had waited long enough", LONG) == []
