@@ -34,17 +34,17 @@ with any day of that month).
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, computed_field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 from rapidfuzz.distance import Levenshtein
 
 from .errors import ConfigurationError, FixtureError
+from .files import read_model
 from .lexicon import alias_keys, fold_name
 from .schema import (
     Briefing,
@@ -181,17 +181,7 @@ _M = TypeVar("_M", bound=BaseModel)
 
 
 def _load_model(path: Path, model: type[_M]) -> _M:
-    raw = _read(path)
-    try:
-        return model.model_validate(json.loads(raw))
-    except json.JSONDecodeError as exc:
-        raise FixtureError(f"{path}: not JSON ({exc.msg} at line {exc.lineno})") from exc
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "(top level)"
-        raise FixtureError(
-            f"{path}: {exc.error_count()} error(s) against {model.__name__}; first at {where}: {first['msg']}"
-        ) from exc
+    return read_model(path, model, text=_read(path))  # _read: a missing fixture file says what a folder needs
 
 
 def load_fixture(folder: Path) -> Fixture:

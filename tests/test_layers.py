@@ -29,6 +29,7 @@ CORE = {
     "config",
     "daily",
     "notices",
+    "files",
 }
 FRONT = (
     "summarizer.api",

@@ -51,10 +51,11 @@ from pathlib import Path
 from typing import Any, Literal
 
 from openai.types.chat import ChatCompletion
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from ...config import LLMSettings, Mode
 from ...errors import FixtureError, NoLLMConfiguredError, RecordingMissError
+from ...files import read_model
 from ...schema import TokenUsage
 
 __all__ = [
@@ -162,16 +163,7 @@ class Manifest(_Strict):
 
 
 def _load(path: Path, model: type[Recording] | type[Manifest]) -> Any:
-    try:
-        return model.model_validate_json(path.read_bytes())
-    except OSError as exc:
-        raise FixtureError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "(top level)"
-        raise FixtureError(
-            f"{path}: {exc.error_count()} error(s) against {model.__name__}; first at {where}: {first['msg']}"
-        ) from exc
+    return read_model(path, model)
 
 
 def _write(path: Path, model: BaseModel) -> None:
