@@ -147,10 +147,11 @@ def _widen(nq: str, norm: str, a: int, b: int, budget: int) -> tuple[int, int]:
     return best[1], best[2]
 
 
-def _nearest(cands: list[Candidate], anchors: list[int]) -> Candidate:
+def _nearest(cands: list[Candidate], anchors: list[tuple[int, int]]) -> Candidate:
+    """The candidate nearest the anchors, by the gap between the two (0 when they overlap)."""
     if not anchors or len(cands) == 1:
         return cands[0]
-    return min(cands, key=lambda c: (min(abs(c.start - a) for a in anchors), c.start))
+    return min(cands, key=lambda c: (min(max(a - c.end, c.start - b, 0) for a, b in anchors), c.start))
 
 
 def _to_span(c: Candidate, src: SourceText) -> Span:
@@ -164,19 +165,28 @@ def locate(query: str, source: str | SourceText, *, anchors: Iterable[int] = ())
     cands = find_candidates(query, src)
     if not cands:
         return Span.unlocated(query)
-    return _to_span(_nearest(cands, list(anchors)), src)
+    return _to_span(_nearest(cands, [(a, a) for a in anchors]), src)
 
 
-def locate_group(queries: list[str], source: str | SourceText) -> list[Span]:
+def locate_group(queries: list[str], source: str | SourceText, *, primary: Iterable[int] = ()) -> list[Span]:
     """Locate the evidence strings of one item together.
 
     Strings found once anchor the item; each string found several times takes the
-    occurrence nearest those anchors (or nearest the other strings' occurrences when
-    none is unique). The result is independent of the order of ``queries``.
+    occurrence nearest those anchors — by the gap to the anchor's whole span, so a cue
+    right after a long quote beats one just before its first word — or nearest the other
+    strings' occurrences when none is unique. ``primary`` are the indices of the item's
+    own anchor evidence (a quote's words): other strings' occurrences inside it are
+    passed over when they occur elsewhere too (a quote's speaker or cue is not inside
+    the quote). The result is independent of the order of ``queries``.
     """
     src = _as_source(source)
     found = [find_candidates(q, src) for q in queries]
-    anchors = [c[0].start for c in found if len(c) == 1]
+    keys = set(primary)
+    inside = [(found[i][0].start, found[i][0].end) for i in keys if len(found[i]) == 1]
+    for i, cands in enumerate(found):
+        if inside and i not in keys and len(cands) > 1:
+            found[i] = [c for c in cands if not any(a <= c.start and c.end <= b for a, b in inside)] or cands
+    anchors = [(c[0].start, c[0].end) for c in found if len(c) == 1]
     if not anchors:
         # No unique string: anchor on the pair of occurrences that lie closest together.
         anchors = _closest_pair_anchor(found)
@@ -186,7 +196,7 @@ def locate_group(queries: list[str], source: str | SourceText) -> list[Span]:
     return out
 
 
-def _closest_pair_anchor(found: list[list[Candidate]]) -> list[int]:
+def _closest_pair_anchor(found: list[list[Candidate]]) -> list[tuple[int, int]]:
     multi = [c for c in found if c]
     if len(multi) < 2:
         return []
@@ -198,7 +208,7 @@ def _closest_pair_anchor(found: list[list[Candidate]]) -> list[int]:
                     d = abs(a.start - b.start)
                     if best is None or d < best[0]:
                         best = (d, min(a.start, b.start))
-    return [] if best is None else [best[1]]
+    return [] if best is None else [(best[1], best[1])]
 
 
 # --------------------------------------------------------------------------- briefings
@@ -251,7 +261,8 @@ def ground(briefing: Briefing, source: str) -> Briefing:
                     queries.append(span.text)
         if not queries:
             continue
-        spans = locate_group(queries, src)
+        primary = [i for i, (path, _) in enumerate(slots) if path == anchor_path]
+        spans = locate_group(queries, src, primary=primary)
         # Reverse order: an anchor split in two shifts the indices of later spans of its evidence.
         for i in reversed(range(len(slots))):
             path, k = slots[i]

@@ -172,6 +172,28 @@ def _quote(text: str, speaker: str, cue: str, *, kind: str = "direct") -> Briefi
     return Briefing(source=SourceInfo(sha256="0" * 64, length=len(LONG)), quotes=[q])
 
 
+def test_a_repeated_cue_resolves_beside_the_whole_quote() -> None:
+    # "said" occurs four times; the one in '," Lind said' after the quote is nearer the quote than the one
+    # just before its first word ("Passengers, Lind said, ..."), though farther from that first word.
+    b = ground(_quote("We will reopen the ferry when the channel is safe,", "Lind", "said"), LONG)
+    cue, text = b.quotes[0].cue.spans[0], b.quotes[0].text.spans[0]  # type: ignore[union-attr]
+    assert cue.start is not None and text.end is not None
+    assert LONG[text.end : cue.start] == '" Lind ', (cue, text)
+
+
+def test_a_speaker_named_inside_the_quote_is_not_taken_from_there() -> None:
+    text = (
+        "The harbour board met on Monday.\n\n"
+        '"Nobody on the harbour board has read the report," said the board, in a statement.\n'
+    )
+    q = Quote(text=m("Nobody on the harbour board has read the report,"), speaker=m("board"), cue=m("said"))
+    b = ground(Briefing(source=SourceInfo(sha256="0" * 64, length=len(text)), quotes=[q]), text)
+    quote, speaker = b.quotes[0].text.spans[0], b.quotes[0].speaker.spans[0]
+    assert quote.start is not None and quote.end is not None and speaker.start is not None
+    assert not quote.start <= speaker.start < quote.end  # not the "board" inside the quote's words
+    assert text[speaker.start - 4 : speaker.end] == "the board"
+
+
 def test_evidence_broken_by_its_attribution_is_found_as_two_spans() -> None:
     b = ground(_quote("Passengers had waited long enough for a safe crossing", "Lind", "said", kind="indirect"), LONG)
     spans = b.quotes[0].text.spans

@@ -46,10 +46,9 @@ SECRET = "sk-test-NEVER-IN-A-RECORDING-0123456789"
 REGENERATE = "run fixtures/tools/script_recordings.py"
 # Gold items the LLM engine's own check rejects when a model answers with exactly the gold draft (re-asked,
 # answered with the gold again, then dropped). A finding about draft conversion / the validator, not the recordings.
-# (warsaw-taxi-blockade's quotes[11] and [17], paraphrases broken by "she said", are found as two spans since
-# locate.locate_interrupted.) sannar's cue: a "said" that occurs many times resolves nearest the speaker's
-# unique mention, not the quote's own.
-GOLD_DROPPED = {"sannar-aid-convoy": ["quotes[2].cue"]}
+# Gold items the LLM engine's own check rejected when a model answered with exactly the gold draft: none since
+# locate_interrupted (warsaw's paraphrases broken by "she said") and anchoring on the whole quote (sannar's cue).
+GOLD_DROPPED: dict[str, list[str]] = {}
 
 
 def _closed_port_url() -> str:
