@@ -75,6 +75,7 @@ __all__ = [
     "MergedName",
     "daily_json_schema",
     "daily_json_schema_text",
+    "item_at",
     "merge",
     "write_daily_json_schema",
 ]
@@ -318,7 +319,7 @@ def _warnings_by_item(b: Briefing) -> dict[str, list[tuple[str, str]]]:
     for issue in report.issues:
         if issue.severity is not Severity.WARNING:
             continue
-        m = _ITEM_PREFIX.match(issue.path)
+        m = _ITEM_PATH.match(issue.path)
         if not m:
             continue
         kind, index = m.group(1), int(m.group(2))
@@ -330,8 +331,7 @@ def _warnings_by_item(b: Briefing) -> dict[str, list[tuple[str, str]]]:
     return out
 
 
-_ITEM_PATH = re.compile(r"([a-z_]+)\[(\d+)\]")
-_ITEM_PREFIX = re.compile(r"([a-z_]+)\[(\d+)\]")
+_ITEM_PATH = re.compile(r"([a-z_]+)\[(\d+)\]")  # "incidents[2]": whole (fullmatch) or leading an issue's path (match)
 
 M = TypeVar("M", bound=_Merged[Any])
 
@@ -420,7 +420,7 @@ def _figures(merged: _Merged[Any], briefings: dict[str, Briefing], fields: Itera
     for name in fields:
         by_value: dict[str, tuple[str, list[str]]] = {}
         for src in merged.sources:
-            item = _item_at(briefings[src.article], src.path)
+            item = item_at(briefings[src.article], src.path)
             q = getattr(item, name, None)
             if q is None:
                 continue
@@ -435,7 +435,8 @@ def _figures(merged: _Merged[Any], briefings: dict[str, Briefing], fields: Itera
     return out
 
 
-def _item_at(b: Briefing, path: str) -> Any:
+def item_at(b: Briefing, path: str) -> Any:
+    """The top-level item at ``path`` (``"quotes[2]"``, as an :class:`ItemSource` names it)."""
     m = _ITEM_PATH.fullmatch(path)
     assert m is not None
     return getattr(b, m.group(1))[int(m.group(2))]

@@ -29,7 +29,7 @@ import html
 import json
 import re
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -45,9 +45,11 @@ from .daily import (
     DailyPosition,
     DailyQuote,
     FigureConflict,
+    item_at,
     merge,
     norm,
 )
+from .locate import iter_evidence
 from .render import RENDERERS
 from .schema import Briefing, Span
 
@@ -178,26 +180,6 @@ class _Text:
         return "".join(out)
 
 
-def _spans_in(node: object) -> Iterator[Span]:
-    """Every span anywhere in an item (its speaker, place, figures, ...)."""
-    if isinstance(node, Span):
-        yield node
-    elif isinstance(node, BaseModel):
-        for name in type(node).model_fields:
-            yield from _spans_in(getattr(node, name))
-    elif isinstance(node, list | tuple):
-        for x in node:
-            yield from _spans_in(x)
-
-
-_PATH = re.compile(r"([a-z_]+)\[(\d+)\]")
-
-
-def _item_at(b: Briefing, path: str) -> Any:
-    m = _PATH.fullmatch(path)
-    return getattr(b, m.group(1))[int(m.group(2))] if m else None
-
-
 # --------------------------------------------------------------------------- the page
 
 
@@ -225,8 +207,8 @@ class _Page:
                 continue
             anchor = [k for s in src.spans if (k := text.add(s)) is not None]
             briefing = self.daily.articles[i].briefing
-            item = _item_at(briefing, src.path) if briefing is not None else None
-            others = {k for s in _spans_in(item) if (k := text.add(s)) is not None} - set(anchor)
+            spans = [s for _, ev in iter_evidence(item_at(briefing, src.path)) for s in ev.spans] if briefing else []
+            others = {k for s in spans if (k := text.add(s)) is not None} - set(anchor)
             entries.append((i, anchor, sorted(others)))
         self.items[item_id] = entries
 
