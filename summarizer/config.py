@@ -9,6 +9,9 @@ The environment is read only by :meth:`LLMSettings.from_env`:
 ``SUMMARIZER_MODE``            mode override: ``tools``, ``json_schema``, ``json_object_schema``, ``json``,
                                ``md_json``
 ``SUMMARIZER_CACHE_DIR``       where the response cache lives (default: the user's cache directory)
+``SUMMARIZER_CACHE_URL``       a Redis server to keep the response cache in instead, shared by workers
+                               (``redis://[:password@]host:6379/0``, ``rediss://...``, ``unix:///path``)
+``SUMMARIZER_CACHE_TTL``       seconds an entry is kept (default: until evicted or deleted)
 ``SUMMARIZER_NO_CACHE``        ``1`` switches the response cache off
 ``SUMMARIZER_PROMPTS_DIR``     a directory of prompt templates replacing the shipped ones
 ``SUMMARIZER_RECORDINGS_DIR``  where recorded exchanges live (``fixtures/recordings`` holds the team's)
@@ -19,14 +22,18 @@ The environment is read only by :meth:`LLMSettings.from_env`:
 Record and replay: :mod:`summarizer.engines.llm.recordings`.
 
 Settings are frozen; derive a changed copy with :meth:`LLMSettings.replace`. A pickled
-``LLMSettings`` never holds the API key (it unpickles with ``api_key=None``): a process
-that receives settings supplies its own key.
+``LLMSettings`` never holds the API key (it unpickles with ``api_key=None``) nor the
+password of ``cache_url`` (it unpickles with the password taken out of the URL): a process
+that receives settings supplies its own (``settings.replace(api_key=..., cache_url=...)``
+or :meth:`LLMSettings.from_env`). The cache URL is shown only through :func:`masked_url`
+(``redis://:***@host:6379/0``); it is left out of ``repr()``.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -45,6 +52,7 @@ __all__ = [
     "RecordingMode",
     "RetryPolicy",
     "endpoint_host",
+    "masked_url",
     "no_llm_message",
 ]
 
@@ -55,6 +63,7 @@ OLLAMA_PORT = 11434
 ReaskStrategy = Literal["targeted", "full"]
 RecordingMode = Literal["live", "record", "replay"]
 RECORDING_MODES: tuple[RecordingMode, ...] = ("live", "record", "replay")
+CACHE_URL_SCHEMES = ("redis", "rediss", "unix")
 
 
 class Mode(StrEnum):
@@ -133,6 +142,10 @@ class LLMSettings:
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     cache: bool = True
     cache_dir: Path | None = None
+    # A Redis server holding the response cache instead of cache_dir (may carry a password: never shown
+    # but through masked_url, never pickled with it). None: the disk cache.
+    cache_url: str | None = field(default=None, repr=False)
+    cache_ttl: float | None = None  # seconds an entry is kept; None: until evicted or deleted
     prompts_dir: Path | None = None
     chunk_chars: int = 16_000  # articles longer than this are split (~2,700 words)
     chunk_overlap: int = 1_200
@@ -143,6 +156,7 @@ class LLMSettings:
 
     def __post_init__(self) -> None:
         self._check_recordings()
+        self._check_cache()
         if self.mode is not None and not isinstance(self.mode, Mode):
             object.__setattr__(self, "mode", _parse_mode(str(self.mode)))
         if self.reasks < 0 or self.parse_retries < 0:
@@ -170,6 +184,29 @@ class LLMSettings:
                 "set SUMMARIZER_RECORDINGS_DIR or pass recordings_dir="
             )
 
+    def _check_cache(self) -> None:
+        if self.cache_dir is not None and not isinstance(self.cache_dir, Path):
+            object.__setattr__(self, "cache_dir", Path(self.cache_dir))
+        if self.cache_url is not None:
+            url = str(self.cache_url).strip()
+            scheme = urlsplit(url).scheme.lower()
+            if scheme not in CACHE_URL_SCHEMES:
+                raise ConfigurationError(
+                    f"cache URL {masked_url(url)!r} is not a Redis URL: use redis://host:6379/0, rediss://... "
+                    "or unix:///path (SUMMARIZER_CACHE_URL)"
+                )
+            object.__setattr__(self, "cache_url", url)
+        if self.cache_ttl is not None:
+            try:
+                ttl = float(self.cache_ttl)
+            except (TypeError, ValueError):
+                ttl = 0.0
+            if not ttl > 0 or ttl != ttl or ttl == float("inf"):
+                raise ConfigurationError(
+                    f"cache_ttl must be a positive number of seconds, got {self.cache_ttl!r} (SUMMARIZER_CACHE_TTL)"
+                )
+            object.__setattr__(self, "cache_ttl", ttl)
+
     # -- construction ----------------------------------------------------------
     @classmethod
     def from_env(
@@ -181,6 +218,8 @@ class LLMSettings:
         model: str | None = None,
         mode: Mode | str | None = None,
         cache_dir: Path | str | None = None,
+        cache_url: str | None = None,
+        cache_ttl: float | str | None = None,
         cache: bool | None = None,
         prompts_dir: Path | str | None = None,
         recordings_dir: Path | str | None = None,
@@ -191,6 +230,8 @@ class LLMSettings:
         e = os.environ if env is None else env
         mode_value = mode if mode is not None else (e.get("SUMMARIZER_MODE") or None)
         dir_value = cache_dir if cache_dir is not None else (e.get("SUMMARIZER_CACHE_DIR") or None)
+        url_value = cache_url if cache_url is not None else (e.get("SUMMARIZER_CACHE_URL") or None)
+        ttl_value = cache_ttl if cache_ttl is not None else (e.get("SUMMARIZER_CACHE_TTL") or None)
         prompts_value = prompts_dir if prompts_dir is not None else (e.get("SUMMARIZER_PROMPTS_DIR") or None)
         rec_dir = recordings_dir if recordings_dir is not None else (e.get("SUMMARIZER_RECORDINGS_DIR") or None)
         rec_mode = recording_mode if recording_mode is not None else (e.get("SUMMARIZER_RECORDING_MODE") or "live")
@@ -201,6 +242,8 @@ class LLMSettings:
             mode=_parse_mode(mode_value) if mode_value is not None else None,
             cache=cache if cache is not None else not _env_flag(e.get("SUMMARIZER_NO_CACHE")),
             cache_dir=Path(dir_value) if dir_value is not None else None,
+            cache_url=url_value,
+            cache_ttl=ttl_value,  # type: ignore[arg-type]  # checked in __post_init__
             prompts_dir=Path(prompts_value) if prompts_value is not None else None,
             recordings_dir=Path(rec_dir) if rec_dir is not None else None,
             recording_mode=rec_mode,  # type: ignore[arg-type]  # checked in __post_init__
@@ -212,13 +255,16 @@ class LLMSettings:
 
     # -- pickling: never the key --------------------------------------------------
     def __reduce__(self) -> tuple[Any, ...]:
-        """Pickled settings carry everything but ``api_key``, which comes back as None.
+        """Pickled settings carry everything but ``api_key``, which comes back as None, and the password of
+        ``cache_url``, which comes back taken out of the URL.
 
         A pickle travels (to worker processes, queues, object caches, crash dumps); the key
-        must not travel with it. The receiving side supplies its own:
-        ``settings.replace(api_key=...)`` or :meth:`from_env` in that process.
+        and the password must not travel with it. The receiving side supplies its own:
+        ``settings.replace(api_key=..., cache_url=...)`` or :meth:`from_env` in that process.
         """
         state = {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.name != "api_key"}
+        if self.cache_url is not None:
+            state["cache_url"] = _without_password(self.cache_url)
         return (_unpickle_settings, (state,))
 
     def __copy__(self) -> LLMSettings:
@@ -263,6 +309,11 @@ class LLMSettings:
             return Mode.JSON_SCHEMA
         return Mode.MD_JSON
 
+    @property
+    def cache_label(self) -> str:
+        """Where the response cache lives, fit to show: the Redis URL with its password masked, or the directory."""
+        return masked_url(self.cache_url) if self.cache_url is not None else str(self.resolved_cache_dir())
+
     def resolved_cache_dir(self) -> Path:
         if self.cache_dir is not None:
             return self.cache_dir
@@ -283,6 +334,39 @@ def endpoint_host(base_url: str | None) -> str:
     parts = urlsplit(base_url or f"https://{OPENAI_HOST}/v1")
     host = parts.hostname or OPENAI_HOST
     return f"{host}:{parts.port}" if parts.port else host
+
+
+_PASSWORD_QUERY = re.compile(r"(?i)^password=")
+
+
+def masked_url(url: str) -> str:
+    """``url`` fit for a log line, a notice or an error: its password (userinfo or ``?password=``) as ``***``."""
+    return _redact(url, "***")
+
+
+def _without_password(url: str) -> str:
+    """``url`` with its password (userinfo or ``?password=``) taken out: what a pickle may carry."""
+    return _redact(url, None)
+
+
+def _redact(url: str, mask: str | None) -> str:
+    parts = urlsplit(url)
+    netloc = parts.netloc
+    if "@" in netloc:
+        userinfo, _, hostport = netloc.rpartition("@")
+        user, colon, _password = userinfo.partition(":")
+        if colon:
+            netloc = f"{user}:{mask}@{hostport}" if mask is not None else (f"{user}@{hostport}" if user else hostport)
+    query = []
+    for pair in parts.query.split("&") if parts.query else []:
+        if _PASSWORD_QUERY.match(pair):
+            if mask is None:
+                continue
+            pair = f"{pair.partition('=')[0]}={mask}"
+        query.append(pair)
+    out = f"{parts.scheme}://{netloc}{parts.path}"
+    out += f"?{'&'.join(query)}" if query else ""
+    return out + (f"#{parts.fragment}" if parts.fragment else "")
 
 
 def _parse_mode(value: Mode | str) -> Mode:

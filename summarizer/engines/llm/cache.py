@@ -1,9 +1,19 @@
-"""The response cache: the model's answers for an article, on local disk, shared across processes.
+"""The response cache: the model's answers for an article, shared across processes and workers.
 
-Storage is a :class:`diskcache.Cache` (SQLite + files) under the user's cache
-directory by default (``platformdirs``; ``SUMMARIZER_CACHE_DIR`` or
-``LLMSettings.cache_dir`` to move it, ``SUMMARIZER_NO_CACHE=1`` or ``cache=False``
-to switch it off). Processes share it safely.
+Storage sits behind a small interface, :class:`CacheStore` (raw value by key: get, set,
+delete, close; and :meth:`~CacheStore.notice`, how a store says it is damaged or
+unreachable). Two backends:
+
+* :class:`DiskStore`, the default: a :class:`diskcache.Cache` (SQLite + files) under the
+  user's cache directory (``platformdirs``; ``SUMMARIZER_CACHE_DIR`` or
+  ``LLMSettings.cache_dir`` to move it). Processes on one machine share it safely.
+* :class:`~summarizer.engines.llm.cache_redis.RedisStore`, when ``SUMMARIZER_CACHE_URL`` /
+  ``LLMSettings.cache_url`` names a Redis server: workers on several machines share hits
+  (``pip install 'spanbrief[redis]'``).
+
+``SUMMARIZER_NO_CACHE=1`` or ``cache=False`` switches the cache off; ``cache_ttl``
+(``SUMMARIZER_CACHE_TTL``, seconds) lets entries expire. :func:`open_cache` picks the
+backend from the settings.
 
 The key (:func:`cache_key`) is the sha256 of canonical JSON over everything that
 shapes the answer: model, endpoint host, prompt identity, schema hash, mode,
@@ -11,15 +21,18 @@ generation and re-ask parameters, article date and the article text. Never the
 API key. An entry (:class:`CacheEntry`) stores the raw responses, the usage they
 cost and the drafts taken from them: what the model said, never a verdict on it. A
 hit is parsed and verified again against the text like a fresh answer; an entry
-that fails to load is reported, deleted and replaced.
+that fails to load is reported, deleted and replaced. An entry is written with one
+store operation (an SQLite transaction, one Redis ``SET``): a writer killed in the
+middle leaves the old value or none, never part of one.
 
-The cache fails open. A store that cannot be opened or read (a damaged database, a
-file where the directory should be) never stops a run: a damaged database is moved
-aside (``cache.db.corrupt-<time>``) and a fresh one opened; where that is not
-possible the engine runs without a cache. Either way it is logged once (logger
+The cache fails open. A store that cannot be opened or read never stops a run. On disk:
+a damaged database is moved aside (``cache.db.corrupt-<time>``) and a fresh one opened;
+where that is not possible (a file where the directory should be) the engine runs
+without a cache. A Redis server that is unreachable or answers with errors is left alone
+for a while and tried again (:mod:`.cache_redis`). Either way it is logged once (logger
 ``summarizer``, which Python prints to stderr when nothing else is set up) and
 :meth:`ResponseCache.notice` gives it to the provenance of the next briefing (of every
-briefing, while the engine runs without a cache).
+briefing, while the engine runs without a cache store at all).
 """
 
 from __future__ import annotations
@@ -34,14 +47,28 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
 
 import diskcache
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ...schema import TokenUsage, text_sha256
 
-__all__ = ["CacheEntry", "CachedPiece", "Lookup", "ResponseCache", "cache_key", "close_all", "open_cache"]
+if TYPE_CHECKING:
+    from ...config import LLMSettings
+
+__all__ = [
+    "CacheEntry",
+    "CacheStore",
+    "CachedPiece",
+    "DiskStore",
+    "Lookup",
+    "ResponseCache",
+    "StoreUnavailable",
+    "cache_key",
+    "close_all",
+    "open_cache",
+]
 
 FORMAT = 2  # 2: entries hold drafts only (format 1 also held a finished briefing, served unverified)
 _INLINE_BYTES = 4 * 1024 * 1024
@@ -116,13 +143,70 @@ class Lookup:
     problem: str | None = None  # why an entry that existed could not be used
 
 
-class ResponseCache:
-    """A process-wide handle on one cache directory; fails open (see the module docstring)."""
+# --------------------------------------------------------------------------- the storage interface
+
+
+class StoreUnavailable(Exception):
+    """The store cannot do this operation now (unreachable, broken, locked): it goes without the cache.
+
+    A store raises it after it has recorded what to say (see :meth:`CacheStore.notice`); the
+    message never holds a password.
+    """
+
+
+class CacheStore(Protocol):
+    """Raw values by key. Methods raise :class:`StoreUnavailable` when the store cannot serve the call."""
+
+    where: str  # the directory, or the URL with its password masked: fit for a log line
+
+    def get(self, key: str) -> str | bytes | None:
+        """The stored value, or None. Any exception but StoreUnavailable: the entry is unreadable (corrupt)."""
+        ...
+
+    def set(self, key: str, value: str, *, ttl: float | None = None) -> None:
+        """Store ``value`` in one operation: a writer killed midway leaves the old value or none."""
+        ...
+
+    def delete(self, key: str) -> None: ...
+
+    def close(self) -> None: ...
+
+    def notice(self) -> str | None:
+        """What went wrong with the store, prefixed ``cache:``: once per problem, then None.
+
+        On every call while the store is gone for good (nothing more will be tried).
+        """
+        ...
+
+
+class _Notices:
+    """The notice of a store: set when something goes wrong (and logged), taken once by the next briefing."""
+
+    def __init__(self) -> None:
+        self._notice: str | None = None
+        self._notice_lock = threading.Lock()
+        self._gone = False  # nothing more will be tried: the notice stays
+
+    def _say(self, message: str) -> None:
+        with self._notice_lock:
+            self._notice = f"cache: {message}"
+        log.warning("summarizer: cache: %s", message)
+
+    def notice(self) -> str | None:
+        with self._notice_lock:
+            message = self._notice
+            if not self._gone:
+                self._notice = None
+            return message
+
+
+class DiskStore(_Notices):
+    """The diskcache backend: one directory, shared by the processes of one machine."""
 
     def __init__(self, directory: Path) -> None:
+        super().__init__()
         self.directory = directory
-        self._notice: str | None = None  # what went wrong with the store, until a briefing said so
-        self._notice_lock = threading.Lock()
+        self.where = str(directory)
         self._store: diskcache.Cache | None = None
         try:
             self._store = self._open()
@@ -156,47 +240,72 @@ class ResponseCache:
 
     def _give_up(self, message: str) -> None:
         self._store = None
+        self._gone = True
         self._say(message)
 
-    def _say(self, message: str) -> None:
-        with self._notice_lock:
-            self._notice = f"cache: {message}"
-        log.warning("summarizer: cache: %s", message)
-
-    def notice(self) -> str | None:
-        """What went wrong with the store: once after a repair, on every call while there is no store."""
-        with self._notice_lock:
-            message = self._notice
-            if self._store is not None:
-                self._notice = None
-            return message
-
-    def _guard(self, op: Callable[[diskcache.Cache], R], default: R) -> R:
-        """Run ``op`` on the store; a store that breaks while in use is given up, not raised."""
+    def _guard(self, op: Callable[[diskcache.Cache], R]) -> R:
+        """Run ``op`` on the store; a store that breaks while in use is given up or repaired, not raised."""
         store = self._store
         if store is None:
-            return default
+            raise StoreUnavailable(f"no cache at {self.directory}")
         try:
             return op(store)
         except sqlite3.DatabaseError as exc:
             if not _damaged(exc):  # e.g. "database is locked" past diskcache's own retries: this call only
                 log.warning("summarizer: cache: %s at %s; going on without it for this entry", exc, self.directory)
-                return default
+                raise StoreUnavailable(str(exc)) from exc
             with contextlib.suppress(Exception):
                 store.close()
             self._store = None
             self._open_aside(exc)  # moved aside and a fresh store opened, or none
-            return default
+            raise StoreUnavailable(str(exc)) from exc
+
+    def get(self, key: str) -> str | bytes | None:
+        raw = self._guard(lambda store: store.get(key, default=None, retry=True))
+        if raw is None or isinstance(raw, (str, bytes)):
+            return raw
+        return json.dumps(raw)  # a value some other writer stored as an object: validated like any other
+
+    def set(self, key: str, value: str, *, ttl: float | None = None) -> None:
+        self._guard(lambda store: store.set(key, value, expire=ttl, retry=True))
+
+    def delete(self, key: str) -> None:
+        self._guard(lambda store: store.delete(key, retry=True))
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+
+
+# --------------------------------------------------------------------------- the cache
+
+
+class ResponseCache:
+    """A process-wide handle on one store (see :func:`open_cache`); fails open (see the module docstring)."""
+
+    def __init__(self, store: CacheStore | Path, *, ttl: float | None = None) -> None:
+        self.store: CacheStore = DiskStore(store) if isinstance(store, Path) else store
+        self.ttl = ttl
+
+    @property
+    def where(self) -> str:
+        return self.store.where
+
+    def notice(self) -> str | None:
+        """What went wrong with the store: once after a problem, on every call while there is no store."""
+        return self.store.notice()
 
     def get(self, key: str, *, text: str) -> Lookup:
         try:
-            raw = self._guard(lambda store: store.get(key, default=None, retry=True), None)
+            raw = self.store.get(key)
+        except StoreUnavailable:
+            return Lookup(None)
         except Exception as exc:  # a damaged value file or pickle: treat as corrupt
             return self._corrupt(key, f"unreadable ({type(exc).__name__})")
         if raw is None:
             return Lookup(None)
         try:
-            entry = CacheEntry.model_validate_json(raw if isinstance(raw, (str, bytes)) else json.dumps(raw))
+            entry = CacheEntry.model_validate_json(raw)
         except (ValidationError, ValueError, TypeError) as exc:
             return self._corrupt(key, f"invalid ({str(exc).splitlines()[0][:120]})")
         if entry.key != key or entry.text_sha256 != text_sha256(text) or entry.text_length != len(text):
@@ -205,15 +314,15 @@ class ResponseCache:
 
     def _corrupt(self, key: str, why: str) -> Lookup:
         with contextlib.suppress(Exception):
-            self._guard(lambda store: store.delete(key, retry=True), False)
+            self.store.delete(key)
         return Lookup(None, f"corrupt cache entry ignored and replaced: {why}")
 
     def put(self, entry: CacheEntry) -> None:
-        self._guard(lambda store: store.set(entry.key, entry.model_dump_json(), retry=True), False)
+        with contextlib.suppress(StoreUnavailable):
+            self.store.set(entry.key, entry.model_dump_json(), ttl=self.ttl)
 
     def close(self) -> None:
-        if self._store is not None:
-            self._store.close()
+        self.store.close()
 
 
 def _damaged(exc: BaseException) -> bool:
@@ -222,22 +331,49 @@ def _damaged(exc: BaseException) -> bool:
 
 
 _lock = threading.Lock()
-_open: dict[Path, ResponseCache] = {}
+_stores: dict[tuple[str, str], CacheStore] = {}  # one per directory or URL
+_open: dict[tuple[str, str, float | None], ResponseCache] = {}  # one per store and TTL
 
 
-def open_cache(directory: Path) -> ResponseCache:
-    """The shared :class:`ResponseCache` for ``directory`` (opened once per process; never raises)."""
-    path = Path(directory).expanduser().resolve()
+def open_cache(where: LLMSettings | Path | str) -> ResponseCache:
+    """The shared :class:`ResponseCache` for the settings' store, or for a cache directory.
+
+    Settings with a ``cache_url`` get the Redis backend (:mod:`.cache_redis`; a
+    :class:`~summarizer.errors.ConfigurationError` when the ``redis`` package is missing),
+    else the disk cache at :meth:`~summarizer.config.LLMSettings.resolved_cache_dir`.
+    Opened once per process and store; never raises for a store that cannot be reached.
+    """
+    from ...config import LLMSettings
+
+    settings = where if isinstance(where, LLMSettings) else None
+    ttl = settings.cache_ttl if settings is not None else None
+    if settings is not None and settings.cache_url is not None:
+        name = ("redis", settings.cache_url)
+    else:
+        directory = settings.resolved_cache_dir() if settings is not None else Path(where)  # type: ignore[arg-type]
+        name = ("disk", str(directory.expanduser().resolve()))
     with _lock:
-        cache = _open.get(path)
+        cache = _open.get((*name, ttl))
         if cache is None:
-            cache = _open[path] = ResponseCache(path)
+            store = _stores.get(name)
+            if store is None:
+                store = _stores[name] = _make_store(*name)
+            cache = _open[(*name, ttl)] = ResponseCache(store, ttl=ttl)
         return cache
+
+
+def _make_store(kind: str, target: str) -> CacheStore:
+    if kind == "redis":
+        from .cache_redis import RedisStore, namespace
+
+        return RedisStore(target, prefix=namespace(FORMAT))
+    return DiskStore(Path(target))
 
 
 def close_all() -> None:
     """Close every cache opened by this process (tests; long-running hosts changing directories)."""
     with _lock:
-        for cache in _open.values():
-            cache.close()
+        for store in _stores.values():
+            store.close()
+        _stores.clear()
         _open.clear()
