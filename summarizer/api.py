@@ -135,11 +135,13 @@ def _require_llm() -> None:
         raise LLMExtraMissingError(f"{LLM_EXTRA_MESSAGE} (missing module {exc.name!r})") from None
 
 
-def _llm_engine(settings: LLMSettings, client: object, day: dt.date, *, own_client: bool = False) -> EngineImpl:
+def _llm_engine(
+    settings: LLMSettings, client: object, day: dt.date, *, own_client: bool = False, answers: Any = None
+) -> EngineImpl:
     _require_llm()
     from .engines.llm import LLMEngine
 
-    return Dated(LLMEngine(settings, client=client, own_client=own_client), day)
+    return Dated(LLMEngine(settings, client=client, own_client=own_client, answers=answers), day)
 
 
 def _day(day: dt.date | str | None) -> dt.date:
@@ -259,8 +261,13 @@ async def asummarize_many(
     settings: LLMSettings | None = None,
     concurrency: int = 8,
     progress: ProgressCallback | None = None,
+    answers: Any = None,
 ) -> list[BatchResult]:
-    """Brief many articles with at most ``concurrency`` requests in flight; results in input order."""
+    """Brief many articles with at most ``concurrency`` requests in flight; results in input order.
+
+    ``answers``: a provider batch's results (:class:`summarizer.engines.llm.batchfiles.Results`),
+    which answer each chunk's first request (:mod:`summarizer.engines.llm.provider_batch`).
+    """
     if isinstance(texts, str):
         raise InputError("summarize_many() takes a sequence of article texts; for one article use summarize()")
     if concurrency < 1:
@@ -277,14 +284,16 @@ async def asummarize_many(
 
     if isinstance(client, openai.OpenAI):  # a sync client: threads instead of the event loop
         return await asyncio.to_thread(
-            _many_threads, items, article_dates, resolved, client, concurrency, tracker, briefing_day
+            _many_threads, items, article_dates, resolved, client, concurrency, tracker, briefing_day, answers
         )
     from .engines.llm.client import new_async_client
 
     replay = resolved.recording_mode == "replay"  # answers from recordings: no client, no connection
     own = new_async_client(resolved) if client is None and not replay else None
     try:
-        eng = _llm_engine(resolved, client if client is not None else own, briefing_day, own_client=own is not None)
+        eng = _llm_engine(
+            resolved, client if client is not None else own, briefing_day, own_client=own is not None, answers=answers
+        )
         sem = asyncio.Semaphore(concurrency)
 
         async def one(i: int, item: str | SummarizerError) -> tuple[int, BatchResult]:
@@ -366,9 +375,10 @@ def _many_threads(
     concurrency: int,
     tracker: Tracker,
     day: dt.date,
+    answers: Any = None,
 ) -> list[BatchResult]:
     """The batch on a sync client: workers in threads, results recorded by this thread alone, as they finish."""
-    eng = _llm_engine(settings, client, day)
+    eng = _llm_engine(settings, client, day, answers=answers)
     out: list[BatchResult | None] = [None] * len(items)
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="summarizer")
     try:
@@ -400,8 +410,12 @@ def summarize_many(
     settings: LLMSettings | None = None,
     concurrency: int = 8,
     progress: ProgressCallback | None = None,
+    answers: Any = None,
 ) -> list[BatchResult]:
-    """Brief many articles concurrently; one result per text, in input order (a Briefing or the error)."""
+    """Brief many articles concurrently; one result per text, in input order (a Briefing or the error).
+
+    ``answers``: a provider batch's results (see :func:`asummarize_many`).
+    """
     return _run_sync(
         lambda: asummarize_many(
             texts,
@@ -413,6 +427,7 @@ def summarize_many(
             settings=settings,
             concurrency=concurrency,
             progress=progress,
+            answers=answers,
         )
     )
 

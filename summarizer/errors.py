@@ -21,7 +21,9 @@ Every error the library raises on purpose is a :class:`SummarizerError`::
             │   └── EndpointUnreachableError  nothing listening, no such host, no connection
             ├── TruncatedOutputError  finish_reason "length"
             ├── MalformedOutputError  the answer is not the requested object
-            └── RecordingMissError  replay mode: no recording of this request
+            ├── RecordingMissError  replay mode: no recording of this request
+            └── BatchError          a provider batch (OpenAI Batch API, vllm run-batch) failed
+                └── BatchResultMissingError  the batch's results hold no answer for this article
 
 The offline engine raises nothing of its own: it has no input it cannot read, and a
 failure inside it is a bug, reported as such by ``summarize_many`` (an ``EngineError``
@@ -38,6 +40,8 @@ from __future__ import annotations
 __all__ = [
     "AuthenticationError",
     "BadRequestError",
+    "BatchError",
+    "BatchResultMissingError",
     "ConfigurationError",
     "DecodeError",
     "EmptyTextError",
@@ -218,3 +222,12 @@ class RecordingMissError(LLMError):
             if v is not None
         ]
         return f"{base} [{', '.join(ctx)}]"
+
+
+class BatchError(LLMError):
+    """A provider batch failed as a whole: rejected when validated, or a state that cannot be resumed."""
+
+
+class BatchResultMissingError(BatchError):
+    """The batch's results hold no answer for this article (the batch expired or was cancelled first,
+    or the results file is another run's): the message says which batch and what to rerun."""

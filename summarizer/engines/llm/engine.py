@@ -17,6 +17,15 @@ or :class:`~summarizer.engines.llm.transport.AsyncTransport`. Per article:
 
 A chunk whose conversation did not finish cleanly (a re-ask that failed at the
 transport level) is not cached: the next run asks again.
+
+A provider batch (:mod:`.provider_batch`) asks each chunk's first request through the
+provider's batch engine instead: :meth:`LLMEngine.batch_requests` gives those requests
+(taken from the conversation itself, so they are the requests a direct run sends), and
+an engine built with ``answers=`` (a batch's :class:`~.batchfiles.Results`) takes each
+chunk's first answer from there; everything after it (re-parses, re-asks, the halves of
+a truncated answer) goes to the endpoint as usual. A request the batch failed is asked
+directly; one the batch never answered fails the article with
+:class:`~summarizer.errors.BatchResultMissingError`.
 """
 
 from __future__ import annotations
@@ -25,17 +34,18 @@ import asyncio
 import datetime as dt
 import random
 from collections.abc import Callable, Generator
-from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from dataclasses import dataclass, field, replace
+from typing import Any, Protocol, TypeVar
 
 import openai
 
 from ... import notices
 from ...config import LLMSettings, Mode
-from ...errors import EngineError
+from ...errors import BatchResultMissingError, EngineError
 from ...schema import Briefing, Provenance, text_sha256
 from ...validate import validate as default_validate
 from ...verify import verify
+from .batchfiles import Results, custom_id
 from .cache import CachedPiece, CacheEntry, ResponseCache, cache_key, open_cache
 from .chunking import Piece, assemble, plan_chunks
 from .client import async_client, client_host, structured, sync_client
@@ -81,7 +91,7 @@ def _drive(gen: Generator[Call, Outcome, T], send: Callable[[Call], Outcome]) ->
         gen.close()
 
 
-async def _adrive(gen: Generator[Call, Outcome, T], transport: AsyncTransport, sem: asyncio.Semaphore) -> T:
+async def _adrive(gen: Generator[Call, Outcome, T], transport: _Sends, sem: asyncio.Semaphore) -> T:
     try:
         call = next(gen)
         while True:
@@ -98,6 +108,31 @@ async def _adrive(gen: Generator[Call, Outcome, T], transport: AsyncTransport, s
         gen.close()
 
 
+def _asked_directly(outcome: Outcome, why: str) -> Outcome:
+    return replace(outcome, notes=(*outcome.notes, f"batch: the batch failed this request ({why}); asked directly"))
+
+
+class _Sends(Protocol):
+    async def complete(self, call: Call) -> Outcome: ...
+
+
+class _BatchFirst:
+    """An async transport whose first request is answered from a provider batch's results."""
+
+    def __init__(self, engine: LLMEngine, transport: AsyncTransport, a: int, b: int) -> None:
+        self.engine, self.transport, self.a, self.b = engine, transport, a, b
+        self.first = True
+
+    async def complete(self, call: Call) -> Outcome:
+        if not self.first:
+            return await self.transport.complete(call)
+        self.first = False
+        outcome, why = self.engine.batch_answer(self.transport, call, self.a, self.b)
+        if outcome is not None:
+            return outcome
+        return _asked_directly(await self.transport.complete(call), why)
+
+
 class LLMEngine:
     """One configured endpoint + model + prompt set. Cheap to keep; safe to share between threads."""
 
@@ -108,6 +143,7 @@ class LLMEngine:
         client: Any = None,
         validate: Validator | None = None,
         own_client: bool = False,
+        answers: Results | None = None,
     ) -> None:
         """``validate`` replaces the validator (tests); ``settings.coverage`` attaches the coverage audit.
 
@@ -148,11 +184,12 @@ class LLMEngine:
         }
         # Recording or replaying: every request goes out (a cache hit would send none, so record nothing).
         use_cache = settings.cache and settings.recording_mode == "live"
-        self.cache: ResponseCache | None = open_cache(settings.resolved_cache_dir()) if use_cache else None
+        self.cache: ResponseCache | None = open_cache(settings) if use_cache else None
         self._validate: Validator = validate or default_validate
         self._structured = structured(settings, self.mode)
         # The mode was chosen for the endpoint: a refusal of json_schema switches (see _switch).
         self._fallback = self._switch if settings.mode is None and self.mode is Mode.JSON_SCHEMA else None
+        self.answers = answers  # a provider batch's results: each chunk's first answer (module docstring)
 
     # -- keys and context -----------------------------------------------------------
     def key(self, text: str, article_date: dt.date | None) -> str:
@@ -229,7 +266,8 @@ class LLMEngine:
                 if transport is None:
                     transport, exchange = self._sync_transport(text)
                 tally = Tally()
-                pieces = _drive(run_chunk(text, a, b, self._context(article_date), tally), transport.complete)
+                send = transport.complete if self.answers is None else self._from_batch(transport, a, b)
+                pieces = _drive(run_chunk(text, a, b, self._context(article_date), tally), send)
                 run = _Run(pieces, tally, notes=[problem] if problem else [])
                 self._store_chunk(text, a, b, article_date, run)
             runs.append(run)
@@ -251,7 +289,11 @@ class LLMEngine:
             run, problem = self._cached_chunk(text, a, b, article_date)
             if run is None:
                 tally = Tally()
-                pieces = await _adrive(run_chunk(text, a, b, self._context(article_date), tally), transport, sem)
+                conversation = run_chunk(text, a, b, self._context(article_date), tally)
+                if self.answers is None:
+                    pieces = await _adrive(conversation, transport, sem)
+                else:
+                    pieces = await _adrive(conversation, _BatchFirst(self, transport, a, b), sem)
                 run = _Run(pieces, tally, notes=[problem] if problem else [])
                 self._store_chunk(text, a, b, article_date, run)
             return run
@@ -261,6 +303,56 @@ class LLMEngine:
         else:
             runs = list(await asyncio.gather(*(one(a, b) for a, b in chunks)))
         return self._finish(text, article_date, runs, started, exchange)
+
+    # -- provider batches ---------------------------------------------------------------
+    def batch_requests(self, text: str, *, article_date: dt.date | None = None) -> list[tuple[str, dict[str, Any]]]:
+        """``(custom_id, body)`` of the first request of each chunk of ``text`` that the cache cannot answer."""
+        shaper = Transport(client=None, **self._transport_args())
+        out: list[tuple[str, dict[str, Any]]] = []
+        for a, b in plan_chunks(text, size=self.settings.chunk_chars, overlap=self.settings.chunk_overlap):
+            run, _ = self._cached_chunk(text, a, b, article_date)
+            if run is not None:
+                continue
+            conversation = run_chunk(text, a, b, self._context(article_date), Tally())
+            try:
+                body = shaper.request_body(next(conversation))  # the request a direct run sends first
+            finally:
+                conversation.close()
+            out.append((custom_id(body), body))
+        return out
+
+    def batch_answer(
+        self, shaper: Transport | AsyncTransport, call: Call, a: int, b: int
+    ) -> tuple[Outcome | None, str]:
+        """The batch's answer to a chunk's first request; None and why when the batch failed it (ask directly)."""
+        assert self.answers is not None
+        cid = custom_id(shaper.request_body(call))
+        answer = self.answers.get(cid)
+        if answer is None or not answer.ran:
+            why = (
+                self.answers.missing
+                if answer is None
+                else f"the batch did not run it ({answer.error}); run the same command again to submit what is left"
+            )
+            raise BatchResultMissingError(
+                f"no answer in the batch results for characters [{a}, {b}) (request {cid}): {why}", model=self.model
+            )
+        if answer.completion is None:
+            return None, answer.error or "no answer"
+        return shaper.answered(call, answer.completion), ""
+
+    def _from_batch(self, transport: Transport, a: int, b: int) -> Callable[[Call], Outcome]:
+        first = True
+
+        def send(call: Call) -> Outcome:
+            nonlocal first
+            if not first:
+                return transport.complete(call)
+            first = False
+            outcome, why = self.batch_answer(transport, call, a, b)
+            return outcome if outcome is not None else _asked_directly(transport.complete(call), why)
+
+        return send
 
     # -- cache ------------------------------------------------------------------------
     def _cached_chunk(self, text: str, a: int, b: int, article_date: dt.date | None) -> tuple[_Run | None, str | None]:
