@@ -37,7 +37,7 @@ import socket
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 import openai
@@ -75,6 +75,8 @@ from ...config import OPENAI_HOST, RetryPolicy
 from ...schema import TokenUsage
 from .servers import rejected_message, rejects_json_schema
 
+R = TypeVar("R")
+
 __all__ = [
     "ERROR_MAP",
     "AsyncTransport",
@@ -83,6 +85,7 @@ __all__ = [
     "Transport",
     "Wait",
     "backoff",
+    "call_with_retries",
     "dropped",
     "is_retryable",
     "parse_detail",
@@ -416,6 +419,35 @@ class _Policy:
         return err
 
 
+def call_with_retries(
+    fn: Callable[[], R],
+    *,
+    policy: RetryPolicy,
+    model: str,
+    client: Any,
+    rng: random.Random | None = None,
+) -> tuple[R, list[Wait]]:
+    """``fn()`` (one API call other than a completion: a file upload, a batch poll) under the one retry layer.
+
+    429 / 5xx / dropped connections are retried as completions are (``Retry-After``
+    honoured); what outlasts the budget is raised as our error, the key redacted.
+    Returns the result and the waits taken.
+    """
+    pol = _Policy(policy, rng or random.Random())
+    attempts = 0
+    failed: BaseException | None = None
+    try:
+        for attempt in Retrying(sleep=_scaled(time.sleep, policy.wait_scale), **pol.kwargs()):
+            with attempt:
+                attempts += 1
+                result = fn()
+    except openai.OpenAIError as exc:
+        failed = exc
+    if failed is not None:  # raised outside the handler: no implicit __context__ (see give_up)
+        raise pol.give_up(failed, model=model, attempts=attempts, client=client)
+    return result, pol.waits
+
+
 def redact(err: E.SummarizerError, secret: str | None) -> E.SummarizerError:
     """An endpoint may echo the API key in its error: it never reaches our message."""
     if secret and len(secret) >= 4 and secret in str(err.args[0] if err.args else ""):
@@ -590,6 +622,20 @@ class _Base:
         prepared, shaped = self.structured.request(call.messages, call.response_model)
         room = call.max_tokens or self.max_tokens
         return prepared, {"model": self.model, "temperature": self.temperature, "max_tokens": room, **shaped}
+
+    def request_body(self, call: Call) -> dict[str, Any]:
+        """The JSON body this transport would POST to /chat/completions for ``call`` (a batch request line's)."""
+        return self._kwargs(call)[1]
+
+    def answered(self, call: Call, completion: dict[str, Any]) -> Outcome:
+        """The outcome of ``call`` answered by another road: a chat completion from a provider batch's results."""
+        prepared, _ = self._kwargs(call)
+        try:
+            parsed = ChatCompletion.model_validate(completion)
+        except pydantic.ValidationError as exc:
+            detail = f"the batch result is not a chat completion: {parse_detail(exc)}"
+            return Outcome(None, None, TokenUsage(), 1, (), _malformed(detail, self.model), detail)
+        return _read(parsed, prepared, self, 1, (), [])
 
 
 class Transport(_Base):
