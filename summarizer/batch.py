@@ -29,7 +29,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -222,6 +222,7 @@ async def _abrief(
     resume: bool,
     report: Callable[[str], None],
     progress: Callable[[str, BatchProgress], None] | None,
+    answers: Any = None,
 ) -> BatchOutcome:
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -240,6 +241,7 @@ async def _abrief(
             resume=resume,
             report=report,
             progress=progress,
+            answers=answers,
         )
 
 
@@ -256,6 +258,7 @@ async def _arun(
     resume: bool,
     report: Callable[[str], None],
     progress: Callable[[str, BatchProgress], None] | None = None,
+    answers: Any = None,
 ) -> BatchOutcome:
     for stale in out_dir.glob(_TEMP_GLOB):  # left by a killed run; with the lock held no writer is live
         with contextlib.suppress(OSError):
@@ -335,6 +338,7 @@ async def _arun(
             day=day,
             concurrency=max(1, concurrency),
             progress=done,
+            answers=answers,
         )
     return outcome
 
@@ -352,6 +356,7 @@ def brief_to_dir(
     resume: bool = True,
     report: Callable[[str], None] = lambda _msg: None,
     progress: Callable[[str, BatchProgress], None] | None = None,
+    answers: Any = None,
 ) -> BatchOutcome:
     """Brief ``paths`` into ``out_dir`` (see the module docstring); returns what was written, skipped, failed.
 
@@ -361,6 +366,8 @@ def brief_to_dir(
     batch's counts), after its file is written.
     Errors no article could avoid (no model, a rejected key, nothing listening at the
     endpoint) stop the run and are raised; what was written stays recorded.
+    ``answers``: a provider batch's results, which answer each article's first request
+    (:mod:`summarizer.engines.llm.provider_batch`).
     """
     return asyncio.run(
         _abrief(
@@ -375,5 +382,6 @@ def brief_to_dir(
             resume=resume,
             report=report,
             progress=progress,
+            answers=answers,
         )
     )
