@@ -23,7 +23,7 @@ import functools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 from rapidfuzz import fuzz
@@ -35,6 +35,7 @@ from .text import SourceText, normalize_query, source_text
 __all__ = ["Candidate", "find_candidates", "ground", "iter_evidence", "locate", "locate_group", "locate_interrupted"]
 
 _MAX_OCCURRENCES = 64
+_M = TypeVar("_M", bound=BaseModel)
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,11 +245,15 @@ def ground(briefing: Briefing, source: str) -> Briefing:
     An item's anchor evidence that is not in the source as one
     string but as two pieces around a short interruption ("Passengers, she said, had
     waited ...") becomes those two spans (:func:`locate_interrupted`).
+
+    The copy is built with ``model_copy`` of the nodes that change: the briefing was
+    valid and a located span is consistent by construction, so nothing is validated
+    again; what did not change is shared with ``briefing``.
     """
     src = source_text(source)
-    data = briefing.model_dump(mode="python")
     anchor_of = {k.name: k.anchor for k in briefing.item_kinds}
     groups = [("source", briefing.source), *briefing.items()]
+    changes: dict[str, dict[int, list[Span]]] = {}  # evidence path -> span index -> its replacement
     for prefix, item in groups:
         slots: list[tuple[str, int]] = []
         queries: list[str] = []
@@ -263,14 +268,37 @@ def ground(briefing: Briefing, source: str) -> Briefing:
             continue
         primary = [i for i, (path, _) in enumerate(slots) if path == anchor_path]
         spans = locate_group(queries, src, primary=primary)
-        # Reverse order: an anchor split in two shifts the indices of later spans of its evidence.
-        for i in reversed(range(len(slots))):
-            path, k = slots[i]
+        for i, (path, k) in enumerate(slots):
             found: list[Span] = [spans[i]]
             if not spans[i].located and path == anchor_path:
                 found = locate_interrupted(queries[i], src) or found
-            _set_spans(data, path, k, found)
-    return type(briefing).model_validate(data)
+            changes.setdefault(path, {})[k] = found
+    if not changes:
+        return briefing.model_copy()
+    return _with_spans(briefing, "", changes)
+
+
+def _with_spans(node: _M, path: str, changes: dict[str, dict[int, list[Span]]]) -> _M:
+    """``node`` (at ``path``) with the spans ``changes`` names replaced, rebuilt where something below changed."""
+    update: dict[str, Any] = {}
+    if isinstance(node, Evidence) and path in changes:
+        spans = list(node.spans)
+        # Highest index first: an anchor split in two shifts the indices of later spans of its evidence.
+        for k, found in sorted(changes[path].items(), reverse=True):
+            spans[k : k + 1] = found
+        update["spans"] = spans
+    for name in _walk_fields(type(node)):
+        child = getattr(node, name)
+        sub = f"{path}.{name}" if path else name
+        if isinstance(child, BaseModel):
+            new = _with_spans(child, sub, changes)
+            if new is not child:
+                update[name] = new
+        elif isinstance(child, list) and child and isinstance(child[0], BaseModel):
+            items = [_with_spans(c, f"{sub}[{i}]", changes) for i, c in enumerate(child)]
+            if any(a is not b for a, b in zip(items, child, strict=True)):
+                update[name] = items
+    return node.model_copy(update=update) if update else node
 
 
 _MAX_INTERRUPTION = 60  # characters between the two pieces: ", she said, ", " (Reuters) "
@@ -313,14 +341,3 @@ def locate_interrupted(query: str, source: str | SourceText) -> list[Span]:
                 if _interruption(text[a.end : b.start]):
                     return [_to_span(a, src), _to_span(b, src)]
     return []
-
-
-_PATH_RE = re.compile(r"([A-Za-z_]+)|\[(\d+)\]")
-
-
-def _set_spans(data: dict[str, Any], path: str, k: int, spans: list[Span]) -> None:
-    """Put ``spans`` where the ``k``-th span of the evidence at ``path`` was."""
-    node: Any = data
-    for name, idx in _PATH_RE.findall(path):
-        node = node[name] if name else node[int(idx)]
-    node["spans"][k : k + 1] = [s.model_dump(mode="python") for s in spans]
