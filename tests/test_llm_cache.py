@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import diskcache
@@ -151,6 +152,21 @@ def test_scripted_cache_dir_is_configurable_and_the_key_never_holds_the_api_key(
     close_all()
     stored = b"".join(p.read_bytes() for p in where.rglob("*") if p.is_file())
     assert b"sk-secret" not in stored and not _default_cache_dir().exists()
+
+
+def test_scripted_cache_ttl_sets_the_expiry_of_a_disk_entry_and_an_expired_one_is_asked_again() -> None:
+    with ScriptedServer([completion(gold_answer())] * 3) as server:
+        _run(settings_for(server, cache_ttl=3600))
+        close_all()
+        with diskcache.Cache(str(_default_cache_dir())) as store:
+            (key,) = list(store.iterkeys())
+            _value, expire = store.get(key, expire_time=True)
+        assert 3500 < expire - time.time() <= 3600
+        store_dir = _default_cache_dir().parent / "short"
+        _run(settings_for(server, cache_ttl=0.05, cache_dir=store_dir))
+        time.sleep(0.1)
+        late = _run(settings_for(server, cache_ttl=0.05, cache_dir=store_dir))
+    assert len(server.requests) == 3 and late.provenance is not None and not late.provenance.cached
 
 
 def test_cache_key_covers_what_shapes_the_answer() -> None:
