@@ -2,6 +2,9 @@
 
     summarizer brief PATH... [-f md|json|jsonl|html] [-o FILE] [--engine auto|llm|rules] [-m MODEL] [--date D]
     summarizer brief PATH... --out-dir DIR [--concurrency N] [--no-resume]
+    summarizer brief PATH... --batch [--batch-dir DIR] [--batch-id ID] [--batch-wait S] [-o FILE | --out-dir DIR]
+    summarizer brief PATH... --batch-file REQUESTS.jsonl
+    summarizer brief PATH... --batch-results RESULTS.jsonl [-o FILE | --out-dir DIR]
     summarizer validate FILE [ARTICLE...] [-f md|json] [-o FILE]
 
 PATHs are files, directories (walked for ``.txt``, ``.md``, ``.html``, ``.jsonl``), globs
@@ -12,8 +15,14 @@ an article fails and names it. Errors no article could avoid (no model configure
 rejected key, nothing listening at the endpoint) stop the run once, with the fix.
 Progress goes to stderr: a bar on a terminal, plain lines otherwise.
 
+``--batch`` sends each article's first request through the provider's Batch API
+(:mod:`summarizer.engines.llm.provider_batch`) and writes the same outputs as a direct
+run; ``--batch-file`` writes the request file for ``vllm run-batch`` (or an upload) and
+``--batch-results`` reads the results file such a run produced.
+
 Exit codes: 0 all fine; 1 an article failed, a briefing has errors, the run was stopped
-by a configuration or endpoint error, or --out-dir is unusable; 2 bad usage.
+by a configuration or endpoint error, or --out-dir is unusable; 2 bad usage; 3 the
+provider batch is still running (run the same command again to collect it).
 """
 
 from __future__ import annotations
@@ -37,7 +46,7 @@ from .batch import brief_to_dir
 from .cli_eval import eval_app
 from .config import LLMSettings
 from .daily import DailyArticle, DailyBriefing, merge
-from .errors import FixtureError, SummarizerError
+from .errors import BatchPendingError, FixtureError, SummarizerError
 from .render import daily_to_markdown, to_json, to_jsonl_line, to_markdown
 from .schema import Briefing
 from .sources import Article, ArticleError, read_articles
@@ -46,7 +55,11 @@ from .verify import check
 
 __all__ = ["app", "main"]
 
-EXIT_CODES = "Exit codes: 0 all fine; 1 some articles failed (or a briefing has errors); 2 usage error."
+EXIT_CODES = (
+    "Exit codes: 0 all fine; 1 some articles failed (or a briefing has errors); 2 usage error; "
+    "3 a provider batch (--batch) is still running: run the same command again to collect it."
+)
+BATCH_PENDING = 3
 
 app = typer.Typer(
     name="summarizer",
@@ -232,6 +245,33 @@ def brief(
     concurrency: Annotated[int, typer.Option(min=1, help="articles in flight at once")] = 4,
     no_resume: Annotated[bool, typer.Option("--no-resume", help="with --out-dir: redo articles already done")] = False,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="do not read or write the LLM response cache")] = False,
+    batch: Annotated[
+        bool, typer.Option("--batch", help="first requests through the provider's Batch API (resumable)")
+    ] = False,
+    batch_dir: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="DIR", help="--batch state and results (default: OUT_DIR/.batch, else ./summarizer-batch)"
+        ),
+    ] = None,
+    batch_id: Annotated[
+        str | None, typer.Option(metavar="ID", help="--batch: collect this batch (created by another run)")
+    ] = None,
+    batch_wait: Annotated[
+        float | None,
+        typer.Option(metavar="SECONDS", min=0, help="--batch: stop waiting after this long (exit 3; rerun to collect)"),
+    ] = None,
+    batch_poll: Annotated[
+        float, typer.Option(metavar="SECONDS", min=0, help="--batch: first wait between polls (grows to 60 s)")
+    ] = 5.0,
+    batch_file: Annotated[
+        Path | None,
+        typer.Option(metavar="FILE", help="write the batch request file (for vllm run-batch) and stop"),
+    ] = None,
+    batch_results: Annotated[
+        list[Path] | None,
+        typer.Option(metavar="FILE", help="answers from a batch results file (vllm run-batch, Batch API output)"),
+    ] = None,
     verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, help="more detail on stderr")] = 0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="only errors on stderr")] = False,
 ) -> int:
@@ -241,6 +281,35 @@ def brief(
     if out_dir is not None and output is not None:
         raise typer.BadParameter("use either -o FILE or --out-dir DIR", param_hint="--out-dir")
     settings = LLMSettings.from_env(model=model, prompts_dir=prompts, cache=False if no_cache else None)
+    if sum((batch, batch_file is not None, bool(batch_results))) > 1:
+        raise typer.BadParameter("use one of --batch, --batch-file and --batch-results", param_hint="--batch")
+    if (batch_dir is not None or batch_id is not None or batch_wait is not None) and not batch:
+        raise typer.BadParameter("--batch-dir, --batch-id and --batch-wait go with --batch", param_hint="--batch")
+    if batch_file is not None and (out_dir is not None or output is not None):
+        raise typer.BadParameter(
+            "--batch-file writes the request file only: no -o or --out-dir", param_hint="--batch-file"
+        )
+    answers = None
+    if batch or batch_file is not None or batch_results:
+        if engine is EngineChoice.rules:
+            raise typer.BadParameter("--batch and its kin need the LLM engine (--engine llm)", param_hint="--engine")
+        got = _batch_answers(
+            paths,
+            settings,
+            date=article_date,
+            day=briefing_day,
+            batch=batch,
+            batch_dir=batch_dir or (out_dir / ".batch" if out_dir is not None else Path("summarizer-batch")),
+            batch_id=batch_id,
+            batch_wait=batch_wait,
+            batch_poll=batch_poll,
+            batch_file=batch_file,
+            batch_results=batch_results or [],
+            quiet=quiet,
+        )
+        if isinstance(got, int):
+            return got
+        answers, engine = got, EngineChoice.llm
     if out_dir is not None:
         if fmt not in (Fmt.md, Fmt.json):
             raise typer.BadParameter("--out-dir writes md or json files", param_hint="--format")
@@ -255,6 +324,7 @@ def brief(
             resume=not no_resume,
             day=briefing_day,
             quiet=quiet,
+            answers=answers,
         )
     inputs = list(read_articles(paths, stdin=sys.stdin))
     articles = [a for a in inputs if isinstance(a, Article)]
@@ -272,6 +342,7 @@ def brief(
             day=briefing_day,
             concurrency=concurrency,
             progress=lambda p: _keep(progress, articles[p.index].id, p),
+            answers=answers,
         )
     except SummarizerError as exc:  # no article could succeed: said once, with the fix
         progress.close()
@@ -360,6 +431,7 @@ def _brief_dir(
     resume: bool,
     day: dt.date | None,
     quiet: bool,
+    answers: Any = None,
 ) -> int:
     progress = _Progress(quiet=quiet, name_failures=False)  # the batch names them, through say()
     try:
@@ -375,6 +447,7 @@ def _brief_dir(
             resume=resume,
             report=progress.say,
             progress=progress,
+            answers=answers,
         )
     except KeyboardInterrupt:
         _say("interrupted; finished articles are saved: run the same command again to resume")
@@ -396,6 +469,73 @@ def _brief_dir(
         _say(f"failed: {', '.join(p for p, _ in outcome.failed)}")
         return 1
     return 0
+
+
+# --------------------------------------------------------------------------- provider batches
+
+
+def _batch_answers(
+    paths: list[str],
+    settings: LLMSettings,
+    *,
+    date: dt.date | None,
+    day: dt.date | None,
+    batch: bool,
+    batch_dir: Path,
+    batch_id: str | None,
+    batch_wait: float | None,
+    batch_poll: float,
+    batch_file: Path | None,
+    batch_results: list[Path],
+    quiet: bool,
+) -> Any:
+    """The batch's results to brief from, or the exit code when the run ends here (request file, pending)."""
+    say = (lambda _m: None) if quiet else _say
+    try:
+        api._require_llm()
+        from .engines.llm import provider_batch as pb
+        from .engines.llm.batchfiles import Results
+
+        if batch_results:
+            missing = [str(p) for p in batch_results if not p.is_file()]
+            if missing:
+                raise typer.BadParameter(f"no such file: {', '.join(missing)}", param_hint="--batch-results")
+            results = Results(
+                batch_results,
+                missing="the results file(s) hold no answer for it: the request it needs differs from every one "
+                "answered there (brief with the model, mode, prompts and article dates of the request file)",
+            )
+            for problem in results.problems:
+                _say(f"--batch-results: skipped line {problem}")
+            say(f"{results.answered} answer(s) in {len(results)} result line(s) of {len(batch_results)} file(s)")
+            return results
+        articles = [a for a in read_articles(paths, stdin=sys.stdin) if isinstance(a, Article)]
+        texts, dates = [a.text for a in articles], [date or a.date for a in articles]
+        if batch_file is not None:
+            req = pb.write_requests(texts, batch_file, settings=settings, dates=dates, day=day)
+            model = settings.resolved_model()
+            _say(
+                f"{req.requests} request(s) for {req.articles} article(s) written to {batch_file} "
+                f"({req.cached} answered by the cache; model {model}, mode {req.mode}: brief from the results "
+                "with the same settings). Run them, e.g. on a GPU host: "
+                f"vllm run-batch -i {batch_file} -o results.jsonl --model {model}; "
+                "then brief from the results: summarizer brief PATHS... --batch-results results.jsonl"
+            )
+            return 0
+        poll = pb.PollPolicy(interval=batch_poll, max_interval=max(batch_poll, 60.0), timeout=batch_wait)
+        run = pb.ProviderBatch(batch_dir, settings, poll=poll, report=say)
+        if batch_id is not None:
+            run.adopt(batch_id)
+        return run.run(texts, dates=dates, day=day)
+    except BatchPendingError as exc:
+        _say(str(exc))
+        return BATCH_PENDING
+    except SummarizerError as exc:
+        _say(f"stopped: {exc}")
+        return 1
+    except OSError as exc:
+        _say(f"cannot use {exc.filename or batch_dir}: {exc.strerror or exc}")
+        return 1
 
 
 # --------------------------------------------------------------------------- validate

@@ -23,6 +23,7 @@ Every error the library raises on purpose is a :class:`SummarizerError`::
             ├── MalformedOutputError  the answer is not the requested object
             ├── RecordingMissError  replay mode: no recording of this request
             └── BatchError          a provider batch (OpenAI Batch API, vllm run-batch) failed
+                ├── BatchPendingError        still running when the wait ended: rerun to collect it
                 └── BatchResultMissingError  the batch's results hold no answer for this article
 
 The offline engine raises nothing of its own: it has no input it cannot read, and a
@@ -41,6 +42,7 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "BatchError",
+    "BatchPendingError",
     "BatchResultMissingError",
     "ConfigurationError",
     "DecodeError",
@@ -226,6 +228,10 @@ class RecordingMissError(LLMError):
 
 class BatchError(LLMError):
     """A provider batch failed as a whole: rejected when validated, or a state that cannot be resumed."""
+
+
+class BatchPendingError(BatchError):
+    """The batch was still running when the wait ended: its state is saved; run the same command again."""
 
 
 class BatchResultMissingError(BatchError):

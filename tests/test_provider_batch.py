@@ -242,3 +242,104 @@ def test_a_vllm_style_results_file_is_ingested(tmp_path: Path) -> None:
             out = list(ingest(texts, results, settings=s, dates=[ISIL_DATE] * 2))
         assert server.chat_bodies == []
     assert all(isinstance(b, Briefing) and b.validation is not None and b.validation.ok for b in out)
+
+
+# --------------------------------------------------------------------------- the command line
+
+
+def _articles(tmp_path: Path, n: int) -> list[str]:
+    folder = tmp_path / "news"
+    folder.mkdir()
+    paths = []
+    for k, text in enumerate(_texts(n)):
+        (folder / f"story{k}.txt").write_text(text, encoding="utf-8")
+        paths.append(str(folder / f"story{k}.txt"))
+    return paths
+
+
+@pytest.fixture
+def cli_env(monkeypatch: pytest.MonkeyPatch) -> Any:
+    def point(server: BatchServer) -> None:
+        monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-test-not-a-real-key")
+        monkeypatch.setenv("SUMMARIZER_MODEL", "scripted-model")
+
+    return point
+
+
+def _cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    from summarizer.cli import main
+
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_cli_batch_writes_the_outputs_of_a_normal_run_and_a_rerun_submits_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], cli_env: Any
+) -> None:
+    paths = _articles(tmp_path, 3)
+    args = ("brief", *paths, "--batch", "--batch-poll", "0", "--batch-dir", str(tmp_path / "b"), "--date", "2016-10-26")
+    with BatchServer(gold) as server:
+        cli_env(server)
+        code, out, err = _cli(capsys, *args, "-f", "jsonl")
+        assert code == 0, err
+        records = [json.loads(x) for x in out.splitlines()]
+        assert [r["ok"] for r in records] == [True] * 3 and "submitted: 3 request(s) for 3 article(s)" in err
+        briefings = [Briefing.model_validate(r["briefing"]) for r in records]
+        assert all(b.validation is not None and b.validation.ok and b.quotes for b in briefings)
+        code, _, err = _cli(capsys, *args, "-f", "jsonl")
+        assert code == 0 and len(server.batches) == 1 and server.chat_bodies == []
+        code, _, err = _cli(capsys, *args, "--out-dir", str(tmp_path / "out"), "-f", "json")
+        assert code == 0, err
+    written = sorted(p.name for p in (tmp_path / "out").glob("story*.json"))
+    assert len(written) == 3 and "sk-test" not in (tmp_path / "b" / "batch.json").read_text()
+
+
+def test_cli_batch_file_then_batch_results_as_with_vllm_run_batch(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], cli_env: Any
+) -> None:
+    paths = _articles(tmp_path, 2)
+    req, res = tmp_path / "requests.jsonl", tmp_path / "results.jsonl"
+    with BatchServer(gold) as server:
+        cli_env(server)
+        code, out, err = _cli(capsys, "brief", *paths, "--batch-file", str(req), "--date", "2016-10-26")
+        assert code == 0 and out == "" and "vllm run-batch -i" in err and "--batch-results" in err
+        lines = [json.loads(x) for x in req.read_text().splitlines()]
+        answered = [
+            {"id": f"r{n}", "custom_id": x["custom_id"], "response": {"status_code": 200, "body": gold(x["body"])[1]}}
+            for n, x in enumerate(lines)
+        ]
+        res.write_text("".join(json.dumps(a) + "\n" for a in answered))
+        code, out, err = _cli(
+            capsys, "brief", *paths, "--batch-results", str(res), "--date", "2016-10-26", "-f", "jsonl"
+        )
+        assert code == 0, err
+        assert server.count("POST", "/") == 0  # nothing asked: every answer came from the file
+    assert [json.loads(x)["ok"] for x in out.splitlines()] == [True, True]
+
+
+def test_cli_batch_wait_exits_3_and_the_rerun_collects(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], cli_env: Any
+) -> None:
+    paths = _articles(tmp_path, 1)
+    args = ("brief", *paths, "--batch", "--batch-poll", "0", "--batch-dir", str(tmp_path / "b"), "--date", "2016-10-26")
+    with BatchServer(gold, polls=10_000) as server:
+        cli_env(server)
+        code, out, err = _cli(capsys, *args, "--batch-wait", "0")
+        assert code == 3 and out == "" and "run the same command again to collect it" in err
+        server.polls = 0
+        code, out, err = _cli(capsys, *args)
+        assert code == 0 and "resuming batch" in err and len(server.batches) == 1
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [("--batch", "--batch-file", "x.jsonl"), ("--batch-id", "b-1"), ("--batch", "--engine", "rules")],
+)
+def test_cli_batch_usage_errors_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], extra: tuple[str, ...]
+) -> None:
+    paths = _articles(tmp_path, 1)
+    code, _, err = _cli(capsys, "brief", *paths, *extra)
+    assert code == 2 and "--batch" in err

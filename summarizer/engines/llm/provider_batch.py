@@ -45,7 +45,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ...config import LLMSettings
-from ...errors import BatchError, InputError, SummarizerError
+from ...errors import BatchError, BatchPendingError, InputError, SummarizerError
 from ...schema import Briefing
 from .batchfiles import Results, request_line
 from .client import sync_client
@@ -70,10 +70,6 @@ _ADOPT_SCAN = 1_000  # batches listed when looking for one created but not recor
 BatchResult = Briefing | SummarizerError
 
 
-class BatchPendingError(BatchError):
-    """The batch was still running when the wait ended: its state is saved; run the same command again."""
-
-
 @dataclass(frozen=True, slots=True)
 class PollPolicy:
     """How to wait for a batch: the first interval, growing by ``factor`` up to ``max_interval``, seconds.
@@ -95,6 +91,7 @@ class RequestFile:
     articles: int  # texts read
     cached: int  # articles every chunk of which the cache or earlier results answer
     sha256: str  # of the file's bytes
+    mode: str  # the structured-output mode the bodies were shaped for (part of every custom_id)
 
 
 class BatchState(BaseModel):
@@ -189,7 +186,7 @@ def write_requests(
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
-    return RequestFile(path, requests, articles, cached, digest.hexdigest())
+    return RequestFile(path, requests, articles, cached, digest.hexdigest(), engine.mode.value)
 
 
 # --------------------------------------------------------------------------- the batch
