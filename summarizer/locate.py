@@ -19,11 +19,12 @@ and no offsets, never a guess.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from pydantic import BaseModel
 from rapidfuzz import fuzz
@@ -35,7 +36,6 @@ from .text import SourceText, normalize_query, source_text
 __all__ = ["Candidate", "find_candidates", "ground", "iter_evidence", "locate", "locate_group", "locate_interrupted"]
 
 _MAX_OCCURRENCES = 64
-_M = TypeVar("_M", bound=BaseModel)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,57 +94,112 @@ def _whole(text: str, a: int, b: int) -> bool:
     return not (b < len(text) and text[b - 1].isalnum() and text[b].isalnum())
 
 
+_WORD = re.compile(r"\w+")
+_FUZZY_ANCHORS = 3  # the query's rarest words or word pairs whose occurrences propose where it starts
+_FUZZY_SCAN = 4096  # occurrences of one anchor looked at, at most (a pathological text, not a cap on results)
+
+
 def _fuzzy(nq: str, src: SourceText) -> list[Candidate]:
-    """Bounded-edit-distance matches, searched around the query's rarest words."""
+    """Bounded-edit-distance matches, searched around the occurrences of the query's rarest words and word pairs.
+
+    Each occurrence of one of the :data:`_FUZZY_ANCHORS` rarest anchors (a word of three
+    letters or more, or two consecutive words) proposes a start; the query's other words
+    then vote on it by bisection in the word index: a word with no occurrence near its
+    place costs at least half an edit (one edit can break two words), so a start that
+    misses more than twice the budget is dropped, and starts are aligned, most votes
+    first, only while they can still reach the best distance found. The cost depends on
+    how often the anchors occur, not on the length of the article: a pair of words is rare
+    even in a long text that repeats its vocabulary.
+    """
     budget = max(1, len(nq) // 10)
     if len(nq) < 8:
         return []
     words = src.word_positions()
-    qwords = [(m.group(), m.start()) for m in re.finditer(r"\w+", nq)]
-    known = [(w, off) for w, off in qwords if w in words and len(w) >= 3]
-    if not known:
+    qwords = [(m.group(), m.start()) for m in _WORD.finditer(nq)]
+    if not any(w in words and len(w) >= 3 for w, _ in qwords):
         return []
-    known.sort(key=lambda wo: (len(words[wo[0]]), -len(wo[0])))
     norm = src.norm.text
-    seen: set[int] = set()
     found: dict[tuple[int, int], int] = {}
-    for word, offset in known[:3]:
-        for pos in words[word][:_MAX_OCCURRENCES]:
-            guess = pos - offset
-            if any(abs(guess - s) <= budget for s in seen):
-                continue
-            seen.add(guess)
-            lo, hi = max(0, guess - budget), min(len(norm), guess + len(nq) + budget)
-            window = norm[lo:hi]
-            al = fuzz.partial_ratio_alignment(nq, window)
-            if al is None:
-                continue
-            a, b = lo + al.dest_start, lo + al.dest_end
-            a, b = _widen(nq, norm, a, b, budget)
-            dist = Levenshtein.distance(nq, norm[a:b], score_cutoff=budget)
-            if dist <= budget:
-                key = (a, b)
-                found[key] = min(dist, found.get(key, dist))
+    best = budget
+    for misses, guess in _fuzzy_starts(qwords, src, budget):
+        if (misses + 1) // 2 > best:
+            break
+        lo, hi = max(0, guess - budget), min(len(norm), guess + len(nq) + budget)
+        al = fuzz.partial_ratio_alignment(nq, norm[lo:hi])
+        if al is None:
+            continue
+        a, b = _widen(nq, norm, lo + al.dest_start, lo + al.dest_end, budget)
+        dist = Levenshtein.distance(nq, norm[a:b], score_cutoff=budget)
+        if dist <= budget:
+            found[(a, b)] = min(dist, found.get((a, b), dist))
+            best = min(best, dist)
     if not found:
         return []
-    best = min(found.values())
+    least = min(found.values())
     out: list[Candidate] = []
-    for a, b in sorted(k for k, d in found.items() if d == best):
+    for a, b in sorted(k for k, d in found.items() if d == least):
         oa, ob = src.norm.to_original(a, b)
         out.append(Candidate(oa, ob, MatchStatus.FUZZY))
     return out
 
 
+def _fuzzy_starts(qwords: list[tuple[str, int]], src: SourceText, budget: int) -> list[tuple[int, int]]:
+    """Where the query may start, as ``(missing words, start)``, fewest missing first.
+
+    Starts come from the occurrences of the rarest anchors (one start per ``budget``
+    characters); a word counts as missing at a start when none of its occurrences lies
+    within ``2 * budget`` characters of where the start puts it. Starts that miss more
+    than ``2 * budget + 1`` words are left out (no match within the budget can be there).
+    """
+    words, pairs = src.word_positions(), src.word_pairs()
+    anchors: list[tuple[list[int], int]] = [(words[w], off) for w, off in qwords if len(w) >= 3 and w in words]
+    for (w1, off), (w2, _) in zip(qwords, qwords[1:], strict=False):
+        pos = pairs.get(f"{w1} {w2}")
+        if pos is not None:
+            anchors.append((pos, off))
+    anchors.sort(key=lambda po: len(po[0]))
+    checks = [(words.get(w, []), off) for w, off in qwords]
+    tol, limit = 2 * budget, 2 * budget + 1
+    seen: list[int] = []
+    out: list[tuple[int, int]] = []
+    for positions, offset in anchors[:_FUZZY_ANCHORS]:
+        for pos in positions[:_FUZZY_SCAN]:
+            guess = pos - offset
+            k = bisect.bisect_left(seen, guess - budget)
+            if k < len(seen) and seen[k] <= guess + budget:
+                continue
+            seen.insert(k, guess)
+            misses = 0
+            for occ, off in checks:
+                want = guess + off
+                j = bisect.bisect_left(occ, want - tol)
+                if j == len(occ) or occ[j] > want + tol:
+                    misses += 1
+                    if misses > limit:
+                        break
+            if misses <= limit:
+                out.append((misses, guess))
+    out.sort()
+    return out
+
+
 def _widen(nq: str, norm: str, a: int, b: int, budget: int) -> tuple[int, int]:
-    """Pick the boundaries near ``[a, b)`` with the smallest edit distance to the query."""
+    """Pick the boundaries near ``[a, b)`` with the smallest edit distance to the query.
+
+    Every pair of boundaries within ``budget`` of ``a`` and of ``b`` is a candidate, taken
+    in order (start, then end), the first with the smallest distance winning; only the
+    pairs whose length differs from the query's by less than the best distance so far are
+    measured, since the distance is at least that difference.
+    """
+    n = len(nq)
     best = (Levenshtein.distance(nq, norm[a:b]), a, b)
-    for da in range(-budget, budget + 1):
-        for db in range(-budget, budget + 1):
-            x, y = a + da, b + db
-            if 0 <= x < y <= len(norm):
-                d = Levenshtein.distance(nq, norm[x:y], score_cutoff=best[0])
-                if d < best[0]:
-                    best = (d, x, y)
+    for x in range(max(0, a - budget), a + budget + 1):
+        for y in range(max(b - budget, x + n - best[0] + 1, x + 1), min(b + budget, len(norm), x + n + best[0] - 1) + 1):
+            if abs(y - x - n) >= best[0]:
+                continue
+            d = Levenshtein.distance(nq, norm[x:y], score_cutoff=best[0])
+            if d < best[0]:
+                best = (d, x, y)
     return best[1], best[2]
 
 
@@ -156,8 +211,7 @@ def _nearest(cands: list[Candidate], anchors: list[tuple[int, int]]) -> Candidat
 
 
 def _to_span(c: Candidate, src: SourceText) -> Span:
-    # Consistent by construction (offsets from the text, a located status): no re-validation needed.
-    return Span.model_construct(start=c.start, end=c.end, text=src.text[c.start : c.end], status=c.status)
+    return Span(start=c.start, end=c.end, text=src.text[c.start : c.end], status=c.status)
 
 
 def locate(query: str, source: str | SourceText, *, anchors: Iterable[int] = ()) -> Span:
@@ -246,9 +300,10 @@ def ground(briefing: Briefing, source: str) -> Briefing:
     string but as two pieces around a short interruption ("Passengers, she said, had
     waited ...") becomes those two spans (:func:`locate_interrupted`).
 
-    The copy is built with ``model_copy`` of the nodes that change: the briefing was
-    valid and a located span is consistent by construction, so nothing is validated
-    again; what did not change is shared with ``briefing``.
+    Only the nodes whose spans change are built again, in one validation of the briefing's data in
+    which every other node (and every span) is passed as the instance it is: pydantic takes an
+    instance of the right model as it is, so nothing already valid is validated again, and what
+    did not change is shared with ``briefing``.
     """
     src = source_text(source)
     anchor_of = {k.name: k.anchor for k in briefing.item_kinds}
@@ -273,32 +328,36 @@ def ground(briefing: Briefing, source: str) -> Briefing:
             if not spans[i].located and path == anchor_path:
                 found = locate_interrupted(queries[i], src) or found
             changes.setdefault(path, {})[k] = found
-    if not changes:
-        return briefing.model_copy()
-    return _with_spans(briefing, "", changes)
+    data = _with_spans(briefing, "", changes)
+    return briefing.model_copy() if data is briefing else type(briefing).model_validate(data)
 
 
-def _with_spans(node: _M, path: str, changes: dict[str, dict[int, list[Span]]]) -> _M:
-    """``node`` (at ``path``) with the spans ``changes`` names replaced, rebuilt where something below changed."""
-    update: dict[str, Any] = {}
+def _with_spans(node: BaseModel, path: str, changes: dict[str, dict[int, list[Span]]]) -> Any:
+    """The data of ``node`` (at ``path``) with the spans ``changes`` names replaced, or ``node`` itself
+    when nothing below it changes."""
+    data = dict(node.__dict__)
+    changed = False
     if isinstance(node, Evidence) and path in changes:
         spans = list(node.spans)
         # Highest index first: an anchor split in two shifts the indices of later spans of its evidence.
         for k, found in sorted(changes[path].items(), reverse=True):
             spans[k : k + 1] = found
-        update["spans"] = spans
+        data["spans"] = spans
+        changed = True
     for name in _walk_fields(type(node)):
-        child = getattr(node, name)
+        child = data[name]
         sub = f"{path}.{name}" if path else name
         if isinstance(child, BaseModel):
             new = _with_spans(child, sub, changes)
             if new is not child:
-                update[name] = new
+                data[name] = new
+                changed = True
         elif isinstance(child, list) and child and isinstance(child[0], BaseModel):
             items = [_with_spans(c, f"{sub}[{i}]", changes) for i, c in enumerate(child)]
             if any(a is not b for a, b in zip(items, child, strict=True)):
-                update[name] = items
-    return node.model_copy(update=update) if update else node
+                data[name] = items
+                changed = True
+    return data if changed else node
 
 
 _MAX_INTERRUPTION = 60  # characters between the two pieces: ", she said, ", " (Reuters) "
