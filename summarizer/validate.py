@@ -246,9 +246,13 @@ def _check_value(run: _Run, path: str, ev: Evidence) -> None:
         )
 
 
-def _forms(run: _Run, value: str) -> list[str]:
+def _forms(run: _Run, value: str) -> tuple[str, ...]:
     """The value and its acronym or full name where the text defines one ("Vesna Liberation Army (VLA)"), and
     the same person's name in the other script where the text gives both ("Олена Коваль (Olena Koval)")."""
+    memo: dict[str, tuple[str, ...]] = run.src.memo.setdefault("validate.forms", {})  # per text: values repeat
+    found = memo.get(value)
+    if found is not None:
+        return found
     key = fold_name(value)
     out = [value, *sorted(a for name, also in aliases(run.src).items() if fold_name(name) == key for a in also)]
     for acr, full in acronyms(run.src).items():
@@ -256,7 +260,8 @@ def _forms(run: _Run, value: str) -> list[str]:
             out.append(acr)
         elif value == acr:
             out.append(full)
-    return out
+    memo[value] = forms = tuple(out)
+    return forms
 
 
 _DETERMINERS = ("the", "this", "that")
