@@ -20,7 +20,8 @@ answered request: ``{"id", "custom_id", "response": {"status_code", "request_id"
 Faults: ``poll_429`` retrievals answered 429 with ``Retry-After: 0`` first;
 ``answered`` (with an expired or cancelled end) the number of request lines that ran;
 ``kill_after_create`` a process id sent SIGKILL right after a batch is created and
-before the answer is sent (a client that dies between creating a batch and recording it).
+before the answer is sent (a client that dies between creating a batch and recording it);
+``batch_prefix`` the start of batch ids (a hostile one: ``"../../"``).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 __all__ = ["Answer", "BatchServer", "article_of", "chat_body"]
 
@@ -114,11 +115,13 @@ class BatchServer:
         answered: int | None = None,
         poll_429: int = 0,
         kill_after_create: int | None = None,
+        batch_prefix: str = "batch-",
     ) -> None:
         self.answer, self.chat = answer, chat
         self.polls, self.end, self.answered = polls, end, answered
         self.poll_429 = poll_429
         self.kill_after_create = kill_after_create
+        self.batch_prefix = batch_prefix  # a hostile provider's ids ("../../x"): never a path on the client
         self.files: dict[str, tuple[dict[str, Any], bytes]] = {}
         self.batches: dict[str, _Batch] = {}
         self.log: list[tuple[str, str]] = []  # (method, path) of every request
@@ -172,7 +175,12 @@ class BatchServer:
         if body.get("endpoint") != "/v1/chat/completions" or body.get("completion_window") != "24h":
             return 400, {"error": {"message": "endpoint or completion_window not supported", "type": "invalid"}}
         batch = _Batch(
-            self._id("batch"), fid, body["endpoint"], "24h", dict(body.get("metadata") or {}), int(time.time())
+            f"{self.batch_prefix}{next(self._ids)}",
+            fid,
+            body["endpoint"],
+            "24h",
+            dict(body.get("metadata") or {}),
+            int(time.time()),
         )
         batch.counts["total"] = sum(1 for line in self.files[fid][1].splitlines() if line.strip())
         self.batches[batch.id] = batch
@@ -225,7 +233,7 @@ class BatchServer:
         batch.status = end
 
     def listing(self, query: dict[str, list[str]]) -> dict[str, Any]:
-        ordered = sorted(self.batches.values(), key=lambda b: int(b.id.split("-")[1]), reverse=True)  # newest first
+        ordered = list(reversed(self.batches.values()))  # newest first
         after = (query.get("after") or [None])[0]
         if after is not None:
             ids = [b.id for b in ordered]
@@ -285,10 +293,10 @@ def _handler(owner: BatchServer) -> type[BaseHTTPRequestHandler]:
             with owner._lock:
                 owner.log.append(("GET", path))
                 if path.startswith("/files/") and path.endswith("/content"):
-                    got = owner.files.get(path.split("/")[2])
+                    got = owner.files.get(unquote(path.split("/")[2]))
                     return self._send(200, got[1]) if got else self._send(404, {"error": {"message": "no file"}})
                 if path.startswith("/files/"):
-                    got = owner.files.get(path.split("/")[2])
+                    got = owner.files.get(unquote(path.split("/")[2]))
                     return self._send(200, got[0]) if got else self._send(404, {"error": {"message": "no file"}})
                 if path == "/batches":
                     return self._send(200, owner.listing(parse_qs(url.query)))
@@ -297,7 +305,7 @@ def _handler(owner: BatchServer) -> type[BaseHTTPRequestHandler]:
                         owner.poll_429 -= 1
                         rate = {"error": {"message": "rate limited", "type": "rate_limit"}}
                         return self._send(429, rate, {"Retry-After": "0"})
-                    return self._send(*owner.poll(path.split("/")[2]))
+                    return self._send(*owner.poll(unquote(path.split("/")[2])))
             self._send(404, {"error": {"message": f"no route {path}"}})
 
         def do_POST(self) -> None:
@@ -317,7 +325,7 @@ def _handler(owner: BatchServer) -> type[BaseHTTPRequestHandler]:
                         owner.kill_after_create = None
                     return self._send(status, body)
                 if path.startswith("/batches/") and path.endswith("/cancel"):
-                    batch = owner.batches.get(path.split("/")[2])
+                    batch = owner.batches.get(unquote(path.split("/")[2]))
                     if batch is None:
                         return self._send(404, {"error": {"message": "no batch"}})
                     if batch.status not in ("completed", "expired", "cancelled", "failed"):
