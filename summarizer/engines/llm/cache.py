@@ -345,13 +345,15 @@ def open_cache(where: LLMSettings | Path | str) -> ResponseCache:
     """
     from ...config import LLMSettings
 
-    settings = where if isinstance(where, LLMSettings) else None
-    ttl = settings.cache_ttl if settings is not None else None
-    if settings is not None and settings.cache_url is not None:
-        name = ("redis", settings.cache_url)
+    ttl: float | None = None
+    if isinstance(where, LLMSettings):
+        ttl = where.cache_ttl
+        if where.cache_url is not None:
+            name = ("redis", where.cache_url)
+        else:
+            name = ("disk", str(where.resolved_cache_dir().expanduser().resolve()))
     else:
-        directory = settings.resolved_cache_dir() if settings is not None else Path(where)  # type: ignore[arg-type]
-        name = ("disk", str(directory.expanduser().resolve()))
+        name = ("disk", str(Path(where).expanduser().resolve()))
     with _lock:
         cache = _open.get((*name, ttl))
         if cache is None:
