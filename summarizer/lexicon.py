@@ -198,11 +198,15 @@ _ORG_ALIASES = tuple((short, *names) for short, names in table("organisations", 
 
 
 @functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=8192)
 def fold_name(s: str) -> str:
     """Name key: NFKD without diacritics, case-folded, dots and quote marks dropped, dashes
-    and whitespace to single spaces. "U.S." -> "us", "François" -> "francois"."""
-    s = unicodedata.normalize("NFKD", s)
-    s = "".join(c for c in s if not unicodedata.combining(c))
+    and whitespace to single spaces. "U.S." -> "us", "François" -> "francois".
+
+    Memoised (a pure function of its argument: the same names are folded again and again)."""
+    if not s.isascii():  # ASCII is its own NFKD and has no combining marks
+        s = unicodedata.normalize("NFKD", s)
+        s = "".join(c for c in s if not unicodedata.combining(c))
     s = re.sub(r"['’]s\b", "", s.casefold())
     s = re.sub(r"[.'\"“”‘’]", "", s)
     s = re.sub(r"[\s\-‐‑‒–—]+", " ", s)
