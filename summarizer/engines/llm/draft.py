@@ -394,6 +394,11 @@ def _item(draft: BaseModel, model: type[BaseModel]) -> Data:
 
 
 def _value(value: Any, model: type[BaseModel], name: str) -> Any:
+    if value is None:
+        return None
+    convert = _CONVERTERS.get(type(value))  # the common case, one look-up
+    if convert is not None:
+        return convert(value)
     if isinstance(value, list):
         return [_value(v, model, name) for v in value]
     if isinstance(value, Ref):
@@ -407,6 +412,9 @@ def _value(value: Any, model: type[BaseModel], name: str) -> Any:
     if isinstance(value, BaseModel):
         return _item(value, _item_model(model, name))
     return value
+
+
+_CONVERTERS: dict[type, Callable[[Any], Data | None]] = {Ref: _ref, Num: _num, When: _when}
 
 
 @functools.cache
