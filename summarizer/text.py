@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import DecodeError, EmptyTextError
+from .errors import DecodeError, EmptyTextError, InputError
 
 __all__ = [
     "DOUBLE_CLOSE",
@@ -31,6 +31,7 @@ __all__ = [
     "QuoteIndex",
     "QuoteRegion",
     "SourceText",
+    "check_text",
     "fold_marks",
     "normalize",
     "normalize_query",
@@ -507,4 +508,24 @@ def read_article(path: str | Path) -> str:
         ) from exc
     if not text.strip():
         raise EmptyTextError(f"{p}: the file is empty or only whitespace; nothing to brief")
+    return text
+
+
+def check_text(text: object) -> str:
+    """``text`` if it is an article the library can brief, else the :class:`~summarizer.errors.InputError` saying why.
+
+    One check for every entry point (``summarize()``, batches, provider batch request files):
+    a str, not empty, and Unicode text (a lone surrogate has no UTF-8, no sha256, no span).
+    """
+    if not isinstance(text, str):
+        raise InputError(f"summarize() takes the article as str, got {type(text).__name__}; decode bytes first")
+    if not text.strip():
+        raise EmptyTextError("the article text is empty or only whitespace: pass the article's text")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InputError(
+            f"the article text holds a lone surrogate (U+{ord(text[exc.start]):04X}) at offset {exc.start}, "
+            "which is not Unicode text: decode the source bytes with errors='replace' (or fix the source)"
+        ) from None
     return text
