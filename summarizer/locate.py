@@ -20,15 +20,18 @@ and no offsets, never a guess.
 from __future__ import annotations
 
 import bisect
+import datetime as dt
+import enum
 import functools
+import itertools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel
 from rapidfuzz import fuzz
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import LCSseq, Levenshtein
 
 from .schema import Briefing, Evidence, MatchStatus, Span
 from .text import SourceText, normalize_query, source_text
@@ -102,37 +105,75 @@ _FUZZY_SCAN = 4096  # occurrences of one anchor looked at, at most (a pathologic
 def _fuzzy(nq: str, src: SourceText) -> list[Candidate]:
     """Bounded-edit-distance matches, searched around the occurrences of the query's rarest words and word pairs.
 
-    Each occurrence of one of the :data:`_FUZZY_ANCHORS` rarest anchors (a word of three
-    letters or more, or two consecutive words) proposes a start; the query's other words
-    then vote on it by bisection in the word index: a word with no occurrence near its
-    place costs at least half an edit (one edit can break two words), so a start that
-    misses more than twice the budget is dropped, and starts are aligned, most votes
-    first, only while they can still reach the best distance found. The cost depends on
-    how often the anchors occur, not on the length of the article: a pair of words is rare
-    even in a long text that repeats its vocabulary.
+    Anchors (a word of three letters or more, or two consecutive words) are taken rarest
+    first, each apart from those taken before by at least one word, until one more than
+    the best distance found so far are taken (at most :data:`_FUZZY_ANCHORS`): one edit
+    breaks at most one of them, so a match within that distance keeps one of them and is
+    proposed by it. (Anchors with the query's first or last word, which may be cut from a
+    longer word of the text, are searched but not counted.)
+
+    Each occurrence of an anchor proposes a start; the query's other words vote on it by
+    bisection in the word index: a word with no occurrence near its place costs at least
+    half an edit (one edit can break two words). A start proposed by the k-th anchor and
+    by none before it has an edit in each of the k - 1 anchors before, so only the words
+    outside them are counted, against what is left of the distance. A start is aligned
+    only while the words it misses can still allow the best distance found, and a window
+    only while its longest common subsequence with the query can too. The cost depends on
+    how often the anchors occur, not on the article's length.
     """
     budget = max(1, len(nq) // 10)
     if len(nq) < 8:
         return []
-    words = src.word_positions()
     qwords = [(m.group(), m.start()) for m in _WORD.finditer(nq)]
+    words = src.word_positions()
     if not any(w in words and len(w) >= 3 for w, _ in qwords):
         return []
+    # Words checked rarest first, so a wrong start stops early (words not in the text miss everywhere). The
+    # first and last are not: the query may begin or end inside a word of the text ("sels" of "vessels").
+    last_word = len(qwords) - 1
+    checks = sorted(
+        (
+            (words.get(w, []), off, i)
+            for i, (w, off) in enumerate(qwords)
+            if 0 < i < last_word and (len(w) >= 3 or w not in words)
+        ),
+        key=lambda c: len(c[0]),
+    )
     norm = src.norm.text
     found: dict[tuple[int, int], int] = {}
     best = budget
-    for misses, guess in _fuzzy_starts(qwords, src, budget):
-        if (misses + 1) // 2 > best:
+    seen: list[int] = []
+    taken: list[tuple[int, int]] = []  # anchors that a match within the distance breaks only by an edit
+    scanned = 0
+    for positions, offset, first, last in _fuzzy_anchors(qwords, src):
+        if len(taken) >= min(best + 1, _FUZZY_ANCHORS) or scanned >= 2 * _FUZZY_ANCHORS:
             break
-        lo, hi = max(0, guess - budget), min(len(norm), guess + len(nq) + budget)
-        al = fuzz.partial_ratio_alignment(nq, norm[lo:hi])
-        if al is None:
-            continue
-        a, b = _widen(nq, norm, lo + al.dest_start, lo + al.dest_end, budget)
-        dist = Levenshtein.distance(nq, norm[a:b], score_cutoff=budget)
-        if dist <= budget:
-            found[(a, b)] = min(dist, found.get((a, b), dist))
-            best = min(best, dist)
+        if any(first <= b + 1 and a <= last + 1 for a, b in taken):
+            continue  # shares a word with (or touches) an anchor taken: one edit could break both
+        scanned += 1
+        before = len(taken)  # edits a start new with this anchor has in the anchors before it
+        outside = [(occ, off) for occ, off, i in checks if not any(a - 1 <= i <= b + 1 for a, b in taken)]
+        if first > 0 and last < last_word:  # an end word may be cut from a longer one: no edit needed
+            taken.append((first, last))
+        starts: list[tuple[int, int]] = []
+        for pos in positions[:_FUZZY_SCAN]:
+            guess = pos - offset
+            k = bisect.bisect_left(seen, guess - budget)
+            if k < len(seen) and seen[k] <= guess + budget:
+                continue
+            seen.insert(k, guess)
+            misses = _misses(outside, guess, 3 * budget, 2 * (best - before))
+            if before + (misses + 1) // 2 <= best:
+                starts.append((misses, guess))
+        starts.sort()
+        for misses, guess in starts:
+            if before + (misses + 1) // 2 > best:
+                break
+            hit = _fuzzy_window(nq, norm, guess, budget, best)
+            if hit is not None:
+                a, b, dist = hit
+                found[(a, b)] = min(dist, found.get((a, b), dist))
+                best = min(best, dist)
     if not found:
         return []
     least = min(found.values())
@@ -143,44 +184,47 @@ def _fuzzy(nq: str, src: SourceText) -> list[Candidate]:
     return out
 
 
-def _fuzzy_starts(qwords: list[tuple[str, int]], src: SourceText, budget: int) -> list[tuple[int, int]]:
-    """Where the query may start, as ``(missing words, start)``, fewest missing first.
-
-    Starts come from the occurrences of the rarest anchors (one start per ``budget``
-    characters); a word counts as missing at a start when none of its occurrences lies
-    within ``2 * budget`` characters of where the start puts it. Starts that miss more
-    than ``2 * budget + 1`` words are left out (no match within the budget can be there).
-    """
+def _fuzzy_anchors(qwords: list[tuple[str, int]], src: SourceText) -> list[tuple[list[int], int, int, int]]:
+    """The query's words of three letters or more and its pairs of consecutive words that occur in the text,
+    as ``(positions, offset in the query, first word, last word)``, rarest first."""
     words, pairs = src.word_positions(), src.word_pairs()
-    anchors: list[tuple[list[int], int]] = [(words[w], off) for w, off in qwords if len(w) >= 3 and w in words]
-    for (w1, off), (w2, _) in zip(qwords, qwords[1:], strict=False):
+    anchors = [(words[w], off, i, i) for i, (w, off) in enumerate(qwords) if len(w) >= 3 and w in words]
+    for i, ((w1, off), (w2, _)) in enumerate(itertools.pairwise(qwords)):
         pos = pairs.get(f"{w1} {w2}")
         if pos is not None:
-            anchors.append((pos, off))
-    anchors.sort(key=lambda po: len(po[0]))
-    checks = [(words.get(w, []), off) for w, off in qwords]
-    tol, limit = 2 * budget, 2 * budget + 1
-    seen: list[int] = []
-    out: list[tuple[int, int]] = []
-    for positions, offset in anchors[:_FUZZY_ANCHORS]:
-        for pos in positions[:_FUZZY_SCAN]:
-            guess = pos - offset
-            k = bisect.bisect_left(seen, guess - budget)
-            if k < len(seen) and seen[k] <= guess + budget:
-                continue
-            seen.insert(k, guess)
-            misses = 0
-            for occ, off in checks:
-                want = guess + off
-                j = bisect.bisect_left(occ, want - tol)
-                if j == len(occ) or occ[j] > want + tol:
-                    misses += 1
-                    if misses > limit:
-                        break
-            if misses <= limit:
-                out.append((misses, guess))
-    out.sort()
-    return out
+            anchors.append((pos, off, i, i + 1))
+    anchors.sort(key=lambda a: len(a[0]))
+    return anchors
+
+
+def _misses(checks: list[tuple[list[int], int]], guess: int, tol: int, limit: int) -> int:
+    """How many checked words have no occurrence within ``tol`` of where ``guess`` puts them; counting stops
+    past ``limit``."""
+    misses = 0
+    for occ, off in checks:
+        want = guess + off
+        j = bisect.bisect_left(occ, want - tol)
+        if j == len(occ) or occ[j] > want + tol:
+            misses += 1
+            if misses > limit:
+                break
+    return misses
+
+
+def _fuzzy_window(nq: str, norm: str, guess: int, budget: int, best: int) -> tuple[int, int, int] | None:
+    """The best match of ``nq`` around ``guess`` as ``(start, end, distance)``, if within ``budget``;
+    ``None`` at once when no substring there can come within ``best``."""
+    lo, hi = max(0, guess - budget), min(len(norm), guess + len(nq) + budget)
+    # The match lies in [lo - budget, hi + budget); its distance is at least the query's characters
+    # left out of their longest common subsequence with that stretch.
+    if len(nq) - LCSseq.similarity(nq, norm[max(0, lo - budget) : hi + budget]) > best:
+        return None
+    al = fuzz.partial_ratio_alignment(nq, norm[lo:hi])
+    if al is None:
+        return None
+    a, b = _widen(nq, norm, lo + al.dest_start, lo + al.dest_end, budget)
+    dist = Levenshtein.distance(nq, norm[a:b], score_cutoff=budget)
+    return (a, b, dist) if dist <= budget else None
 
 
 def _widen(nq: str, norm: str, a: int, b: int, budget: int) -> tuple[int, int]:
@@ -194,7 +238,9 @@ def _widen(nq: str, norm: str, a: int, b: int, budget: int) -> tuple[int, int]:
     n = len(nq)
     best = (Levenshtein.distance(nq, norm[a:b]), a, b)
     for x in range(max(0, a - budget), a + budget + 1):
-        for y in range(max(b - budget, x + n - best[0] + 1, x + 1), min(b + budget, len(norm), x + n + best[0] - 1) + 1):
+        for y in range(
+            max(b - budget, x + n - best[0] + 1, x + 1), min(b + budget, len(norm), x + n + best[0] - 1) + 1
+        ):
             if abs(y - x - n) >= best[0]:
                 continue
             d = Levenshtein.distance(nq, norm[x:y], score_cutoff=best[0])
@@ -271,8 +317,24 @@ def _closest_pair_anchor(found: list[list[Candidate]]) -> list[tuple[int, int]]:
 
 @functools.cache
 def _walk_fields(cls: type[BaseModel]) -> tuple[str, ...]:
-    """The fields of a model class that may hold evidence (everything but spans and the report)."""
-    return tuple(n for n in cls.__pydantic_fields__ if n not in ("validation", "provenance", "spans"))
+    """The fields of a model class that may hold evidence: everything but spans, the report and the fields
+    whose type holds no model (a str, a number, an enum, a date: nothing below them to walk)."""
+    skip = ("validation", "provenance", "spans")
+    return tuple(n for n, f in cls.__pydantic_fields__.items() if n not in skip and _may_hold_model(f.annotation))
+
+
+_SCALARS = (str, bytes, int, float, enum.Enum, dt.date, type(None))
+
+
+def _may_hold_model(annotation: Any) -> bool:
+    """False only for a type that provably holds no model (scalars, their unions, lists and literals)."""
+    origin = get_origin(annotation)
+    if origin is Literal:
+        return False
+    if origin is not None:
+        args = [a for a in get_args(annotation) if a is not Ellipsis]
+        return not args or any(_may_hold_model(a) for a in args)
+    return not (isinstance(annotation, type) and issubclass(annotation, _SCALARS))
 
 
 def iter_evidence(node: BaseModel, path: str = "") -> Iterator[tuple[str, Evidence]]:
