@@ -3,7 +3,7 @@
 The public API is re-exported here; ``__all__`` is sorted and checked by a test.
 """
 
-from .api import asummarize, asummarize_many, summarize, summarize_many
+from .api import asummarize, asummarize_many, summarize, summarize_many, summarize_stream
 from .batchrun import BatchProgress
 from .config import LLMSettings, RetryPolicy
 from .errors import (
@@ -92,5 +92,6 @@ __all__ = [
     "read_article",
     "summarize",
     "summarize_many",
+    "summarize_stream",
     "validate",
 ]

@@ -29,7 +29,7 @@ import concurrent.futures
 import datetime as dt
 import logging
 import threading
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from typing import Any, Literal, TypeVar
 
 from . import notices
@@ -38,7 +38,6 @@ from .config import LLMSettings, no_llm_message
 from .engines import Dated
 from .engines import Engine as EngineImpl
 from .errors import (
-    EmptyTextError,
     EngineError,
     InputError,
     LLMExtraMissingError,
@@ -46,6 +45,7 @@ from .errors import (
     SummarizerError,
 )
 from .schema import Briefing
+from .text import check_text
 
 __all__ = [
     "BatchProgress",
@@ -55,6 +55,7 @@ __all__ = [
     "asummarize_many",
     "summarize",
     "summarize_many",
+    "summarize_stream",
 ]
 
 Engine = Literal["auto", "llm", "rules"]
@@ -67,21 +68,6 @@ AUTO_NOTICE = (
     "summarizer: no LLM configured (OPENAI_API_KEY / OPENAI_BASE_URL); using the offline rules engine "
     "(engine='rules' or --engine rules silences this)"
 )
-
-
-def _check_text(text: object) -> str:
-    if not isinstance(text, str):
-        raise InputError(f"summarize() takes the article as str, got {type(text).__name__}; decode bytes first")
-    if not text.strip():
-        raise EmptyTextError("the article text is empty or only whitespace: pass the article's text")
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError as exc:  # a lone surrogate: no UTF-8 text, no sha256, no span of it can be shown
-        raise InputError(
-            f"the article text holds a lone surrogate (U+{ord(text[exc.start]):04X}) at offset {exc.start}, "
-            "which is not Unicode text: decode the source bytes with errors='replace' (or fix the source)"
-        ) from None
-    return text
 
 
 def _parse_date(date: dt.date | str | None) -> dt.date | None:
@@ -171,7 +157,7 @@ def summarize(
     ``openai.OpenAI`` to use as it is (its retries are switched off: the library retries);
     ``settings`` replaces the environment (:meth:`LLMSettings.from_env`).
     """
-    text = _check_text(text)
+    text = check_text(text)
     article_date = _parse_date(date)
     resolved = _settings(settings, model)
     which = _choose(engine, resolved, client)
@@ -191,7 +177,7 @@ async def asummarize(
     settings: LLMSettings | None = None,
 ) -> Briefing:
     """:func:`summarize` for async code; ``client`` may be an ``openai.AsyncOpenAI`` (or a sync one)."""
-    text = _check_text(text)
+    text = check_text(text)
     article_date = _parse_date(date)
     resolved = _settings(settings, model)
     which = _choose(engine, resolved, client)
@@ -226,7 +212,7 @@ def _checked(texts: Sequence[str]) -> list[str | SummarizerError]:
     out: list[str | SummarizerError] = []
     for i, t in enumerate(texts):
         try:
-            out.append(_check_text(t))
+            out.append(check_text(t))
         except SummarizerError as exc:
             out.append(_as_error(exc, i))
     return out
@@ -433,6 +419,59 @@ def summarize_many(
 
 
 summarize_many.__doc__ = f"{summarize_many.__doc__}\n{_STOPS_DOC}"
+
+
+def summarize_stream(
+    texts: Iterable[str],
+    *,
+    engine: Engine = "auto",
+    model: str | None = None,
+    dates: Iterable[dt.date | str | None] | None = None,
+    day: dt.date | str | None = None,
+    client: Any = None,
+    settings: LLMSettings | None = None,
+    concurrency: int = 8,
+    window: int = 256,
+    answers: Any = None,
+) -> Iterator[BatchResult]:
+    """Brief ``texts`` as they come, ``window`` at a time: one result per text, in order, in bounded memory.
+
+    The same as :func:`summarize_many` over consecutive windows of ``window`` texts (its
+    stops included), for feeds too long to hold: a text is read when its window starts and
+    its result is yielded when its window ends. ``answers``: a provider batch's results
+    (:mod:`summarizer.engines.llm.provider_batch`).
+    """
+    if isinstance(texts, str):
+        raise InputError("summarize_stream() takes an iterable of article texts; for one article use summarize()")
+    if window < 1:
+        raise InputError(f"window must be >= 1, got {window}")
+    date_iter = iter(dates) if dates is not None else None
+    block: list[str] = []
+    block_dates: list[dt.date | str | None] = []
+
+    def flush() -> list[BatchResult]:
+        out = summarize_many(
+            block,
+            engine=engine,
+            model=model,
+            dates=block_dates,
+            day=day,
+            client=client,
+            settings=settings,
+            concurrency=concurrency,
+            answers=answers,
+        )
+        block.clear()
+        block_dates.clear()
+        return out
+
+    for text in texts:
+        block.append(text)
+        block_dates.append(next(date_iter, None) if date_iter is not None else None)
+        if len(block) >= window:
+            yield from flush()
+    if block:
+        yield from flush()
 
 
 def _run_sync(make: Callable[[], Awaitable[T]]) -> T:

@@ -44,7 +44,7 @@ FRONT = (
     "summarizer.batchrun",
     "summarizer.sources",
 )
-HTTP = ("openai", "instructor", "httpx", "httpx2", "aiohttp", "diskcache", "requests", "urllib.request")
+HTTP = ("openai", "instructor", "httpx", "httpx2", "aiohttp", "diskcache", "redis", "requests", "urllib.request")
 
 
 def _module_name(path: Path) -> str:

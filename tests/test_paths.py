@@ -12,8 +12,9 @@ from typing import Any
 
 import pytest
 
+from summarizer import summarize_stream
 from summarizer.batch import brief_to_dir
-from summarizer.engines.llm.provider_batch import PollPolicy, ProviderBatch, ingest
+from summarizer.engines.llm.provider_batch import PollPolicy, ProviderBatch
 from summarizer.errors import FixtureError
 from summarizer.evals import load_fixture
 from summarizer.schema import Briefing
@@ -52,11 +53,13 @@ def test_hostile_batch_ids_and_custom_ids_name_no_file(tmp_path: Path) -> None:
         settings = settings_for(server)
         pb = ProviderBatch(run_dir, settings, poll=PollPolicy(interval=0.0, max_interval=0.0))
         with pb.run([isil_text()], dates=[ISIL_DATE]) as results:
-            assert pb.state is not None and pb.state.batch_id is not None and pb.state.batch_id.startswith("../")
-            out = list(ingest([isil_text()], results, settings=settings, dates=[ISIL_DATE]))
+            assert pb.state is not None and str(pb.state.parts[0].batch_id).startswith("../")
+            out = list(
+                summarize_stream([isil_text()], answers=results, engine="llm", settings=settings, dates=[ISIL_DATE])
+            )
     assert isinstance(out[0], Briefing)
     names = sorted(p.name for p in run_dir.iterdir())
-    assert names == ["batch.json", "output-______escaped-2.jsonl", "requests.jsonl"]  # ids count files too
+    assert names == ["batch.json", "output-______escaped-2.jsonl", "requests-0001.jsonl"]  # ids count files too
     assert _tree(tmp_path) == {tmp_path / "a", run_dir, *(run_dir / n for n in names)}
 
 

@@ -15,16 +15,16 @@ from typing import Any
 
 import pytest
 
-from summarizer import summarize_many
+from summarizer import summarize_many, summarize_stream
 from summarizer.engines.llm.batchfiles import Results, custom_id
 from summarizer.engines.llm.provider_batch import (
+    BatchLimits,
     BatchPendingError,
     PollPolicy,
     ProviderBatch,
-    ingest,
     write_requests,
 )
-from summarizer.errors import BatchResultMissingError
+from summarizer.errors import BatchResultMissingError, InputError
 from summarizer.schema import Briefing
 from tests.loopback import ISIL_DATE, ScriptedServer, completion, gold_answer, isil_text, settings_for
 from tests.loopback_batch import BatchServer, article_of, chat_body
@@ -46,7 +46,9 @@ def _run(server: BatchServer, run_dir: Path, texts: list[str], **options: Any) -
     settings = settings_for(server, **options)
     pb = ProviderBatch(run_dir, settings, poll=FAST)
     with pb.run(texts, dates=[ISIL_DATE] * len(texts)) as results:
-        return list(ingest(texts, results, settings=settings, dates=[ISIL_DATE] * len(texts)))
+        return list(
+            summarize_stream(texts, answers=results, engine="llm", settings=settings, dates=[ISIL_DATE] * len(texts))
+        )
 
 
 def _comparable(b: Briefing) -> dict[str, Any]:
@@ -60,7 +62,7 @@ def test_a_batch_run_delivers_what_a_direct_run_delivers_with_one_request_per_di
     texts.append(texts[0])  # a duplicate: no second request
     with BatchServer(gold) as server:
         out = _run(server, tmp_path / "run", texts)
-        lines = (tmp_path / "run" / "requests.jsonl").read_text().splitlines()
+        lines = (tmp_path / "run" / "requests-0001.jsonl").read_text().splitlines()
         assert server.count("POST", "/files") == 1 and server.count("POST", "/batches") == 1
         assert server.chat_bodies == []  # every first answer came through the batch
     ids = [json.loads(x)["custom_id"] for x in lines]
@@ -74,6 +76,22 @@ def test_a_batch_run_delivers_what_a_direct_run_delivers_with_one_request_per_di
         assert _comparable(got) == _comparable(want)  # the same verification step, the same briefing
         assert got.validation is not None and got.validation.ok
         assert got.quotes and got.provenance is not None and got.provenance.engine == "llm"
+
+
+def test_more_requests_than_a_batch_may_hold_go_in_several_batches(tmp_path: Path) -> None:
+    texts = _texts(5)
+    with BatchServer(gold) as server:
+        settings = settings_for(server)
+        pb = ProviderBatch(tmp_path / "run", settings, poll=FAST, limits=BatchLimits(max_requests=2))
+        with pb.run(texts, dates=[ISIL_DATE] * 5) as results:
+            out = list(summarize_stream(texts, answers=results, engine="llm", settings=settings, dates=[ISIL_DATE] * 5))
+        assert [b.counts["total"] for b in server.batches.values()] == [2, 2, 1]
+    assert sorted(p.name for p in (tmp_path / "run").glob("requests-*")) == [
+        f"requests-000{n}.jsonl" for n in (1, 2, 3)
+    ]
+    assert all(isinstance(b, Briefing) for b in out)
+    with pytest.raises(InputError, match="more than a batch file may hold"):
+        ProviderBatch(tmp_path / "other", settings, limits=BatchLimits(max_bytes=1_000)).prepare(texts)
 
 
 def test_custom_ids_are_stable_across_runs_and_derived_from_the_request(tmp_path: Path) -> None:
@@ -138,7 +156,7 @@ def test_rate_limited_polls_are_retried_honouring_retry_after(tmp_path: Path) ->
         settings = settings_for(server)
         pb = ProviderBatch(tmp_path / "run", settings, poll=FAST, report=said.append)
         with pb.run(texts, dates=[ISIL_DATE]) as results:
-            out = list(ingest(texts, results, settings=settings, dates=[ISIL_DATE]))
+            out = list(summarize_stream(texts, answers=results, engine="llm", settings=settings, dates=[ISIL_DATE]))
     assert isinstance(out[0], Briefing)
     assert sum("429" in s and "retry-after" in s for s in said) == 3
 
@@ -179,8 +197,8 @@ def test_a_process_killed_after_creating_the_batch_finds_it_again_instead_of_cre
         )
         server.kill_after_create = child.pid
         assert child.wait(timeout=60) == -9
-        state = json.loads((run_dir / "batch.json").read_text())
-        assert state["input_file_id"] and state["batch_id"] is None  # created, not recorded
+        part = json.loads((run_dir / "batch.json").read_text())["parts"][0]
+        assert part["input_file_id"] and part["batch_id"] is None  # created, not recorded
         out = _run(server, run_dir, texts)
         assert len(server.batches) == 1 and server.count("POST", "/batches") == 1
     assert all(isinstance(b, Briefing) for b in out)
@@ -218,7 +236,7 @@ def test_a_hostile_results_file_names_nothing_and_its_bad_lines_are_reported(tmp
         (tmp_path / "res.jsonl").write_text("not json\n" + json.dumps(evil) + "\n[1]\n" + json.dumps(good) + "\n")
         with Results([tmp_path / "res.jsonl"]) as results:
             assert results.bad_lines == 2 and results.problems[0].startswith("res.jsonl:1: not JSON")
-            out = list(ingest(texts, results, settings=s, dates=[ISIL_DATE]))
+            out = list(summarize_stream(texts, answers=results, engine="llm", settings=s, dates=[ISIL_DATE]))
     assert isinstance(out[0], Briefing)
     assert not Path("/tmp/evil").exists() and sorted(p.name for p in tmp_path.iterdir()) == ["req.jsonl", "res.jsonl"]
 
@@ -239,7 +257,7 @@ def test_a_vllm_style_results_file_is_ingested(tmp_path: Path) -> None:
             )
         (tmp_path / "res.jsonl").write_text("\n".join(out_lines) + "\n")
         with Results([tmp_path / "res.jsonl"]) as results:
-            out = list(ingest(texts, results, settings=s, dates=[ISIL_DATE] * 2))
+            out = list(summarize_stream(texts, answers=results, engine="llm", settings=s, dates=[ISIL_DATE] * 2))
         assert server.chat_bodies == []
     assert all(isinstance(b, Briefing) and b.validation is not None and b.validation.ok for b in out)
 
@@ -285,7 +303,7 @@ def test_cli_batch_writes_the_outputs_of_a_normal_run_and_a_rerun_submits_nothin
         code, out, err = _cli(capsys, *args, "-f", "jsonl")
         assert code == 0, err
         records = [json.loads(x) for x in out.splitlines()]
-        assert [r["ok"] for r in records] == [True] * 3 and "submitted: 3 request(s) for 3 article(s)" in err
+        assert [r["ok"] for r in records] == [True] * 3 and "submitted: 3 request(s) (requests-0001.jsonl)" in err
         briefings = [Briefing.model_validate(r["briefing"]) for r in records]
         assert all(b.validation is not None and b.validation.ok and b.quotes for b in briefings)
         code, _, err = _cli(capsys, *args, "-f", "jsonl")
@@ -330,7 +348,7 @@ def test_cli_batch_wait_exits_3_and_the_rerun_collects(
         assert code == 3 and out == "" and "run the same command again to collect it" in err
         server.polls = 0
         code, out, err = _cli(capsys, *args)
-        assert code == 0 and "resuming batch" in err and len(server.batches) == 1
+        assert code == 0 and "resuming from" in err and len(server.batches) == 1
 
 
 @pytest.mark.parametrize(
