@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import weakref
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -97,6 +98,11 @@ def _why(status: Any, body: Any, error: Any) -> str:
     return "; ".join(p for p in parts if p)[:300] or "no answer in the result line"
 
 
+def _close_all(fds: list[int]) -> None:
+    while fds:
+        os.close(fds.pop())
+
+
 class Results:
     """Result files indexed by ``custom_id`` (offsets only); an answer is read when asked for.
 
@@ -113,6 +119,7 @@ class Results:
         self.bad_lines = 0
         self._index: dict[str, tuple[int, int, int, int]] = {}  # id -> (file, offset, length, BatchAnswer.rank)
         self._fds: list[int] = []
+        self._closer = weakref.finalize(self, _close_all, self._fds)  # closed with the object if not before
         try:
             for n, path in enumerate(self.paths):
                 self._fds.append(os.open(path, os.O_RDONLY | os.O_CLOEXEC))
@@ -170,9 +177,7 @@ class Results:
         return read[1]
 
     def close(self) -> None:
-        for fd in self._fds:
-            os.close(fd)
-        self._fds = []
+        self._closer()
 
     def __enter__(self) -> Results:
         return self
