@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterable
 
 from .errors import InputError
-from .lexicon import SPEECH_RE, alternation, words
+from .lexicon import SPEECH_RE, alternation, finditer_at_words, words
 from .locate import iter_evidence
 from .parse import parse_dates, parse_quantities
 from .schema import Briefing, Coverage, CoverageItem, DateValue, Quantity, Quote, Span, SummaryPoint
@@ -32,6 +32,13 @@ __all__ = ["audit"]
 
 _MIN_QUOTE_WORDS = 3
 _CASUALTY = re.compile(rf"\b(?:{alternation(words('incidents', 'casualty_words'))})\b", re.IGNORECASE)
+# Each casualty phrase opens with a word followed by a space or the closing \b: a match opens a word that is
+# one of these (lexicon.finditer_at_words); None if a phrase of the data file does not open with a word.
+_CASUALTY_OPENERS = (
+    frozenset(m.group().lower() for m in map(re.compile(r"\w+").match, words("incidents", "casualty_words")) if m)
+    if all(re.match(r"\w", w) for w in words("incidents", "casualty_words"))
+    else None
+)
 _CLAUSE = re.compile(r"[;,.:!?]\s|\s[—–-]\s")
 _WINDOW = 80  # a figure counts when it lies this close to a casualty word, inside the same clause
 
@@ -111,7 +118,12 @@ def _figures(src: SourceText, date_ranges: list[tuple[int, int]]) -> list[tuple[
     dates = _union(date_ranges)
     out: list[tuple[int, int]] = []
     for a, b in src.sentences:
-        cues = [m.start() for m in _CASUALTY.finditer(text, a, b)]
+        found = (
+            _CASUALTY.finditer(text, a, b)
+            if _CASUALTY_OPENERS is None
+            else finditer_at_words(_CASUALTY, text, _CASUALTY_OPENERS, pos=a, endpos=b)
+        )
+        cues = [m.start() for m in found]
         if not cues:
             continue
         for q in parse_quantities(text[a:b]):
