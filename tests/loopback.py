@@ -416,7 +416,9 @@ class FaultMix:
     @classmethod
     def only(cls, kind: str, **params: Any) -> FaultMix:
         """Every request gets ``kind`` (``"clean"``: none)."""
-        return cls(**params) if kind == "clean" else cls(**{kind: 1.0}, **params)
+        mix = cls(**params)
+        rates: dict[str, Any] = {kind: 1.0}
+        return mix if kind == "clean" else dataclasses.replace(mix, **rates)
 
     def draw(self, key: str) -> str:
         """The fault for the request ``key`` (a fault kind or ``"clean"``), the same for the same key and seed."""
@@ -668,7 +670,7 @@ def _verified_answer(draft: dict[str, Any], text: str, date: dt.date | None) -> 
     from summarizer.locate import ground
     from summarizer.validate import validate
 
-    data = json.loads(json.dumps(draft))
+    data: dict[str, Any] = json.loads(json.dumps(draft))
     for _ in range(6):
         report = validate(ground(to_briefing(Draft.model_validate(data), text, article_date=date), text), text)
         failing = failing_items(report)
