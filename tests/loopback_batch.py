@@ -117,6 +117,7 @@ class BatchServer:
         kill_after_create: int | None = None,
         batch_prefix: str = "batch-",
     ) -> None:
+        self.kill: tuple[str, int] | None = None  # (request, pid): see kill_at
         self.answer, self.chat = answer, chat
         self.polls, self.end, self.answered = polls, end, answered
         self.poll_429 = poll_429
@@ -147,6 +148,27 @@ class BatchServer:
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=5)
+
+    def kill_at(self, request: str, pid: int) -> None:
+        """SIGKILL ``pid`` when the first request matching ``request`` arrives, before answering it.
+
+        ``request`` is ``"METHOD /path"``; a ``*`` in the path matches any one segment
+        (``"GET /files/*/content"``: the first download).
+        """
+        self.kill = (request, pid)
+
+    def _maybe_kill(self, method: str, path: str) -> None:
+        if self.kill is None:
+            return
+        want_method, _, want_path = self.kill[0].partition(" ")
+        got, want = path.split("/"), want_path.split("/")
+        if (
+            method == want_method
+            and len(got) == len(want)
+            and all(w in ("*", g) for g, w in zip(got, want, strict=True))
+        ):
+            os.kill(self.kill[1], signal.SIGKILL)
+            self.kill = None
 
     def count(self, method: str, prefix: str) -> int:
         return sum(1 for m, p in self.log if m == method and p.startswith(prefix))
@@ -292,6 +314,7 @@ def _handler(owner: BatchServer) -> type[BaseHTTPRequestHandler]:
             path = url.path.removeprefix("/v1")
             with owner._lock:
                 owner.log.append(("GET", path))
+                owner._maybe_kill("GET", path)
                 if path.startswith("/files/") and path.endswith("/content"):
                     got = owner.files.get(unquote(path.split("/")[2]))
                     return self._send(200, got[1]) if got else self._send(404, {"error": {"message": "no file"}})
@@ -313,6 +336,7 @@ def _handler(owner: BatchServer) -> type[BaseHTTPRequestHandler]:
             data = self._body()
             with owner._lock:
                 owner.log.append(("POST", path))
+                owner._maybe_kill("POST", path)
                 if path == "/files":
                     parts = _multipart(self.headers.get("Content-Type", ""), data)
                     name, payload = parts.get("file", (None, b""))

@@ -59,7 +59,7 @@ def test_hostile_batch_ids_and_custom_ids_name_no_file(tmp_path: Path) -> None:
             )
     assert isinstance(out[0], Briefing)
     names = sorted(p.name for p in run_dir.iterdir())
-    assert names == ["batch.json", "output-______escaped-2.jsonl", "requests-0001.jsonl"]  # ids count files too
+    assert names == [".lock", "batch.json", "output-______escaped-2.jsonl", "requests-0001.jsonl"]  # ids count files
     assert _tree(tmp_path) == {tmp_path / "a", run_dir, *(run_dir / n for n in names)}
 
 

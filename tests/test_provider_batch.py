@@ -24,7 +24,7 @@ from summarizer.engines.llm.provider_batch import (
     ProviderBatch,
     write_requests,
 )
-from summarizer.errors import BatchResultMissingError, InputError
+from summarizer.errors import BatchError, BatchResultMissingError, InputError
 from summarizer.schema import Briefing
 from tests.loopback import ISIL_DATE, ScriptedServer, completion, gold_answer, isil_text, settings_for
 from tests.loopback_batch import BatchServer, article_of, chat_body
@@ -149,6 +149,18 @@ def test_an_expired_batch_reports_which_articles_came_back_and_a_rerun_asks_only
     assert all(isinstance(b, Briefing) for b in again)
 
 
+def test_two_runs_on_one_batch_directory_are_refused(tmp_path: Path) -> None:
+    import fcntl
+
+    (tmp_path / "run").mkdir()
+    with (tmp_path / "run" / ".lock").open("w") as held, BatchServer(gold) as server:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        pb = ProviderBatch(tmp_path / "run", settings_for(server), poll=FAST)
+        with pytest.raises(BatchError, match="another run is using"):
+            pb.run(_texts(1), dates=[ISIL_DATE])
+        assert server.log == [] or all(m == "GET" and p == "/models" for m, p in server.log)
+
+
 def test_rate_limited_polls_are_retried_honouring_retry_after(tmp_path: Path) -> None:
     said: list[str] = []
     texts = _texts(1)
@@ -174,7 +186,13 @@ def test_a_wait_that_times_out_keeps_the_state_and_the_next_run_collects(tmp_pat
     assert isinstance(out[0], Briefing)
 
 
-def test_a_process_killed_after_creating_the_batch_finds_it_again_instead_of_creating_another(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "moment",
+    ["POST /batches", "GET /batches/*", "GET /files/*/content"],  # created, not recorded / polling / downloading
+)
+def test_a_process_killed_at_any_moment_resumes_with_the_same_command_and_no_second_batch(
+    tmp_path: Path, moment: str
+) -> None:
     texts = _texts(2)
     run_dir = tmp_path / "run"
     (tmp_path / "texts.json").write_text(json.dumps(texts))
@@ -189,19 +207,23 @@ def test_a_process_killed_after_creating_the_batch_finds_it_again_instead_of_cre
         s = LLMSettings.from_env(base_url=sys.argv[1], model="scripted-model", retry=RetryPolicy(wait_scale=0.0))
         pb = ProviderBatch({str(run_dir)!r}, s, poll=PollPolicy(interval=0.0, max_interval=0.0))
         pb.run(texts, dates=[dt.date(2016, 10, 26)] * len(texts))
+        print("finished")
         """
     )
     with BatchServer(gold) as server:
-        child = subprocess.Popen(
-            [sys.executable, "-c", script, server.base_url], env={**os.environ, "OPENAI_API_KEY": "k"}
-        )
-        server.kill_after_create = child.pid
-        assert child.wait(timeout=60) == -9
+        env = {**os.environ, "OPENAI_API_KEY": "k"}
+        child = subprocess.Popen([sys.executable, "-c", script, server.base_url], env=env, stdout=subprocess.PIPE)
+        server.kill_at(moment, child.pid)
+        out, _ = child.communicate(timeout=120)
+        assert child.returncode == -9 and b"finished" not in out
         part = json.loads((run_dir / "batch.json").read_text())["parts"][0]
-        assert part["input_file_id"] and part["batch_id"] is None  # created, not recorded
-        out = _run(server, run_dir, texts)
+        if moment == "POST /batches":
+            assert part["input_file_id"] and part["batch_id"] is None  # created, not recorded
+        results = _run(server, run_dir, texts)
         assert len(server.batches) == 1 and server.count("POST", "/batches") == 1
-    assert all(isinstance(b, Briefing) for b in out)
+        assert server.count("POST", "/files") == 1  # the request file went up once
+    assert all(isinstance(b, Briefing) and b.validation is not None and b.validation.ok for b in results)
+    assert not list(run_dir.glob(".*.tmp"))  # what a killed run left half-written is gone after the rerun
 
 
 def test_a_fabricated_quote_in_a_batch_answer_gets_a_targeted_reask_at_the_endpoint(tmp_path: Path) -> None:

@@ -38,10 +38,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import fcntl
 import hashlib
 import os
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -577,11 +578,19 @@ class ProviderBatch:
         dates: Sequence[dt.date | None] | None = None,
         day: dt.date | None = None,
     ) -> Results:
-        """prepare + submit + wait + download; the results to brief from (``answers=`` of summarize_stream)."""
-        self.prepare(texts, dates=dates, day=day)
-        self.submit()
-        self.wait()
-        self.download()
+        """prepare + submit + wait + download; the results to brief from (``answers=`` of summarize_stream).
+
+        Holds the run directory's lock throughout (a second run on it is refused) and first
+        removes what a killed run left half-written.
+        """
+        with _locked(self.run_dir):
+            for stale in self.run_dir.glob(".*.tmp"):
+                with contextlib.suppress(OSError):
+                    stale.unlink()
+            self.prepare(texts, dates=dates, day=day)
+            self.submit()
+            self.wait()
+            self.download()
         for part in self._require().parts:
             if part.status in ("expired", "cancelled", "failed"):
                 why = f": {'; '.join(part.errors)}" if part.errors else ""
@@ -590,6 +599,22 @@ class ProviderBatch:
                     "the articles it did not answer are reported, and the next run submits them again"
                 )
         return self.results()
+
+
+@contextlib.contextmanager
+def _locked(run_dir: Path) -> Iterator[None]:
+    """Hold ``run_dir/.lock`` (``flock``; dies with its process) for the block, or refuse at once."""
+    fd = os.open(run_dir / ".lock", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BatchError(
+                f"another run is using the batch directory {run_dir}; wait for it or give another --batch-dir"
+            ) from None
+        yield
+    finally:
+        os.close(fd)
 
 
 def _counts(part: BatchPart) -> str:
