@@ -20,11 +20,9 @@ import contextlib
 import dataclasses
 import datetime as dt
 import errno
-import fcntl
 import hashlib
 import itertools
 import os
-import secrets
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -37,6 +35,7 @@ from . import api
 from .batchrun import BatchProgress
 from .config import LLMSettings
 from .errors import FixtureError, OutDirInUseError, SummarizerError
+from .files import TEMP_GLOB, exclusive_lock, write_atomic
 from .render import to_json, to_markdown
 from .schema import Briefing, text_sha256
 from .sources import Article, ArticleError, article_path, meta_date, read_articles
@@ -46,7 +45,6 @@ __all__ = ["LOCK_FILE", "RUN_FILE", "BatchOutcome", "RunEntry", "RunFile", "arti
 RUN_FILE = "summarizer-run.json"
 LOCK_FILE = ".summarizer.lock"  # flock()ed for the whole run: one run per output directory
 _RESERVED = frozenset({RUN_FILE, LOCK_FILE})  # names in an output directory that are never an article's
-_TEMP_GLOB = ".summarizer-*.tmp"  # the temp files of atomic writes
 _NAME_MAX = 255  # bytes in a file name on common file systems
 Format = Literal["md", "json"]
 
@@ -93,36 +91,6 @@ def _load_run(path: Path, fmt: Format) -> RunFile:
     if run.format != fmt:
         raise FixtureError(f"{path}: this directory holds a {run.format} run; use --format {run.format} or another dir")
     return run
-
-
-def _write_atomic(path: Path, body: str) -> None:
-    """Write ``body`` to ``path`` whole or not at all, through a fresh temp file beside it.
-
-    The temp file is created exclusively (``O_EXCL``, ``O_NOFOLLOW``) under a random name,
-    so nothing planted in the directory is followed or overwritten; it gets the usual
-    umask permissions, is synced, then renamed over ``path``, and removed on any failure.
-    """
-    data = body.encode("utf-8")
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
-    for _ in range(100):
-        tmp = path.with_name(_TEMP_GLOB.replace("*", secrets.token_hex(8)))
-        try:
-            fd = os.open(tmp, flags, 0o666)
-        except FileExistsError:
-            continue
-        break
-    else:
-        raise FileExistsError(errno.EEXIST, "no free temp file name", str(path.parent))
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 def _key(article: Path) -> str:
@@ -188,25 +156,15 @@ def _reusable(entry: RunEntry, out_dir: Path, owners: Counter[str]) -> bool:
     )
 
 
-@contextlib.contextmanager
-def _locked(out_dir: Path) -> Iterator[None]:
-    """Hold the lock of ``out_dir`` for the block, or raise :class:`OutDirInUseError` at once.
-
-    The lock file stays behind; the lock itself is the kernel's and dies with its process,
-    so a run that was killed never blocks the next one.
-    """
+def _locked(out_dir: Path) -> contextlib.AbstractContextManager[None]:
+    """Hold the lock of ``out_dir`` for the block, or raise :class:`OutDirInUseError` at once."""
     lock = out_dir / LOCK_FILE
-    fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise OutDirInUseError(
-                f"another summarizer run is using {out_dir} (lock file {lock}); wait for it or use another --out-dir"
-            ) from None
-        yield
-    finally:
-        os.close(fd)  # releases the lock
+    return exclusive_lock(
+        lock,
+        lambda: OutDirInUseError(
+            f"another summarizer run is using {out_dir} (lock file {lock}); wait for it or use another --out-dir"
+        ),
+    )
 
 
 async def _abrief(
@@ -260,7 +218,7 @@ async def _arun(
     progress: Callable[[str, BatchProgress], None] | None = None,
     answers: Any = None,
 ) -> BatchOutcome:
-    for stale in out_dir.glob(_TEMP_GLOB):  # left by a killed run; with the lock held no writer is live
+    for stale in out_dir.glob(TEMP_GLOB):  # left by a killed run; with the lock held no writer is live
         with contextlib.suppress(OSError):
             stale.unlink()
     run_path = out_dir / RUN_FILE
@@ -315,7 +273,7 @@ async def _arun(
     def _deliver(article: Article, key: str, digest: str, briefing: Briefing) -> SummarizerError | None:
         target = out_dir / names[key]
         try:
-            _write_atomic(target, render(briefing, fmt))
+            write_atomic(target, render(briefing, fmt))
         except OSError as exc:  # this article's output only (a directory on its name, a full disk)
             msg = f"cannot write {target}: {exc.strerror or exc}"
             outcome.failed.append((article.id, msg))
@@ -325,7 +283,7 @@ async def _arun(
         run.done[key] = RunEntry(
             sha256=digest, output=target.name, engine=engine_used, finished_at=dt.datetime.now(dt.UTC)
         )
-        _write_atomic(run_path, run.model_dump_json(indent=2))
+        write_atomic(run_path, run.model_dump_json(indent=2))
         outcome.written.append(target)
         return None
 

@@ -38,19 +38,18 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import fcntl
 import hashlib
-import os
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, BinaryIO, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ...config import LLMSettings
 from ...errors import BatchError, BatchPendingError, InputError, SummarizerError
+from ...files import TEMP_GLOB, atomic_file, exclusive_lock, write_atomic
 from ...text import check_text
 from .batchfiles import Results, request_line
 from .client import sync_client
@@ -176,44 +175,40 @@ def _engine(settings: LLMSettings | None, *, client: Any = None, answers: Result
 
 
 class _Writer:
-    """Request lines into one file, or into numbered parts of at most ``limits`` each (atomic per file)."""
+    """Request lines into one file, or into numbered parts of at most ``limits`` each (each written whole)."""
 
     def __init__(self, target: Callable[[int], Path], limits: BatchLimits | None) -> None:
         self.target, self.limits = target, limits
         self.files: list[tuple[Path, int, int, str]] = []  # (path, lines, bytes, sha256)
-        self._f: Any = None
-        self._tmp: Path | None = None
-
-    def _open(self) -> None:
-        path = self.target(len(self.files) + 1)
-        self._tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        self._f = self._tmp.open("wb")
+        self._file: contextlib.AbstractContextManager[BinaryIO] | None = None
+        self._f: BinaryIO | None = None
         self._lines, self._bytes, self._digest = 0, 0, hashlib.sha256()
+
+    def _open(self) -> BinaryIO:
+        self._file = atomic_file(self.target(len(self.files) + 1))
+        self._f = self._file.__enter__()
+        self._lines, self._bytes, self._digest = 0, 0, hashlib.sha256()
+        return self._f
 
     def write(self, line: str) -> None:
         data = line.encode("utf-8")
         lim = self.limits
-        full = self._f is not None and lim is not None
-        if full and lim is not None and (self._lines >= lim.max_requests or self._bytes + len(data) > lim.max_bytes):
-            self._close()
         if lim is not None and len(data) > lim.max_bytes:
             raise InputError(f"one request is {len(data):,} bytes, more than a batch file may hold ({lim.max_bytes:,})")
-        if self._f is None:
-            self._open()
-        self._f.write(data)
+        full = lim is not None and (self._lines >= lim.max_requests or self._bytes + len(data) > lim.max_bytes)
+        if self._f is not None and full:
+            self._close()
+        f = self._f if self._f is not None else self._open()
+        f.write(data)
         self._lines += 1
         self._bytes += len(data)
         self._digest.update(data)
 
     def _close(self) -> None:
-        assert self._f is not None and self._tmp is not None
-        self._f.flush()
-        os.fsync(self._f.fileno())
-        self._f.close()
-        path = self.target(len(self.files) + 1)
-        os.replace(self._tmp, path)
-        self.files.append((path, self._lines, self._bytes, self._digest.hexdigest()))
-        self._f = self._tmp = None
+        assert self._file is not None
+        self._file.__exit__(None, None, None)  # synced and renamed into place
+        self.files.append((self.target(len(self.files) + 1), self._lines, self._bytes, self._digest.hexdigest()))
+        self._file = self._f = None
 
     def finish(self, *, always: bool) -> None:
         if self._f is None and always and not self.files:
@@ -221,12 +216,11 @@ class _Writer:
         if self._f is not None:
             self._close()
 
-    def abort(self) -> None:
-        if self._f is not None:
-            self._f.close()
-        if self._tmp is not None:
-            with contextlib.suppress(OSError):
-                self._tmp.unlink()
+    def abort(self, exc: BaseException) -> None:
+        if self._file is not None:
+            with contextlib.suppress(BaseException):
+                self._file.__exit__(type(exc), exc, exc.__traceback__)  # the temp file removed
+            self._file = self._f = None
 
 
 def _write(
@@ -288,8 +282,8 @@ def write_requests(
     try:
         articles, cached = _write(texts, writer, engine, dates=dates, day=day or dt.date.today(), answered=answered)
         writer.finish(always=True)
-    except BaseException:
-        writer.abort()
+    except BaseException as exc:
+        writer.abort(exc)
         raise
     _, lines, size, sha = writer.files[0]
     return RequestFile(target, lines, articles, cached, sha, engine.mode.value, size)
@@ -340,9 +334,7 @@ class ProviderBatch:
     def _save(self) -> None:
         state = self._require()
         state.updated_at = dt.datetime.now(dt.UTC)
-        tmp = self.run_dir / f".{STATE_FILE}.{os.getpid()}.tmp"
-        tmp.write_text(state.model_dump_json(indent=2), encoding="utf-8")
-        os.replace(tmp, self.state_path)
+        write_atomic(self.state_path, state.model_dump_json(indent=2))
 
     def _require(self) -> BatchState:
         if self.state is None:
@@ -400,8 +392,8 @@ class ProviderBatch:
             try:
                 articles, cached = _write(texts, writer, self.engine, dates=dates, day=briefing_day, answered=answered)
                 writer.finish(always=False)
-            except BaseException:
-                writer.abort()
+            except BaseException as exc:
+                writer.abort(exc)
                 raise
         self.state = self._new_state(articles, briefing_day, earlier)
         self.state.parts = [
@@ -555,21 +547,12 @@ class ProviderBatch:
         return [self.run_dir / n for p in state.parts for n in p.results]
 
     def _fetch(self, file_id: str, target: Path) -> None:
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-
-        def fetch() -> None:
-            with self.client.files.with_streaming_response.content(file_id) as response, tmp.open("wb") as f:
+        def fetch() -> None:  # a cut download is fetched again whole: the retry opens a fresh temp file
+            with self.client.files.with_streaming_response.content(file_id) as response, atomic_file(target) as f:
                 for chunk in response.iter_bytes(1 << 16):
                     f.write(chunk)
-                f.flush()
-                os.fsync(f.fileno())
 
-        try:
-            self._api(fetch)
-            os.replace(tmp, target)
-        finally:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
+        self._api(fetch)
 
     def run(
         self,
@@ -584,7 +567,7 @@ class ProviderBatch:
         removes what a killed run left half-written.
         """
         with _locked(self.run_dir):
-            for stale in self.run_dir.glob(".*.tmp"):
+            for stale in self.run_dir.glob(TEMP_GLOB):
                 with contextlib.suppress(OSError):
                     stale.unlink()
             self.prepare(texts, dates=dates, day=day)
@@ -601,20 +584,13 @@ class ProviderBatch:
         return self.results()
 
 
-@contextlib.contextmanager
-def _locked(run_dir: Path) -> Iterator[None]:
-    """Hold ``run_dir/.lock`` (``flock``; dies with its process) for the block, or refuse at once."""
-    fd = os.open(run_dir / ".lock", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise BatchError(
-                f"another run is using the batch directory {run_dir}; wait for it or give another --batch-dir"
-            ) from None
-        yield
-    finally:
-        os.close(fd)
+def _locked(run_dir: Path) -> contextlib.AbstractContextManager[None]:
+    return exclusive_lock(
+        run_dir / ".lock",
+        lambda: BatchError(
+            f"another run is using the batch directory {run_dir}; wait for it or give another --batch-dir"
+        ),
+    )
 
 
 def _counts(part: BatchPart) -> str:
