@@ -1,6 +1,6 @@
 """Benchmarks of the LLM engine against a loopback Chat Completions server (scripted answers).
 
-    .venv/bin/python benchmarks/bench_llm.py [--quick]
+    .venv/bin/python benchmarks/bench_llm.py [--quick] [--only single|phases|batch|floor|prompts]
 
 1. The library's own time per ~1,000-word article with an instant server: prompt
    building, HTTP client, parsing, locating, validating, cache write. Reported end
@@ -394,16 +394,24 @@ def bench_reasks(text: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer runs, a smaller batch")
+    parser.add_argument(
+        "--only", choices=["single", "phases", "batch", "floor", "prompts"], help="run one part (default: all)"
+    )
     parser.add_argument("--serve", help=argparse.SUPPRESS)  # internal: run the batch server (child process)
     args = parser.parse_args()
     if args.serve:
         return serve(args.serve)
     print("## LLM engine benchmark (scripted answers from a loopback server)")
-    bench_single(20 if args.quick else 100)
-    bench_phases(20 if args.quick else 100)
-    bench_batch(100 if args.quick else 500, 0.2, 32)
-    bench_floor(100 if args.quick else 300, 32)
-    bench_prompts()
+    parts = {
+        "single": lambda: bench_single(20 if args.quick else 100),
+        "phases": lambda: bench_phases(20 if args.quick else 100),
+        "batch": lambda: bench_batch(100 if args.quick else 500, 0.2, 32),
+        "floor": lambda: bench_floor(100 if args.quick else 300, 32),
+        "prompts": bench_prompts,
+    }
+    for name, run in parts.items():
+        if args.only in (None, name):
+            run()
 
 
 if __name__ == "__main__":
