@@ -270,6 +270,7 @@ def bench_batch(n: int, latency: float, concurrency: int) -> None:
         ("one sentence", short, small, False),
         ("one sentence", short, small, True),
         ("1,000 words", [thousand_words(i) for i in range(n)], gold_answer(), False),
+        ("1,000 words", [thousand_words(i) for i in range(n)], gold_answer(), True),
     ]:
         elapsed, failures = asyncio.run(_batch(texts, answer, latency, concurrency, coverage=coverage))
         cpu = max(0.0, elapsed - ideal) / n
