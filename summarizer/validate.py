@@ -70,10 +70,6 @@ __doc__ = f"{__doc__}\n{issue_codes_table()}\n"
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
-# Fields whose value is a name (person, place, organisation, country).
-_NAME_FIELDS = frozenset(
-    {"name", "represents", "location", "speaker", "actors", "objective", "claimed_by", "reported_by", "addressee"}
-)
 # Cue stems per enum choice (summarizer/data/incidents.toml, positions.toml): a choice with none of its cues
 # near the item gets a warning.
 _SUBTYPE_CUES = {IncidentSubType(k): re.compile(v, re.I) for k, v in table("incidents", "sub_type_cues").items()}
@@ -225,7 +221,7 @@ def _check_value(run: _Run, path: str, ev: Evidence) -> None:
         name = _field_name(path)
         if (name == "text" and path.startswith("quotes[")) or (name == "speaker"):
             return  # checked with the quote
-        support = [_support(run, ev.value, s.text, s.start or 0, names=name in _NAME_FIELDS) for s in spans]
+        support = [_support(run, ev.value, s.text, s.start or 0) for s in spans]
         if "named" in support:
             return
         if "described" in support:
@@ -267,12 +263,12 @@ def _forms(run: _Run, value: str) -> tuple[str, ...]:
 _DETERMINERS = ("the", "this", "that")
 
 
-def _support(run: _Run, value: str, said: str, start: int, *, names: bool) -> str | None:
+def _support(run: _Run, value: str, said: str, start: int) -> str | None:
     """ "named" when ``said`` (the text at ``start``) supports the value (aliases and defined acronyms
     included), "described" when it is a definite description of a name given earlier ("the monitor"
     for "Vesna Conflict Monitor"), else None."""
     for form in _forms(run, value):
-        if phrase_supported(form, said) or (names and name_supported(form, said)):
+        if phrase_supported(form, said):  # a phrase is supported when it is a supported name, too
             return "named"
     words = fold_name(said).split()
     before = run.src.text[max(0, start - 5) : start].lower().split()
@@ -542,7 +538,7 @@ def _check_speaker(run: _Run, path: str, quote: Quote, win: tuple[int, int], quo
 def _speaker_spans_name_it(run: _Run, spath: str, speaker: str, spans: list[Span]) -> bool:
     """Each span of the speaker names it, describes it ("the monitor") or is a pronoun or title."""
     for s in spans:
-        if _support(run, speaker, s.text, s.start or 0, names=True) is None and not _is_reference(s.text):
+        if _support(run, speaker, s.text, s.start or 0) is None and not _is_reference(s.text):
             run.add(IssueCode.VALUE_NOT_IN_SPAN, ERROR, spath, f"{_short(s.text)} does not name {speaker!r}", s)
             return False
     return True
@@ -679,7 +675,7 @@ def _subject_gives(run: _Run, speaker: str, attribution: _Attribution) -> _Findi
             return _AGREES
         return _Finding(IssueCode.SPEAKER_MISMATCH, ERROR, f"{said} ({by}) refers to {subject.name!r}, not {speaker!r}")
     if subject.kind == "description":
-        if _support(run, speaker, src.text[subject.start : subject.end], subject.start, names=True) == "described":
+        if _support(run, speaker, src.text[subject.start : subject.end], subject.start) == "described":
             return _Finding(IssueCode.NAMED_BY_DESCRIPTION, WARNING, f"{speaker!r} is referred to as {said}")
         if _may_describe(run, speaker, subject):
             return _Finding(IssueCode.SPEAKER_AMBIGUOUS, WARNING, f"{said} ({by}) may or may not be {speaker!r}")
@@ -741,9 +737,7 @@ def _against_neighbourhood(
                 IssueCode.SPEAKER_UNATTRIBUTED, WARNING, f"no cue gives the quote to {speaker!r}, named beside it"
             )
         return _AGREES
-    described = next(
-        (s for s in spans if _support(run, speaker, s.text, s.start or 0, names=True) == "described"), None
-    )
+    described = next((s for s in spans if _support(run, speaker, s.text, s.start or 0) == "described"), None)
     if described is not None and _within(described, win):
         return _Finding(
             IssueCode.NAMED_BY_DESCRIPTION, WARNING, f"{speaker!r} is referred to as {_short(described.text)}"
