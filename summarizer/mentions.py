@@ -153,23 +153,68 @@ def speech_cues(src: SourceText, start: int, end: int) -> list[tuple[int, int]]:
     text = src.text
     inside, ends = _merged(_quoted(src, start, end))
     out: list[tuple[int, int]] = []
-    for m in _LETTERS.finditer(text, start, end):
-        word = m.group()
-        cue_end = m.end()
+    for word_start, word_end, word in _cue_words(src, start, end):
+        cue_end = word_end
         if word == "according" or word == "According":
             to = _TO.match(text, cue_end, end)
             if to is None:
                 continue
             cue_end = to.end()
-        elif word[0].isupper() or word not in SPEECH_FORMS:
-            continue  # a sentence opening "Said ..." is rare
-        k = bisect.bisect_right(inside, m.start()) - 1
-        if k >= 0 and m.start() < ends[k]:
+        k = bisect.bisect_right(inside, word_start) - 1
+        if k >= 0 and word_start < ends[k]:
             continue  # inside a quotation
-        if _NOUN_LEAD.search(text, max(start, m.start() - 12), m.start()):
+        if _NOUN_LEAD.search(text, max(start, word_start - 12), word_start):
             continue
-        out.append((m.start(), cue_end))
+        out.append((word_start, cue_end))
     return out
+
+
+def _is_cue_word(word: str) -> bool:
+    """ "according", or a speech form in lower case (a sentence opening "Said ..." is rare)."""
+    return word in ("according", "According") or (not word[0].isupper() and word in SPEECH_FORMS)
+
+
+def _cue_words(src: SourceText, start: int, end: int) -> list[tuple[int, int, str]]:
+    """The words of ``_LETTERS.finditer(text, start, end)`` that may be cues (:func:`_is_cue_word`), in order.
+
+    The runs of one character class in a range are the text's runs cut to the range, so the runs
+    inside it come from an index of the whole text's cue words (built once per text) and only a
+    run cut by either end of the range is read there."""
+    text = src.text
+    index: tuple[list[int], list[tuple[int, int, str]]] | None = src.memo.get("speech_cue_words")
+    if index is None:
+        found = [(m.start(), m.end(), m.group()) for m in _LETTERS.finditer(text) if _is_cue_word(m.group())]
+        index = src.memo["speech_cue_words"] = ([w[0] for w in found], found)
+    starts, found = index
+    end = min(end, len(text))
+    out: list[tuple[int, int, str]] = []
+    lo, hi = start, end
+    if 0 < start < end and _is_letter(text[start - 1]) and _is_letter(text[start]):  # a run cut by the start
+        m = _LETTERS.match(text, start, end)
+        assert m is not None
+        lo = m.end()
+        if _is_cue_word(m.group()):
+            out.append((m.start(), m.end(), m.group()))
+    tail: tuple[int, int, str] | None = None
+    if lo < end < len(text) and _is_letter(text[end - 1]) and _is_letter(text[end]):  # a run cut by the end
+        a = end - 1
+        while a > lo and _is_letter(text[a - 1]):
+            a -= 1
+        hi = a
+        if _is_cue_word(text[a:end]):
+            tail = (a, end, text[a:end])
+    k = bisect.bisect_left(starts, lo)
+    while k < len(found) and found[k][0] < hi:
+        if found[k][1] <= hi:
+            out.append(found[k])
+        k += 1
+    if tail is not None:
+        out.append(tail)
+    return out
+
+
+def _is_letter(c: str) -> bool:
+    return c.isascii() and c.isalpha()  # _LETTERS: [A-Za-z]
 
 
 def _merged(ranges: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
