@@ -230,6 +230,7 @@ class SourceText:
     _quotes: list[QuoteRegion] | None = field(default=None, repr=False)
     _quote_index: tuple[QuoteIndex, QuoteIndex] | None = field(default=None, repr=False)  # (top-level, nested)
     _words: dict[str, list[int]] | None = field(default=None, repr=False)
+    _pairs: dict[str, list[int]] | None = field(default=None, repr=False)
     memo: dict[str, Any] = field(default_factory=dict, repr=False)  # derived views owned by other modules
 
     @property
@@ -304,13 +305,39 @@ class SourceText:
 
     # -- word index (for the fuzzy tier of the locator) ------------------------------
     def word_positions(self) -> dict[str, list[int]]:
-        """Normalised word -> positions in the normalised text."""
+        """Normalised word -> its positions in the normalised text, ascending."""
         if self._words is None:
-            index: dict[str, list[int]] = {}
-            for m in re.finditer(r"\w+", self.norm.text):
-                index.setdefault(m.group(), []).append(m.start())
-            self._words = index
+            self._index_words()
+        assert self._words is not None
         return self._words
+
+    def word_pairs(self) -> dict[str, list[int]]:
+        """Two consecutive normalised words, as ``"first second"`` -> the positions of the first, ascending.
+
+        Whatever separates the two in the text (a space, a comma, a quotation mark) is not part
+        of the key. A pair is far rarer than either of its words: in a long text that repeats
+        its vocabulary, the positions of a query's rarest pair stay few where those of its
+        rarest word grow with the text.
+        """
+        if self._pairs is None:
+            self._index_words()
+        assert self._pairs is not None
+        return self._pairs
+
+    def _index_words(self) -> None:
+        words: dict[str, list[int]] = {}
+        pairs: dict[str, list[int]] = {}
+        prev, prev_at = "", -1
+        for m in _WORD.finditer(self.norm.text):
+            w, at = m.group(), m.start()
+            words.setdefault(w, []).append(at)
+            if prev_at >= 0:
+                pairs.setdefault(f"{prev} {w}", []).append(prev_at)
+            prev, prev_at = w, at
+        self._words, self._pairs = words, pairs
+
+
+_WORD = re.compile(r"\w+")
 
 
 @functools.lru_cache(maxsize=16)
