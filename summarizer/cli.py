@@ -245,6 +245,10 @@ def brief(
     concurrency: Annotated[int, typer.Option(min=1, help="articles in flight at once")] = 4,
     no_resume: Annotated[bool, typer.Option("--no-resume", help="with --out-dir: redo articles already done")] = False,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="do not read or write the LLM response cache")] = False,
+    timeout: Annotated[
+        float | None,
+        typer.Option(metavar="SECONDS", min=0.001, help="per request to the LLM endpoint (SUMMARIZER_TIMEOUT; 60)"),
+    ] = None,
     batch: Annotated[
         bool, typer.Option("--batch", help="first requests through the provider's Batch API (resumable)")
     ] = False,
@@ -280,7 +284,9 @@ def brief(
     article_date, briefing_day = _iso(date), _iso(day)
     if out_dir is not None and output is not None:
         raise typer.BadParameter("use either -o FILE or --out-dir DIR", param_hint="--out-dir")
-    settings = LLMSettings.from_env(model=model, prompts_dir=prompts, cache=False if no_cache else None)
+    settings = LLMSettings.from_env(
+        model=model, prompts_dir=prompts, cache=False if no_cache else None, timeout=timeout
+    )
     if sum((batch, batch_file is not None, bool(batch_results))) > 1:
         raise typer.BadParameter("use one of --batch, --batch-file and --batch-results", param_hint="--batch")
     if (batch_dir is not None or batch_id is not None or batch_wait is not None) and not batch:

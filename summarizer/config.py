@@ -235,6 +235,15 @@ class LLMSettings:
         prompts_value = prompts_dir if prompts_dir is not None else (e.get("SUMMARIZER_PROMPTS_DIR") or None)
         rec_dir = recordings_dir if recordings_dir is not None else (e.get("SUMMARIZER_RECORDINGS_DIR") or None)
         rec_mode = recording_mode if recording_mode is not None else (e.get("SUMMARIZER_RECORDING_MODE") or "live")
+        if options.get("timeout") is None and e.get("SUMMARIZER_TIMEOUT"):
+            try:
+                options["timeout"] = float(e["SUMMARIZER_TIMEOUT"])
+            except ValueError:
+                raise ConfigurationError(
+                    f"SUMMARIZER_TIMEOUT={e['SUMMARIZER_TIMEOUT']!r} is not a number of seconds"
+                ) from None
+        elif options.get("timeout") is None:
+            options.pop("timeout", None)
         return cls(
             api_key=api_key if api_key is not None else (e.get("OPENAI_API_KEY") or None),
             base_url=base_url if base_url is not None else (e.get("OPENAI_BASE_URL") or None),

@@ -383,3 +383,17 @@ def test_cli_batch_usage_errors_exit_2(
     paths = _articles(tmp_path, 1)
     code, _, err = _cli(capsys, "brief", *paths, *extra)
     assert code == 2 and "--batch" in err
+
+
+def test_the_request_timeout_comes_from_the_option_or_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    from summarizer.config import LLMSettings
+    from summarizer.errors import ConfigurationError
+
+    monkeypatch.setenv("SUMMARIZER_TIMEOUT", "2.5")
+    assert LLMSettings.from_env().timeout == 2.5
+    assert LLMSettings.from_env(timeout=7.0).timeout == 7.0  # an explicit argument wins
+    monkeypatch.setenv("SUMMARIZER_TIMEOUT", "soon")
+    with pytest.raises(ConfigurationError, match="SUMMARIZER_TIMEOUT='soon' is not a number of seconds"):
+        LLMSettings.from_env()
+    monkeypatch.delenv("SUMMARIZER_TIMEOUT")
+    assert LLMSettings.from_env(timeout=None).timeout == 60.0
