@@ -206,3 +206,33 @@ def test_pieces_too_far_apart_or_across_paragraphs_are_not_joined() -> None:
     assert [s.located for s in far.quotes[0].text.spans] == [False]
     # "...dredged.\n\nPassengers, Lind said, had waited long enough": a paragraph between the pieces
     assert locate_interrupted("the channel had not been dredged had waited long enough", LONG) == []
+
+
+def _common_words_text(words: int, seed: int) -> str:
+    """``words`` words drawn from 40 common ones: every word and pair occurs far more than 64 times."""
+    import random
+
+    rng = random.Random(seed)
+    vocab = [f"{a}{b}ter" for a in "bcdfghjklm" for b in "aeio"]
+    return " ".join(rng.choice(vocab) for _ in range(words))
+
+
+def test_a_typo_far_into_a_64k_word_text_of_common_words_is_found_at_its_offsets() -> None:
+    # The fuzzy tier once looked only at the first 64 occurrences of the query's rarest words.
+    text = _common_words_text(64_000, seed=3)
+    cut = [mm.start() for mm in re.finditer(r"\S+", text)]
+    a = cut[60_000]
+    b = cut[60_012] - 1
+    passage = text[a:b]
+    assert text.count(passage) == 1
+    i = len(passage) // 2 + (1 if passage[len(passage) // 2] == " " else 0)
+    query = passage[:i] + ("z" if passage[i] != "z" else "y") + passage[i + 1 :]
+    span = locate(query, text)
+    assert (span.start, span.end, span.status) == (a, b, MatchStatus.FUZZY)
+
+
+def test_a_fuzzy_query_cut_from_inside_words_at_both_ends_is_found() -> None:
+    # "sels" of "vessels" and "centra" of "central": the end words are not in the text as words.
+    text = "The coast guard stopped two vessels in the central channel on Monday."
+    span = locate("sels in the ce,ntra", text)
+    assert span.status is MatchStatus.FUZZY and span.start == text.index("sels") and span.text.endswith("centra")
