@@ -69,7 +69,6 @@ __all__ = [
 ]
 
 STATE_FILE = "batch.json"
-REQUESTS_FILE = "requests.jsonl"
 TERMINAL = frozenset({"completed", "expired", "cancelled", "failed"})
 _ADOPT_SCAN = 1_000  # batches listed when looking for one created but not recorded
 
